@@ -1,0 +1,96 @@
+#pragma once
+// The facade a host uses: register Warden's message types in its own
+// caf::actor_system_config, start Warden inside its own caf::actor_system, and
+// scan transactions through the returned handle. Includes CAF, never V8.
+//
+//   warden::runtime::V8Platform v8;            // first: outlives the actor system
+//   caf::actor_system_config cfg;
+//   warden::actors::configure(cfg);
+//   caf::actor_system system{cfg};
+//   auto warden = warden::actors::Warden::start(system, config);
+//   if (!warden) ...                            // every plugin failed to load
+//   warden->scan_stream(next, on_report, 64);   // pipelined, answers in input order
+//   warden->shutdown();                         // answers everything in flight
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "actors/protocol.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/error.hpp"
+#include "runtime/finding.hpp"
+#include "runtime/result.hpp"
+#include "runtime/transaction.hpp"
+
+namespace warden::actors {
+
+struct PluginSpec {
+  std::string path;                  // one .js file
+  std::string config_json = "{}";    // handed to the plugin's init(config)
+};
+
+struct WardenConfig {
+  std::vector<PluginSpec> plugins;
+  runtime::EngineLimits limits;
+  std::size_t workers_per_plugin = 0;          // 0: sensible default for the core count
+  uint64_t recycle_after_scans = 10'000;       // per isolate; 0: never
+  std::size_t heap_soft_limit_bytes = 0;       // recycle above this; 0: 3/4 of the heap limit
+  std::size_t max_failure_restarts = 5;        // R: more than R within T quarantines
+  std::chrono::milliseconds failure_window{10'000};  // T
+  std::chrono::milliseconds restart_backoff{20};     // first failure-restart delay, doubles
+  std::size_t queue_capacity = 4096;           // per plugin: waiting requests before `overloaded`
+  runtime::ConsoleSink console;                // where console.* goes (empty: spdlog)
+};
+
+// Built by Warden::start; `plugins` are those that loaded, `load_errors` the
+// ones that did not (each names file, line and reason).
+class Warden {
+ public:
+  // Loads every plugin once to validate it, then spawns the supervisor and
+  // its workers. Fails only when no plugin loaded (or ids collide).
+  static Result<std::unique_ptr<Warden>> start(caf::actor_system& system, WardenConfig config);
+
+  ~Warden();  // shuts down if the host did not
+  Warden(const Warden&) = delete;
+  Warden& operator=(const Warden&) = delete;
+
+  const std::vector<runtime::PluginInfo>& plugins() const;
+  const std::vector<Error>& load_errors() const;
+  supervisor_actor supervisor() const;
+
+  // Blocking: one transaction through every loaded plugin.
+  ScanReport scan(const TransactionPtr& transaction);
+
+  // Pipelined: pulls transactions from `next` until it returns nullopt, keeps up
+  // to `max_in_flight` requests outstanding and hands each report to
+  // `on_report` in input order. Returns once every request was answered.
+  void scan_stream(const std::function<std::optional<TransactionPtr>()>& next,
+                   const std::function<void(ScanReport&&)>& on_report,
+                   std::size_t max_in_flight = 64);
+
+  std::vector<PluginStats> stats();
+  bool quarantine(const std::string& plugin_id);
+  bool enable(const std::string& plugin_id);
+
+  // Graceful: answers everything in flight, then stops every worker. Idempotent.
+  void shutdown();
+
+ private:
+  struct Impl;
+  explicit Warden(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Registers Warden's message types and error category in a host's config.
+void configure(caf::actor_system_config& config);
+
+}  // namespace warden::actors

@@ -1,0 +1,89 @@
+#pragma once
+// An Engine is one V8 isolate + one context + one loaded plugin module: it
+// loads the plugin and scans transactions with it under a time and heap limit.
+// Knows V8 (privately) and nothing of CAF.
+//
+// Threads: an Engine is created, used and destroyed on ONE thread (it asserts
+// so); only the watchdog inside touches the isolate from elsewhere, through
+// TerminateExecution(). No v8::Locker is used. A V8Platform must outlive it.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/finding.hpp"
+#include "runtime/plugin_source.hpp"
+#include "runtime/result.hpp"
+#include "runtime/transaction.hpp"
+
+namespace warden::runtime {
+
+struct EngineLimits {
+  std::chrono::milliseconds scan_timeout{1000};   // per scan, async work included
+  std::chrono::milliseconds load_timeout{2000};   // module evaluation + init()
+  std::size_t heap_limit_bytes = 128u << 20;      // whole V8 heap of the isolate
+  std::size_t max_findings = 1000;                // per scan (plugin contract)
+};
+
+enum class LogLevel : uint8_t { debug, info, warn, error };
+
+// Where console.* goes; called on the engine's thread. May be empty (dropped).
+using ConsoleSink =
+    std::function<void(LogLevel level, std::string_view plugin_id, std::string_view text)>;
+
+struct EngineOptions {
+  EngineLimits limits;
+  ConsoleSink console;
+  std::string config_json = "{}";  // passed to init(config), parsed as JSON
+};
+
+// What the plugin's default export says about itself.
+struct PluginInfo {
+  std::string id;
+  std::string name;     // "" when absent
+  std::string version;  // "" when absent
+  std::string path;
+};
+
+struct EngineStats {
+  uint64_t executions = 0;         // scans attempted on this engine
+  std::size_t heap_used_bytes = 0;
+  std::size_t heap_limit_bytes = 0;
+};
+
+class Engine {
+ public:
+  // Creates an isolate on the calling thread, evaluates the module and runs
+  // init(config). A rejection names file, line, column and reason (see
+  // ErrorCode's load errors).
+  static Result<std::unique_ptr<Engine>> load(PluginSourcePtr source, EngineOptions options);
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs scan(txn) and validates its findings, driving a returned Promise to
+  // completion within the same time limit. Findings carry plugin id,
+  // transaction id and URL. Keeps `transaction` alive while V8 may reference it.
+  Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
+
+  const PluginInfo& info() const;
+
+  // False once a scan was forcibly terminated (timeout, out of memory): the
+  // isolate's state is suspect and the engine must be replaced.
+  bool reusable() const;
+
+  EngineStats stats() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace warden::runtime

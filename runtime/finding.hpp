@@ -1,0 +1,32 @@
+#pragma once
+// A finding reported by a plugin (plugin contract, "A finding"), plus the
+// plugin id, transaction id and URL the runtime adds. Plain data.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace warden {
+
+enum class Severity : uint8_t { info, low, medium, high, critical };
+enum class Confidence : uint8_t { unspecified, low, medium, high };
+
+std::string_view to_string(Severity severity);
+std::string_view to_string(Confidence confidence);  // "" for unspecified
+std::optional<Severity> parse_severity(std::string_view text);
+std::optional<Confidence> parse_confidence(std::string_view text);
+
+struct Finding {
+  std::string plugin_id;
+  std::string transaction_id;
+  std::string url;
+  std::string title;
+  Severity severity = Severity::info;
+  std::string description;       // "" when the plugin gave none
+  std::string evidence;          // "" when the plugin gave none
+  int cwe = 0;                   // 0 when the plugin gave none
+  Confidence confidence = Confidence::unspecified;
+};
+
+}  // namespace warden

@@ -1,0 +1,51 @@
+#include "runtime/v8_platform.hpp"
+
+#include <atomic>
+#include <stdexcept>
+
+#include <libplatform/libplatform.h>
+#include <v8.h>
+
+namespace warden::runtime {
+namespace {
+
+// V8 cannot be initialised twice in one process (not even after Dispose).
+std::atomic<bool> g_initialised{false};
+
+// The version the headers we compiled against describe.
+std::string header_version() {
+  return std::to_string(V8_MAJOR_VERSION) + "." + std::to_string(V8_MINOR_VERSION) + "." +
+         std::to_string(V8_BUILD_NUMBER) + "." + std::to_string(V8_PATCH_LEVEL);
+}
+
+}  // namespace
+
+struct V8Platform::Impl {
+  std::unique_ptr<v8::Platform> platform;
+};
+
+V8Platform::V8Platform() : impl_(std::make_unique<Impl>()) {
+  // A header/library mismatch corrupts memory silently; refuse to start instead.
+  const std::string linked = version();
+  if (linked.rfind(header_version(), 0) != 0) {
+    throw std::runtime_error("V8 mismatch: compiled against V8 " + header_version() +
+                             " headers but linked V8 " + linked);
+  }
+  if (g_initialised.exchange(true)) {
+    throw std::runtime_error("V8 is already initialised in this process");
+  }
+  impl_->platform = v8::platform::NewDefaultPlatform();
+  v8::V8::InitializePlatform(impl_->platform.get());
+  v8::V8::Initialize();
+}
+
+V8Platform::~V8Platform() {
+  v8::V8::Dispose();
+  v8::V8::DisposePlatform();
+}
+
+std::string V8Platform::version() {
+  return v8::V8::GetVersion();
+}
+
+}  // namespace warden::runtime
