@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, build (Release), run every ctest case, keep the
+# benchmarks alive with one short run each, rebuild and rerun the suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer, fuzz the HAR reader for a
+# minute, and check the layering. Ends with one "N passed, N failed" line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc)
+failed_steps=()
+step() {  # step NAME COMMAND...: runs a step, remembers failures, goes on
+  local name=$1; shift
+  echo "=== $name"
+  if ! "$@"; then failed_steps+=("$name"); fi
+}
+
+if [ -d "$root/../shared/corpus/har" ]; then
+  echo "shared corpus present: tests and benchmarks over ../shared/corpus/har will run"
+else
+  echo "shared corpus absent (../shared/corpus/har): tests over it are skipped and say so"
+fi
+
+"$root/scripts/setup.sh" build
+[ -x "$root/tests/sarif/install.sh" ] && "$root/tests/sarif/install.sh"
+
+# 1. Release build and the full suite.
+cmake -S . -B build -G Ninja >/dev/null
+cmake --build build -j "$jobs"
+run_ctest() {  # run_ctest DIR LOG [ctest args]: keeps the summary for the closing line
+  local dir=$1 log=$2; shift 2
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" "$@" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+step "ctest (Release)" run_ctest build build/ctest.log --timeout 600
+
+# 2. Benchmarks: one short run each, only to keep them alive.
+for b in build/bin/*_bench; do
+  [ -x "$b" ] || continue
+  step "bench smoke $(basename "$b")" env WARDEN_BENCH_SMOKE=1 "$b" --benchmark_min_time=0.01
+done
+
+# 3. The same suite under ASan + UBSan (V8 itself stays uninstrumented).
+if [ "${WARDEN_SKIP_ASAN:-0}" != 1 ]; then
+  "$root/scripts/setup.sh" build-asan >/dev/null
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWARDEN_SANITIZE=ON \
+        -DWARDEN_BUILD_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$jobs"
+  step "ctest (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+       bash -c "$(declare -f run_ctest); jobs=$jobs; run_ctest build-asan build-asan/ctest.log --timeout 900"
+fi
+
+# 4. Fuzz the HAR reader for about a minute.
+if [ -x "$root/scripts/fuzz.sh" ] && [ "${WARDEN_SKIP_FUZZ:-0}" != 1 ]; then
+  step "fuzz (60 s)" "$root/scripts/fuzz.sh" "${WARDEN_FUZZ_SECONDS:-60}"
+fi
+
+# 5. Layering: runtime/ knows nothing of CAF, actors/ nothing of V8.
+layering() {
+  local bad
+  bad=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"]caf/' runtime/ || true)
+  bad+=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"](v8[-.]|v8\.h|libplatform/)' actors/ apps/ || true)
+  [ -z "$bad" ] || { echo "layering violated in: $bad"; return 1; }
+}
+step "layering" layering
+
+total=${#failed_steps[@]}
+if [ "$total" -eq 0 ]; then
+  echo "all steps passed"
+else
+  echo "failed steps: ${failed_steps[*]}"
+fi
+# The ctest summary of the Release run, as the closing line.
+passed=0; failed=0
+for log in build/ctest.log build-asan/ctest.log; do
+  summary=$(grep -hoE '[0-9]+ tests failed out of [0-9]+' "$log" 2>/dev/null | tail -1 || true)
+  [ -n "$summary" ] || continue
+  f=$(echo "$summary" | awk '{print $1}'); a=$(echo "$summary" | awk '{print $NF}')
+  passed=$((passed + a - f)); failed=$((failed + f))
+done
+echo "tests: $passed passed, $failed failed"
+[ "$total" -eq 0 ]
