@@ -1,0 +1,90 @@
+// Flags risky CORS responses: the request's Origin (a foreign one) reflected
+// in Access-Control-Allow-Origin together with Allow-Credentials: true; a
+// wildcard origin with Allow-Credentials: true; and the "null" origin allowed.
+
+const ORIGIN_RE = /^([a-z][a-z0-9+.-]{0,20}:\/\/(?:[^@\/?#]*@)?[^\/?#]{0,300})/i;
+
+function headerValues(headers, name) {
+  const out = [];
+  for (const h of headers || []) {
+    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
+  }
+  return out;
+}
+
+function first(headers, name) {
+  const v = headerValues(headers, name);
+  return v.length ? v[0].trim() : null;
+}
+
+function clip(text, max = 200) {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+function normalizeOrigin(o) {
+  return o.replace(/\/+$/, "").replace(/@/, "").toLowerCase();
+}
+
+export default {
+  id: "cors-misconfig",
+  name: "CORS misconfiguration",
+  version: "1.0.0",
+
+  scan(txn) {
+    const req = txn.request || {};
+    const res = txn.response || {};
+    const allow = first(res.headers, "access-control-allow-origin");
+    if (allow === null || allow === "") return [];
+    const credentials = (first(res.headers, "access-control-allow-credentials") || "")
+                          .toLowerCase() === "true";
+    const evidence = clip(`Access-Control-Allow-Origin: ${allow}` +
+                          (credentials ? "; Access-Control-Allow-Credentials: true" : ""));
+
+    if (allow.toLowerCase() === "null") {
+      return [{
+        title: "CORS allows the null origin",
+        severity: credentials ? "high" : "medium",
+        description:
+          "Access-Control-Allow-Origin: null is granted to sandboxed iframes, data: and file: " +
+          "documents, which any attacker can create" +
+          (credentials ? ", and credentials are allowed too." : "."),
+        evidence,
+        cwe: 942,
+        confidence: "high",
+      }];
+    }
+    if (allow === "*") {
+      if (!credentials) return [];
+      return [{
+        title: "CORS wildcard origin with credentials allowed",
+        severity: "low",
+        description:
+          "Access-Control-Allow-Origin: * with Allow-Credentials: true is rejected by browsers, " +
+          "but shows the server means to share credentialed responses with any origin; a " +
+          "later switch to reflecting the Origin would expose them.",
+        evidence,
+        cwe: 942,
+        confidence: "high",
+      }];
+    }
+    const origin = first(req.headers, "origin");
+    if (!credentials || origin === null || origin === "" || origin.toLowerCase() === "null") {
+      return [];
+    }
+    if (normalizeOrigin(allow) !== normalizeOrigin(origin)) return [];
+    const own = ORIGIN_RE.exec(String(req.url || ""));
+    if (own && normalizeOrigin(own[1]) === normalizeOrigin(origin)) return [];  // same-origin
+    return [{
+      title: "CORS reflects the request Origin with credentials",
+      severity: "medium",
+      description:
+        "The response grants the requesting cross-origin Origin access with credentials. One " +
+        "exchange cannot tell an allow-list from blind reflection: replay it with a foreign " +
+        "Origin. If any Origin is reflected, every site can read this user's authenticated " +
+        "responses.",
+      evidence: clip(`Origin: ${origin} -> ${evidence}`),
+      cwe: 942,
+      confidence: "low",
+    }];
+  },
+};

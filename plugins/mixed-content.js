@@ -1,0 +1,94 @@
+// Flags HTML pages served over https that load active content over plain
+// http: scripts, stylesheets, iframes/frames, objects and embeds. A network
+// attacker can rewrite those to take over the page (browsers block most of it,
+// breaking the page instead). One finding per page, scanning the first 1 MiB.
+
+const MAX_SCAN_CHARS = 1 << 20;
+const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+const HTTPS_URL = /^https:\/\//i;
+const SRC_TAG = /<(script|iframe|frame|object|embed)\b[^>]{0,1000}?\s(?:src|data)\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s>]{1,300})/gi;
+const LINK_TAG = /<link\b[^>]{0,1000}>/gi;
+const LINK_REL_STYLESHEET = /\srel\s{0,4}=\s{0,4}["']?[^"'>]{0,60}\b(stylesheet|import)\b/i;
+const LINK_HREF_HTTP = /\shref\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s>]{1,300})/i;
+const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = (() => {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
+
+function decodeBase64(text) {
+  let out = "";
+  let bits = 0;
+  let acc = 0;
+  const chunk = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c] : -1;
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      chunk.push((acc >> bits) & 0xff);
+      if (chunk.length === 8192) {
+        out += String.fromCharCode.apply(null, chunk);
+        chunk.length = 0;
+      }
+    }
+  }
+  return out + String.fromCharCode.apply(null, chunk);
+}
+
+function htmlText(res) {
+  const body = typeof res.body === "string" ? res.body : "";
+  if (body === "" || !HTML_MIME.test(res.mimeType || "")) return "";
+  if (res.bodyEncoding === "base64") {
+    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
+  }
+  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
+}
+
+function clip(text, max = 200) {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+export default {
+  id: "mixed-content",
+  name: "Mixed content on https pages",
+  version: "1.0.0",
+
+  scan(txn) {
+    const req = txn.request || {};
+    if (!HTTPS_URL.test(String(req.url || ""))) return [];
+    let html = htmlText(txn.response || {});
+    if (html === "") return [];
+    html = html.replace(COMMENT, "");
+
+    const urls = [];
+    SRC_TAG.lastIndex = 0;
+    let m;
+    while ((m = SRC_TAG.exec(html)) !== null && urls.length < 20) {
+      urls.push(`<${m[1].toLowerCase()}> ${m[2]}`);
+    }
+    LINK_TAG.lastIndex = 0;
+    while ((m = LINK_TAG.exec(html)) !== null && urls.length < 20) {
+      if (!LINK_REL_STYLESHEET.test(m[0])) continue;
+      const href = LINK_HREF_HTTP.exec(m[0]);
+      if (href) urls.push(`<link stylesheet> ${href[1]}`);
+    }
+    if (urls.length === 0) return [];
+    return [{
+      title: "Mixed content: https page loads active content over http",
+      severity: "medium",
+      description:
+        "The https page includes scripts, stylesheets or frames over plain http; a network " +
+        "attacker can replace them and take over the page.",
+      evidence: clip(urls.length > 1 ? `${urls[0]} (+${urls.length - 1} more)` : urls[0]),
+      cwe: 319,
+      confidence: "high",
+    }];
+  },
+};
