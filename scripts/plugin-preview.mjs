@@ -10,7 +10,10 @@
 //     --summary       counts only (per plugin, per file and per title)
 //     --json          one JSON finding per line
 //     --max N         print at most N findings per plugin and file (default 20)
-import { readdirSync } from "node:fs";
+//   node scripts/plugin-preview.mjs --check [DIR]
+//     compares each plugin's findings on DIR/<id>.har (default
+//     tests/fixtures/plugins) with DIR/<id>.expected.json, as the C++ test does
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -37,6 +40,7 @@ function parseArgs(argv) {
     json: false,
     max: 20,
     files: [],
+    check: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -45,11 +49,14 @@ function parseArgs(argv) {
     else if (a === "--summary") opts.summary = true;
     else if (a === "--json") opts.json = true;
     else if (a === "--max") opts.max = Number(argv[++i] ?? usage("--max needs a number"));
-    else if (a === "-h" || a === "--help") usage();
+    else if (a === "--check") {
+      opts.check = argv[i + 1] && !argv[i + 1].startsWith("--") ? resolve(argv[++i])
+        : resolve(dirname(fileURLToPath(import.meta.url)), "..", "tests", "fixtures", "plugins");
+    } else if (a === "-h" || a === "--help") usage();
     else if (a.startsWith("--")) usage(`unknown option ${a}`);
     else opts.files.push(a);
   }
-  if (opts.files.length === 0) usage("no HAR files given");
+  if (opts.files.length === 0 && opts.check === null) usage("no HAR files given");
   return opts;
 }
 
@@ -93,8 +100,54 @@ async function loadPlugins(dir, only) {
   return plugins;
 }
 
+// Title+severity pairs, sorted: the comparison ignores finding order.
+function key(findings) {
+  return findings.map((f) => `${f.severity}\t${f.title}`).sort();
+}
+
+async function checkFixtures(plugins, dir) {
+  let failures = 0;
+  for (const p of plugins) {
+    const har = join(dir, `${p.id}.har`);
+    const expectedPath = join(dir, `${p.id}.expected.json`);
+    if (!existsSync(har) || !existsSync(expectedPath)) {
+      console.log(`MISSING ${p.id}: no fixture`);
+      failures++;
+      continue;
+    }
+    const expected = JSON.parse(readFileSync(expectedPath, "utf8"));
+    const txns = readHarTransactions(har);
+    let ok = true;
+    let positives = 0;
+    let negatives = 0;
+    for (const txn of txns) {
+      const result = await p.scan(txn);
+      const problem = validateFindings(result);
+      const want = key(expected[txn.id] ?? []);
+      if (want.length) positives++;
+      else negatives++;
+      const got = problem ? [`invalid: ${problem}`] : key(result);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        ok = false;
+        console.log(`FAIL ${p.id} entry ${txn.id} ${txn.request.url}\n  want ${JSON.stringify(want)}\n  got  ${JSON.stringify(got)}`);
+      }
+    }
+    if (positives === 0 || negatives === 0) {
+      ok = false;
+      console.log(`FAIL ${p.id}: fixture needs positive and negative entries`);
+    }
+    if (!ok) failures++;
+    else console.log(`ok   ${p.id} (${txns.length} entries, ${positives} positive)`);
+  }
+  return failures;
+}
+
 const opts = parseArgs(process.argv.slice(2));
 const plugins = await loadPlugins(opts.dir, opts.only);
+if (opts.check !== null) {
+  const failures = await checkFixtures(plugins, opts.check);
+  process.exit(failures ? 1 : 0);
+}
 const totals = new Map(plugins.map((p) => [p.id, { count: 0, ms: 0, titles: new Map(), files: new Map(), errors: 0 }]));
 
 for (const file of opts.files) {
