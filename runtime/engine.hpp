@@ -54,6 +54,7 @@ struct EngineStats {
   uint64_t executions = 0;         // scans attempted on this engine
   std::size_t heap_used_bytes = 0;
   std::size_t heap_limit_bytes = 0;
+  bool code_cache_consumed = false;  // the module was compiled from PluginSource's code cache
 };
 
 class Engine {

@@ -1,0 +1,83 @@
+#include "runtime/detail/watchdog.hpp"
+
+namespace warden::runtime::detail {
+namespace {
+
+// How long JS gets to reach an interrupt check (where we record its position)
+// before the watchdog terminates it directly.
+constexpr std::chrono::milliseconds kInterruptGrace{30};
+
+}  // namespace
+
+Watchdog::Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { run(); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Watchdog::arm(std::chrono::milliseconds budget) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    deadline_ = Clock::now() + budget;
+    stage_ = Stage::armed;
+    fired_ = false;
+    fired_line_ = 0;
+    fired_column_ = 0;
+  }
+  wake_.notify_all();
+}
+
+bool Watchdog::disarm() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stage_ = Stage::idle;
+  bool fired = fired_;
+  fired_ = false;
+  return fired;
+}
+
+void Watchdog::on_interrupt(v8::Isolate* isolate, void* data) {
+  auto* self = static_cast<Watchdog*>(data);
+  std::lock_guard<std::mutex> lock(self->mutex_);
+  // A stale interrupt (the script finished, maybe the next one is running
+  // under a fresh deadline) must do nothing.
+  if (self->stage_ != Stage::interrupt_requested) return;
+  self->stage_ = Stage::terminated;
+  {
+    v8::HandleScope scope(isolate);
+    v8::Local<v8::StackTrace> trace = v8::StackTrace::CurrentStackTrace(isolate, 1);
+    if (trace->GetFrameCount() > 0) {
+      v8::Local<v8::StackFrame> frame = trace->GetFrame(isolate, 0);
+      self->fired_line_ = frame->GetLineNumber();
+      self->fired_column_ = frame->GetColumn();
+    }
+  }
+  isolate->TerminateExecution();
+}
+
+void Watchdog::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    if (stage_ != Stage::armed && stage_ != Stage::interrupt_requested) {
+      wake_.wait(lock);
+      continue;
+    }
+    wake_.wait_until(lock, deadline_);
+    if (stop_ || Clock::now() < deadline_) continue;  // woken early or re-armed
+    if (stage_ == Stage::armed) {
+      stage_ = Stage::interrupt_requested;
+      fired_ = true;
+      deadline_ = Clock::now() + kInterruptGrace;
+      isolate_->RequestInterrupt(&Watchdog::on_interrupt, this);
+    } else if (stage_ == Stage::interrupt_requested) {
+      stage_ = Stage::terminated;
+      isolate_->TerminateExecution();
+    }
+  }
+}
+
+}  // namespace warden::runtime::detail

@@ -1,0 +1,64 @@
+#pragma once
+// Helpers shared by the engine_*_test.cpp files: inline plugin sources, a
+// sample transaction and small engine options so failing cases stay fast.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "runtime/engine.hpp"
+
+namespace warden::test {
+
+using namespace std::chrono_literals;
+using runtime::Engine;
+using runtime::EngineOptions;
+using runtime::PluginSource;
+using runtime::PluginSourcePtr;
+
+inline PluginSourcePtr inline_source(const std::string& path, const std::string& code) {
+  return std::make_shared<const PluginSource>(path, code);
+}
+
+inline std::string fixture(const std::string& name) {
+  return std::string(WARDEN_FIXTURES) + "/engine/" + name;
+}
+
+inline EngineOptions small_options() {
+  EngineOptions options;
+  options.limits.scan_timeout = 300ms;
+  options.limits.load_timeout = 300ms;
+  options.limits.heap_limit_bytes = 64u << 20;
+  return options;
+}
+
+// A plugin whose scan(txn) body is `body`.
+inline std::string plugin_with_scan(const std::string& body) {
+  return "export default {\n  id: 'test-plugin',\n  scan(txn) {\n" + body + "\n  },\n};\n";
+}
+
+inline Result<std::unique_ptr<Engine>> load_code(const std::string& code,
+                                                 EngineOptions options = small_options(),
+                                                 const std::string& path = "inline.js") {
+  return Engine::load(inline_source(path, code), std::move(options));
+}
+
+inline TransactionPtr sample_transaction() {
+  auto t = std::make_shared<Transaction>();
+  t->id = "17";
+  t->started_date_time = "2024-05-01T10:00:00.000Z";
+  t->request.method = "GET";
+  t->request.url = "https://example.com/login?next=/";
+  t->request.http_version = "HTTP/1.1";
+  t->request.headers = {{"Host", "example.com"}, {"Cookie", "sid=abc"}};
+  t->response.status = 200;
+  t->response.status_text = "OK";
+  t->response.http_version = "HTTP/1.1";
+  t->response.headers = {{"Content-Type", "text/html; charset=utf-8"},
+                         {"Set-Cookie", "sid=abc; Path=/"}};
+  t->response.mime_type = "text/html; charset=utf-8";
+  t->response.body = "<html><body>hello</body></html>";
+  return t;
+}
+
+}  // namespace warden::test
