@@ -25,6 +25,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/protocol.hpp"
+#include "actors/warden_config.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/error.hpp"
 #include "runtime/finding.hpp"
@@ -32,24 +33,6 @@
 #include "runtime/transaction.hpp"
 
 namespace warden::actors {
-
-struct PluginSpec {
-  std::string path;                  // one .js file
-  std::string config_json = "{}";    // handed to the plugin's init(config)
-};
-
-struct WardenConfig {
-  std::vector<PluginSpec> plugins;
-  runtime::EngineLimits limits;
-  std::size_t workers_per_plugin = 0;          // 0: sensible default for the core count
-  uint64_t recycle_after_scans = 10'000;       // per isolate; 0: never
-  std::size_t heap_soft_limit_bytes = 0;       // recycle above this; 0: 3/4 of the heap limit
-  std::size_t max_failure_restarts = 5;        // R: more than R within T quarantines
-  std::chrono::milliseconds failure_window{10'000};  // T
-  std::chrono::milliseconds restart_backoff{20};     // first failure-restart delay, doubles
-  std::size_t queue_capacity = 4096;           // per plugin: waiting requests before `overloaded`
-  runtime::ConsoleSink console;                // where console.* goes (empty: spdlog)
-};
 
 // Built by Warden::start; `plugins` are those that loaded, `load_errors` the
 // ones that did not (each names file, line and reason).

@@ -1,0 +1,152 @@
+#include "actors/plugin_worker.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+namespace warden::actors {
+namespace {
+
+uint64_t os_thread_id() {
+  return static_cast<uint64_t>(::syscall(SYS_gettid));
+}
+
+// Reports `thread_exited` from a thread_local destructor, which runs when the
+// worker's thread function returns: after the actor (and its isolate) is gone.
+class ThreadExitNotice {
+ public:
+  void arm(WorkerEvent event, WorkerEventHook hook) {
+    event_ = std::move(event);
+    hook_ = std::move(hook);
+  }
+  ~ThreadExitNotice() {
+    if (hook_) {
+      event_.kind = WorkerEvent::Kind::thread_exited;
+      event_.at = std::chrono::steady_clock::now();
+      hook_(event_);
+    }
+  }
+
+ private:
+  WorkerEvent event_;
+  WorkerEventHook hook_;
+};
+
+errc exit_reason_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::timeout:
+      return errc::timeout;
+    case ErrorCode::out_of_memory:
+      return errc::out_of_memory;
+    default:
+      return errc::fatal_error;
+  }
+}
+
+}  // namespace
+
+runtime::ConsoleSink spdlog_console() {
+  return [](runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
+    switch (level) {
+      case runtime::LogLevel::debug:
+        spdlog::debug("[{}] {}", plugin_id, text);
+        break;
+      case runtime::LogLevel::info:
+        spdlog::info("[{}] {}", plugin_id, text);
+        break;
+      case runtime::LogLevel::warn:
+        spdlog::warn("[{}] {}", plugin_id, text);
+        break;
+      case runtime::LogLevel::error:
+        spdlog::error("[{}] {}", plugin_id, text);
+        break;
+    }
+  };
+}
+
+plugin_worker_actor::behavior_type plugin_worker(
+    plugin_worker_actor::stateful_pointer<WorkerState> self, WorkerSetup setup) {
+  // This runs on the worker's own thread: the isolate is created here.
+  WorkerEvent event;
+  event.plugin_id = setup.plugin_id;
+  event.slot = setup.slot;
+  event.generation = setup.generation;
+  event.thread = std::this_thread::get_id();
+  event.os_thread_id = os_thread_id();
+  if (setup.on_event) {
+    thread_local ThreadExitNotice notice;
+    notice.arm(event, setup.on_event);
+  }
+  auto loaded = runtime::Engine::load(setup.source, setup.options);
+  if (!loaded) {
+    spdlog::error("[{}] worker {} could not load its engine: {}", setup.plugin_id, setup.slot,
+                  loaded.error().describe());
+    self->quit(caf::make_error(errc::load_failed, loaded.error().describe()));
+  } else {
+    self->state.engine = std::move(loaded).value();
+    const auto stats = self->state.engine->stats();
+    if (setup.on_event) {
+      event.kind = WorkerEvent::Kind::ready;
+      event.at = std::chrono::steady_clock::now();
+      setup.on_event(event);
+    }
+    self->send(setup.supervisor, ready_atom::value,
+               WorkerReady{setup.plugin, setup.slot, setup.generation,
+                           static_cast<uint64_t>(stats.heap_used_bytes)});
+  }
+  const auto supervisor = setup.supervisor;
+  const auto plugin = setup.plugin;
+  const auto slot = setup.slot;
+  const auto generation = setup.generation;
+  return {
+      [self, supervisor, plugin, slot, generation](batch_atom, uint64_t batch_id,
+                                                   std::vector<ScanJob>& jobs) {
+        auto& engine = self->state.engine;
+        BatchDone done;
+        done.plugin = plugin;
+        done.slot = slot;
+        done.generation = generation;
+        done.batch_id = batch_id;
+        done.outcomes.reserve(jobs.size());
+        std::optional<errc> leave;
+        for (auto& job : jobs) {
+          if (!engine) {
+            break;  // never loaded: the supervisor re-queues the whole batch
+          }
+          JobOutcome outcome;
+          outcome.job_id = job.job_id;
+          auto result = engine->scan(job.transaction);
+          if (result) {
+            outcome.findings = std::move(result).value();
+          } else {
+            outcome.error = std::move(result).error();
+          }
+          const bool broken = (outcome.error && is_fatal_for_engine(outcome.error->code)) ||
+                              !engine->reusable();
+          if (broken) {
+            leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
+          }
+          done.outcomes.push_back(std::move(outcome));
+          if (broken) {
+            break;  // the rest of the batch goes to a healthy isolate
+          }
+        }
+        if (engine) {
+          const auto stats = engine->stats();
+          done.executions = stats.executions;
+          done.heap_used_bytes = stats.heap_used_bytes;
+        }
+        done.engine_unusable = leave.has_value();
+        self->send(supervisor, batch_done_atom::value, std::move(done));
+        if (leave) {
+          self->quit(caf::make_error(*leave));
+        }
+      },
+  };
+}
+
+}  // namespace warden::actors

@@ -1,0 +1,49 @@
+#pragma once
+// The plugin worker: a detached actor (one thread) that owns one Engine. It
+// loads the engine in its spawn function, on its own thread, and the engine
+// dies with the actor's state in on_exit, on that same thread. It scans the
+// batches the supervisor sends, answers each with one BatchDone, and exits
+// with an errc reason: load_failed, timeout / out_of_memory / fatal_error
+// (its engine became unusable), or whatever the supervisor sends it
+// (recycle_threshold, heap_soft_limit, shutdown). Spawned only by the
+// supervisor.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/protocol.hpp"
+#include "actors/warden_config.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/plugin_source.hpp"
+
+namespace warden::actors {
+
+struct WorkerSetup {
+  uint32_t plugin = 0;
+  uint32_t slot = 0;
+  uint64_t generation = 0;
+  std::string plugin_id;
+  runtime::PluginSourcePtr source;
+  runtime::EngineOptions options;
+  supervisor_actor supervisor;
+  WorkerEventHook on_event;
+};
+
+// Built on the spawning thread (empty); filled in the spawn function, on the
+// worker's thread. Engine is neither movable nor default-constructible and
+// Engine::load hands out a unique_ptr, so that is what the state holds.
+struct WorkerState {
+  std::unique_ptr<runtime::Engine> engine;
+  static inline const char* name = "warden.plugin_worker";
+};
+
+plugin_worker_actor::behavior_type plugin_worker(
+    plugin_worker_actor::stateful_pointer<WorkerState> self, WorkerSetup setup);
+
+// spdlog, tagged with the plugin id: the default ConsoleSink.
+runtime::ConsoleSink spdlog_console();
+
+}  // namespace warden::actors

@@ -1,0 +1,34 @@
+#pragma once
+// The supervisor: owns every plugin's pool of workers, routes transactions to
+// them in batches, merges their answers into one ScanReport per transaction,
+// and replaces workers, each on a fresh thread and only after the old one's
+// down message arrived. Holds the restart policy, the bounded queues and the
+// statistics. Spawned by Warden::start (or a host that wants the raw handle).
+
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/protocol.hpp"
+#include "actors/warden_config.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/plugin_source.hpp"
+
+namespace warden::actors {
+
+// One plugin the supervisor runs: its source (read once, shared by every
+// isolate) and what its validation load said about it.
+struct SupervisedPlugin {
+  runtime::PluginSourcePtr source;
+  runtime::PluginInfo info;
+  std::string config_json = "{}";
+};
+
+// Spawns the supervisor (detached: its wake-ups do not depend on the host's
+// scheduler policy) and its workers. The caller must eventually send
+// shutdown_atom (Warden::shutdown does), or ~actor_system waits forever.
+supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
+                                  WardenConfig config);
+
+}  // namespace warden::actors

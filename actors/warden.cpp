@@ -1,0 +1,265 @@
+#include "actors/warden.hpp"
+
+#include <deque>
+#include <mutex>
+#include <set>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/plugin_worker.hpp"
+#include "actors/supervisor.hpp"
+#include "runtime/plugin_source.hpp"
+
+namespace warden::actors {
+namespace {
+
+Error plain_error(ErrorCode code, std::string message) {
+  Error error;
+  error.code = code;
+  error.message = std::move(message);
+  return error;
+}
+
+}  // namespace
+
+// The facade's blocking calls go through one scoped_actor; the mutex makes
+// calls from several host threads take turns on it.
+struct Warden::Impl {
+  Impl(caf::actor_system& system, supervisor_actor supervisor,
+       std::vector<runtime::PluginInfo> plugins, std::vector<Error> load_errors)
+      : system(system),
+        supervisor(std::move(supervisor)),
+        plugins(std::move(plugins)),
+        load_errors(std::move(load_errors)),
+        self(system) {}
+
+  // An answer for every plugin when the supervisor itself cannot answer.
+  ScanReport unanswered(const TransactionPtr& transaction, const caf::error& why) const {
+    ScanReport report;
+    report.transaction_id = transaction ? transaction->id : std::string{};
+    for (const auto& plugin : plugins) {
+      report.failures.push_back(PluginFailure{
+          plugin.id, plain_error(ErrorCode::shutting_down, "Warden is not running: " +
+                                                               system.render(why))});
+    }
+    return report;
+  }
+
+  caf::actor_system& system;
+  supervisor_actor supervisor;
+  std::vector<runtime::PluginInfo> plugins;
+  std::vector<Error> load_errors;
+  std::mutex mutex;
+  caf::scoped_actor self;
+  bool stopped = false;
+};
+
+Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenConfig config) {
+  std::vector<SupervisedPlugin> supervised;
+  std::vector<runtime::PluginInfo> infos;
+  std::vector<Error> load_errors;
+  std::set<std::string> ids;
+  const auto console = config.console ? config.console : spdlog_console();
+  for (const auto& spec : config.plugins) {
+    auto source = runtime::PluginSource::read(spec.path);
+    if (!source) {
+      load_errors.push_back(std::move(source).error());
+      continue;
+    }
+    // Validate once here, on the calling thread; the workers load their own.
+    runtime::EngineOptions options;
+    options.limits = config.limits;
+    options.console = console;
+    options.config_json = spec.config_json;
+    auto engine = runtime::Engine::load(*source, options);
+    if (!engine) {
+      load_errors.push_back(std::move(engine).error());
+      continue;
+    }
+    const auto info = (*engine)->info();
+    if (!ids.insert(info.id).second) {
+      Error error = plain_error(ErrorCode::duplicate_id,
+                                "plugin id '" + info.id + "' is already used by another plugin");
+      error.file = spec.path;
+      return error;
+    }
+    supervised.push_back(SupervisedPlugin{*source, info, spec.config_json});
+    infos.push_back(info);
+  }
+  if (supervised.empty()) {
+    if (!load_errors.empty()) {
+      return load_errors.front();
+    }
+    return plain_error(ErrorCode::file_unreadable, "no plugin given");
+  }
+  for (const auto& error : load_errors) {
+    spdlog::error("plugin not loaded: {}", error.describe());
+  }
+  auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config));
+  auto impl = std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
+                                     std::move(load_errors));
+  return std::unique_ptr<Warden>(new Warden(std::move(impl)));
+}
+
+Warden::Warden(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Warden::~Warden() {
+  shutdown();
+}
+
+const std::vector<runtime::PluginInfo>& Warden::plugins() const {
+  return impl_->plugins;
+}
+
+const std::vector<Error>& Warden::load_errors() const {
+  return impl_->load_errors;
+}
+
+supervisor_actor Warden::supervisor() const {
+  return impl_->supervisor;
+}
+
+ScanReport Warden::scan(const TransactionPtr& transaction) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  if (impl_->stopped) {
+    return impl_->unanswered(transaction, caf::make_error(caf::sec::invalid_argument));
+  }
+  ScanReport result;
+  impl_->self->request(impl_->supervisor, caf::infinite, scan_atom::value, transaction)
+      .receive([&](ScanReport& report) { result = std::move(report); },
+               [&](caf::error& error) { result = impl_->unanswered(transaction, error); });
+  return result;
+}
+
+void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& next,
+                         const std::function<void(ScanReport&&)>& on_report,
+                         std::size_t max_in_flight) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  auto& self = impl_->self;
+  max_in_flight = std::max<std::size_t>(1, max_in_flight);
+  // Transactions travel in chunks: one message (and one wake-up of this
+  // thread) per chunk instead of per transaction; several chunks stay in
+  // flight so the workers never wait for the host.
+  const std::size_t chunk = std::clamp<std::size_t>(max_in_flight / 4, 1, 16);
+  using Handle = decltype(self->request(impl_->supervisor, caf::infinite, scan_atom::value,
+                                        std::vector<TransactionPtr>{}));
+  struct Pending {
+    Handle handle;
+    std::vector<TransactionPtr> transactions;
+  };
+  std::deque<Pending> pending;
+  std::size_t in_flight = 0;
+  bool exhausted = false;
+  auto receive_front = [&] {
+    auto front = std::move(pending.front());
+    pending.pop_front();
+    in_flight -= front.transactions.size();
+    std::vector<ScanReport> reports;
+    front.handle.receive(
+        [&](std::vector<ScanReport>& answer) { reports = std::move(answer); },
+        [&](caf::error& error) {
+          for (const auto& transaction : front.transactions) {
+            reports.push_back(impl_->unanswered(transaction, error));
+          }
+        });
+    for (auto& report : reports) {
+      on_report(std::move(report));
+    }
+  };
+  while (!exhausted || !pending.empty()) {
+    while (!exhausted && in_flight + chunk <= std::max(max_in_flight, chunk)) {
+      std::vector<TransactionPtr> batch;
+      batch.reserve(chunk);
+      while (batch.size() < chunk) {
+        auto transaction = next();
+        if (!transaction) {
+          exhausted = true;
+          break;
+        }
+        batch.push_back(std::move(*transaction));
+      }
+      if (batch.empty()) {
+        break;
+      }
+      in_flight += batch.size();
+      if (impl_->stopped) {
+        for (const auto& transaction : batch) {
+          on_report(impl_->unanswered(transaction, caf::make_error(caf::sec::invalid_argument)));
+        }
+        in_flight -= batch.size();
+        continue;
+      }
+      auto handle = self->request(impl_->supervisor, caf::infinite, scan_atom::value, batch);
+      pending.push_back(Pending{std::move(handle), std::move(batch)});
+    }
+    if (!pending.empty()) {
+      receive_front();
+    }
+  }
+}
+
+std::vector<PluginStats> Warden::stats() {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  std::vector<PluginStats> result;
+  if (impl_->stopped) {
+    return result;
+  }
+  impl_->self->request(impl_->supervisor, caf::infinite, stats_atom::value)
+      .receive([&](std::vector<PluginStats>& stats) { result = std::move(stats); },
+               [&](caf::error&) {});
+  return result;
+}
+
+bool Warden::quarantine(const std::string& plugin_id) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  bool result = false;
+  if (impl_->stopped) {
+    return result;
+  }
+  impl_->self->request(impl_->supervisor, caf::infinite, quarantine_atom::value, plugin_id)
+      .receive([&](bool ok) { result = ok; }, [&](caf::error&) {});
+  return result;
+}
+
+bool Warden::enable(const std::string& plugin_id) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  bool result = false;
+  if (impl_->stopped) {
+    return result;
+  }
+  impl_->self->request(impl_->supervisor, caf::infinite, enable_atom::value, plugin_id)
+      .receive([&](bool ok) { result = ok; }, [&](caf::error&) {});
+  return result;
+}
+
+void Warden::shutdown() {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  if (impl_->stopped) {
+    return;
+  }
+  impl_->stopped = true;
+  // The supervisor answers once every pending request is answered and every
+  // worker's down message arrived, then quits: ~actor_system will not wait.
+  impl_->self->request(impl_->supervisor, caf::infinite, shutdown_atom::value)
+      .receive([](bool) {}, [](caf::error&) {});
+  impl_->supervisor = nullptr;
+}
+
+void configure(caf::actor_system_config& config) {
+  config.add_message_types<caf::id_block::warden>();
+  config.add_error_category(
+      caf::atom("warden"), [](uint8_t code, caf::atom_value, const caf::message& context) {
+        auto text = "warden_exit(" + std::string{to_string(static_cast<errc>(code))};
+        if (!context.empty()) {
+          text += ", " + caf::to_string(context);
+        }
+        return text + ")";
+      });
+  // Hosts that call Warden from pooled actors or plain threads wake pooled
+  // actors 5-7x faster with work sharing (guide, section 15). Warden's own
+  // supervisor and workers are detached and do not depend on it.
+  config.set("scheduler.policy", caf::atom("sharing"));
+}
+
+}  // namespace warden::actors

@@ -1,0 +1,59 @@
+#pragma once
+// What a host configures when it starts Warden (plugins, limits, recycling,
+// restart intensity, queues), and the worker life-cycle hook tests and
+// benchmarks observe. Plain data; included by actors/warden.hpp and the
+// supervisor.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/engine.hpp"
+
+namespace warden::actors {
+
+struct PluginSpec {
+  std::string path;                // one .js file
+  std::string config_json = "{}";  // handed to the plugin's init(config)
+};
+
+// One step in a plugin worker's life. `spawned` and `down` are reported by the
+// supervisor (in the order it handles them: a replacement's `spawned` always
+// follows its predecessor's `down`); `ready` and `thread_exited` by the worker
+// on its own thread, after its engine loaded and when the thread ends.
+struct WorkerEvent {
+  enum class Kind : uint8_t { spawned, ready, down, thread_exited };
+  Kind kind = Kind::spawned;
+  std::string plugin_id;
+  uint32_t slot = 0;          // the worker's place in its plugin's pool
+  uint64_t generation = 0;    // increases with every worker spawned for the plugin
+  std::thread::id thread;     // ready, thread_exited: the worker's thread
+  uint64_t os_thread_id = 0;  // same, as the kernel's thread id (not reused quickly)
+  std::string reason;         // down: the exit reason (to_string(errc), "killed", ...)
+  std::chrono::steady_clock::time_point at;
+};
+
+// Called from the supervisor's and the workers' threads: must be thread-safe
+// and quick. Meant for tests and benchmarks.
+using WorkerEventHook = std::function<void(const WorkerEvent&)>;
+
+struct WardenConfig {
+  std::vector<PluginSpec> plugins;
+  runtime::EngineLimits limits;
+  std::size_t workers_per_plugin = 0;                // 0: sensible default (2)
+  uint64_t recycle_after_scans = 10'000;             // per isolate; 0: never
+  std::size_t heap_soft_limit_bytes = 0;             // recycle above this; 0: 3/4 of the heap limit
+  std::size_t max_failure_restarts = 5;              // R: more than R within T quarantines
+  std::chrono::milliseconds failure_window{10'000};  // T
+  std::chrono::milliseconds restart_backoff{20};     // first failure-restart delay, doubles
+  std::size_t queue_capacity = 4096;                 // per plugin: waiting requests before `overloaded`
+  runtime::ConsoleSink console;                      // where console.* goes (empty: spdlog)
+  std::size_t max_batch = 32;                        // transactions handed to a worker per message
+  WorkerEventHook on_worker_event;                   // tests and benchmarks; may be empty
+};
+
+}  // namespace warden::actors
