@@ -18,7 +18,7 @@
 // A runner is a command that takes `--plugins DIR --har FILE... --recycle-every N
 // --repeat K` and prints one JSON line (see bench/README.md, "Runner protocol").
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -316,7 +316,7 @@ function plots(outDir, medians, workloadsList, runners, recycles) {
     log("compare: gnuplot not found: no PNG plots (apt-get install gnuplot-nox)");
     return [];
   }
-  const dataDir = join(outDir, "plot-data");
+  const dataDir = join(outDir, "raw", "plot");
   mkdirSync(dataDir, { recursive: true });
   const made = [];
   const q = (s) => `"${s.replace(/"/g, "")}"`;
@@ -390,8 +390,14 @@ function plots(outDir, medians, workloadsList, runners, recycles) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(o.out, { recursive: true });
-  const plugins = pluginsDir(o);
-  const pluginNames = readdirSync(plugins).filter((f) => /\.m?js$/.test(f)).sort();
+  // Runners read a snapshot of the plugins, so an edit during the run cannot
+  // make runners disagree.
+  const pluginsSource = pluginsDir(o);
+  const pluginNames = readdirSync(pluginsSource).filter((f) => /\.m?js$/.test(f)).sort();
+  const plugins = join(o.out, "raw", "plugins");
+  rmSync(plugins, { recursive: true, force: true });
+  mkdirSync(plugins, { recursive: true });
+  for (const f of pluginNames) copyFileSync(join(pluginsSource, f), join(plugins, f));
   const wl = workloads(o);
   if (wl.length === 0) throw new Error("no workload to run");
   const { ready, notBuilt } = runnerList(o);
@@ -410,7 +416,7 @@ async function main() {
     commit: spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim(),
     load_start: os.loadavg(),
     runs: o.runs, repeat: o.repeat, recycle: o.recycle,
-    plugins_dir: relative(ROOT, plugins) || ".", plugins: pluginNames,
+    plugins_dir: relative(ROOT, pluginsSource) || ".", plugins: pluginNames,
     workloads: wl.map((w) => ({ name: w.name, what: w.what, files: w.files.map((f) => relative(ROOT, f)) })),
     runners: ready.map((r) => ({ name: r.name, argv: r.argv, what: r.what })),
     not_built: notBuilt,

@@ -126,8 +126,11 @@ runMain(async () => {
   const recycle = new Samples(opts.recycleEvery > 0 ? Math.ceil(expected / opts.recycleEvery) + plugins.length : 1);
   let restarts = 0;
 
-  // After a timeout or an exhausted heap the plugin gets a fresh isolate, as Warden does.
-  const restartAfterFailure = async (p) => {
+  // After a timeout or an exhausted heap the plugin gets a fresh isolate, as
+  // Warden does; a plugin that merely threw keeps its isolate.
+  const restartAfterFailure = async (p, err) => {
+    const fatal = p.isolate === null || p.isolate.isDisposed || /timed out|disposed|memory/i.test(String(err?.message));
+    if (!fatal) return;
     restarts++;
     p.dispose();
     await (opts.mode === "sync" ? p.loadSync() : p.load());
@@ -157,7 +160,7 @@ runMain(async () => {
           } catch (e) {
             latency.add(nowMs() - s);
             tally.fail(p.id, txn.id, e);
-            await restartAfterFailure(p);
+            await restartAfterFailure(p, e);
           }
           if (opts.recycleEvery > 0 && ++counts[i] % opts.recycleEvery === 0) await recycleOne(p);
         }
@@ -183,7 +186,7 @@ runMain(async () => {
           } catch (e) {
             latency.add(nowMs() - s);
             tally.fail(p.id, txns[t].id, e);
-            await restartAfterFailure(p);
+            await restartAfterFailure(p, e);
           }
           if (opts.recycleEvery > 0 && ++count % opts.recycleEvery === 0) await recycleOne(p);
         }

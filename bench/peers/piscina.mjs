@@ -84,10 +84,9 @@ runMain(async () => {
         } catch (e) {
           latency.add(nowMs() - s);
           tally.fail(p.id, txns[t].id, e);
-          // A timed-out task has had its worker terminated; start clean, as Warden does.
-          restarts++;
-          await p.stop();
-          await p.start();
+          // A timed-out task (AbortError) or a worker out of memory costs the
+          // worker: piscina terminates it and starts a replacement by itself.
+          if (e?.name === "AbortError" || /ERR_WORKER|terminat|exited/i.test(`${e?.code} ${e?.message}`)) restarts++;
         }
         if (opts.recycleEvery > 0 && ++count % opts.recycleEvery === 0) {
           const s2 = nowMs();

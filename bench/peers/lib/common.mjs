@@ -109,7 +109,7 @@ export class Tally {
   }
   fail(pluginId, txnId, err) {
     this.errors++;
-    if (this.errorSamples.length < 5) this.errorSamples.push(`${pluginId} on ${txnId}: ${String(err?.message ?? err).slice(0, 200)}`);
+    if (this.errorSamples.length < (Number(process.env.WARDEN_BENCH_ERROR_SAMPLES) || 5)) this.errorSamples.push(`${pluginId} on ${txnId}: ${String(err?.message ?? err).slice(0, 200)}`);
   }
   // Digest of a multiset of finding lines: sha256 of the sorted lines joined by "\n".
   static digest(lines) {
