@@ -1,12 +1,15 @@
 // Node.js + isolated-vm, as a user would set it up: one ivm.Isolate per plugin
 // with a memory limit, the plugin evaluated as an ES module in its own context,
-// a per-call timeout, each transaction passed in as a copy (a JSON string the
-// isolate parses) and the findings copied out (JSON). Recycling disposes the
+// a per-call timeout, each transaction passed in as a copy (an ivm.ExternalCopy
+// made once per transaction and copied into each isolate; --transfer json sends
+// a JSON string the isolate parses, a little slower and twice the RSS here) and
+// the findings copied out (JSON). Recycling disposes the
 // isolate and builds a new one, reloading the plugin; its cost is timed from
 // dispose() until the new isolate is ready to scan.
 //
 //   node --no-node-snapshot bench/peers/isolated-vm.mjs --plugins DIR --har FILE... \
-//        --recycle-every N --repeat K [--mode async|sync] [--timeout-ms 2000] [--memory-mb 128]
+//        --recycle-every N --repeat K [--mode async|sync] [--transfer json|copy]
+//        [--timeout-ms 2000] [--memory-mb 128]
 //
 // --mode async (default): every plugin has its own loop; calls go through
 //   Reference.apply(), which runs the isolate on isolated-vm's thread pool, so
@@ -29,17 +32,18 @@ const plugin = globalThis.__ns.default;
 delete globalThis.__ns;
 if (plugin === null || typeof plugin !== "object" || typeof plugin.scan !== "function")
   throw new Error("default export has no scan()");
+const decode = (x) => (typeof x === "string" ? JSON.parse(x) : x);
 const encode = (r) => (r === undefined ? "null" : JSON.stringify(r));
 let pending = null;
 globalThis.__id = String(plugin.id);
 globalThis.__init = () => (typeof plugin.init === "function" ? Promise.resolve(plugin.init({})).then(() => 0) : 0);
 globalThis.__scanSync = (json) => {
-  const r = plugin.scan(JSON.parse(json));
+  const r = plugin.scan(decode(json));
   if (r !== null && typeof r === "object" && typeof r.then === "function") { pending = r; return 0; }
   return encode(r);
 };
 globalThis.__await = () => { const p = pending; pending = null; return Promise.resolve(p).then(encode); };
-globalThis.__scanAsync = async (json) => encode(await plugin.scan(JSON.parse(json)));
+globalThis.__scanAsync = async (json) => encode(await plugin.scan(decode(json)));
 `;
 const CONSOLE = `globalThis.console = Object.freeze({ log() {}, info() {}, warn() {}, error() {}, debug() {} });`;
 
@@ -113,8 +117,14 @@ class IvmPlugin {
 }
 
 runMain(async () => {
-  const opts = parseArgs(process.argv.slice(2), { mode: "async" });
+  const opts = parseArgs(process.argv.slice(2), { mode: "async", transfer: "copy" });
   if (opts.mode !== "async" && opts.mode !== "sync") throw new Error("--mode is async or sync");
+  if (opts.transfer !== "json" && opts.transfer !== "copy") throw new Error("--transfer is json or copy");
+  // A transaction's encoding, made once per pass, and the argument handed to each isolate.
+  const copy = opts.transfer === "copy";
+  const encodeTxn = copy ? (t) => new ivm.ExternalCopy(t) : (t) => JSON.stringify(t);
+  const argOf = copy ? (enc) => enc.copyInto() : (enc) => enc;
+  const releaseEnc = copy ? (enc) => enc?.release() : () => {};
   const txns = loadTransactions(opts.har);
   const plugins = pluginFiles(opts.plugins).map((f) => new IvmPlugin(f, opts));
   for (const p of plugins) await (opts.mode === "sync" ? p.loadSync() : p.load());
@@ -148,12 +158,12 @@ runMain(async () => {
     const counts = new Array(plugins.length).fill(0);
     for (let r = 0; r < opts.repeat; r++) {
       for (const txn of txns) {
-        const json = JSON.stringify(txn);
+        const enc = encodeTxn(txn);
         for (let i = 0; i < plugins.length; i++) {
           const p = plugins[i];
           const s = nowMs();
           try {
-            let out = p.scanSync(json);
+            let out = p.scanSync(argOf(enc));
             if (typeof out !== "string") out = await out;
             latency.add(nowMs() - s);
             tally.accept(p.id, txn.id, JSON.parse(out));
@@ -164,6 +174,7 @@ runMain(async () => {
           }
           if (opts.recycleEvery > 0 && ++counts[i] % opts.recycleEvery === 0) await recycleOne(p);
         }
+        releaseEnc(enc);
       }
     }
   } else {
@@ -175,12 +186,13 @@ runMain(async () => {
       for (let r = 0; r < opts.repeat; r++) {
         for (let t = 0; t < txns.length; t++) {
           if (jsonPass[t] !== r) {
-            json[t] = JSON.stringify(txns[t]);
+            releaseEnc(json[t]);
+            json[t] = encodeTxn(txns[t]);
             jsonPass[t] = r;
           }
           const s = nowMs();
           try {
-            const out = await p.scanAsync(json[t]);
+            const out = await p.scanAsync(argOf(json[t]));
             latency.add(nowMs() - s);
             tally.accept(p.id, txns[t].id, JSON.parse(out));
           } catch (e) {
@@ -193,12 +205,13 @@ runMain(async () => {
       }
     };
     await Promise.all(plugins.map(loop));
+    json.forEach(releaseEnc);
   }
   const seconds = (nowMs() - t0) / 1000;
   const cpu = cpuSeconds() - cpu0;
   for (const p of plugins) p.dispose();
   emitResult(opts.mode === "sync" ? "isolated-vm-sync" : "isolated-vm", {
     expected, seconds, cpu, latency, recycle, tally,
-    extra: { plugins: plugins.length, transactions: txns.length, restarts, mode: opts.mode, memory_mb: opts.memoryMb, timeout_ms: opts.timeoutMs },
+    extra: { plugins: plugins.length, transactions: txns.length, restarts, mode: opts.mode, transfer: opts.transfer, memory_mb: opts.memoryMb, timeout_ms: opts.timeoutMs },
   });
 });

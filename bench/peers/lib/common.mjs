@@ -111,10 +111,11 @@ export class Tally {
     this.errors++;
     if (this.errorSamples.length < (Number(process.env.WARDEN_BENCH_ERROR_SAMPLES) || 5)) this.errorSamples.push(`${pluginId} on ${txnId}: ${String(err?.message ?? err).slice(0, 200)}`);
   }
-  // Digest of a multiset of finding lines: sha256 of the sorted lines joined by "\n".
+  // Digest of a multiset of finding lines: sha256 of the lines sorted by their
+  // UTF-8 bytes (what a C++ runner's std::sort gives) joined by "\n".
   static digest(lines) {
-    const sorted = [...lines].sort();
-    return createHash("sha256").update(sorted.join("\n")).digest("hex");
+    const sorted = lines.map((l) => Buffer.from(l, "utf8")).sort(Buffer.compare);
+    return createHash("sha256").update(Buffer.from(sorted.join("\n"), "utf8")).digest("hex");
   }
   summary() {
     const byPlugin = {};
