@@ -12,7 +12,7 @@ const STACK_TRACES = [
   ["Java", /(?:^|\n)\s{0,8}at [\w$]{1,80}(?:\.[\w$<>]{1,80}){2,15}\((?:[\w$]{1,80}\.java:\d{1,6}|Native Method|Unknown Source)\)/],
   ["Java", /\bException in thread "[^"\n]{1,80}" [\w$]{1,80}(?:\.[\w$]{1,80}){1,10}(?:Exception|Error)\b/],
   ["Python", /Traceback \(most recent call last\):\s{0,8}(?:\n|\\n)\s{0,8}File "/],
-  ["PHP", /<b>(?:Fatal error|Parse error|Warning|Notice|Deprecated)<\/b>:[^\n]{1,400}? in <b>[^<\n]{1,300}<\/b> on line <b>\d{1,6}<\/b>/],
+  ["PHP", /<b>(?:Fatal error|Parse error|Warning|Notice|Deprecated)<\/b>:[^<\n]{1,400} in <b>[^<\n]{1,300}<\/b> on line <b>\d{1,6}<\/b>/],
   ["PHP", /\bPHP (?:Fatal error|Parse error|Warning):\s[^\n]{1,400}? in \/[^\n]{1,300}? on line \d{1,6}/],
   ["PHP", /Stack trace:\s{0,8}(?:\n|\\n|<br \/>)\s{0,8}#0 [^\n]{0,300}\.php(?:\(\d{1,6}\))?/],
   [".NET", /(?:^|\n)\s{0,8}at [\w.`<>\[\]]{1,300}\([^)\n]{0,300}\) in [^\n]{1,300}:line \d{1,6}/],

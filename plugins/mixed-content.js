@@ -6,11 +6,13 @@
 const MAX_SCAN_CHARS = 1 << 20;
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const HTTPS_URL = /^https:\/\//i;
-const SRC_TAG = /<(script|iframe|frame|object|embed)\b[^>]{0,1000}?\s(?:src|data)\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s>]{1,300})/gi;
-const LINK_TAG = /<link\b[^>]{0,1000}>/gi;
+// A tag is matched up to the next '<' or '>' (never across tags), then its
+// attributes are checked separately: linear in the body length.
+const SRC_TAG = /<(script|iframe|frame|object|embed)\b[^<>]{0,2000}/gi;
+const SRC_HTTP = /\s(?:src|data)\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s<>]{1,300})/i;
+const LINK_TAG = /<link\b[^<>]{0,2000}/gi;
 const LINK_REL_STYLESHEET = /\srel\s{0,4}=\s{0,4}["']?[^"'>]{0,60}\b(stylesheet|import)\b/i;
 const LINK_HREF_HTTP = /\shref\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s>]{1,300})/i;
-const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = (() => {
@@ -51,6 +53,20 @@ function htmlText(res) {
   return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
 }
 
+// The HTML without <!-- comments --> (an unterminated one runs to the end).
+function stripComments(html) {
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const start = html.indexOf("<!--", from);
+    if (start < 0) return out + html.slice(from);
+    out += html.slice(from, start);
+    const end = html.indexOf("-->", start + 4);
+    if (end < 0) return out;
+    from = end + 3;
+  }
+}
+
 function clip(text, max = 200) {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
@@ -65,13 +81,14 @@ export default {
     if (!HTTPS_URL.test(String(req.url || ""))) return [];
     let html = htmlText(txn.response || {});
     if (html === "") return [];
-    html = html.replace(COMMENT, "");
+    html = stripComments(html);
 
     const urls = [];
     SRC_TAG.lastIndex = 0;
     let m;
     while ((m = SRC_TAG.exec(html)) !== null && urls.length < 20) {
-      urls.push(`<${m[1].toLowerCase()}> ${m[2]}`);
+      const src = SRC_HTTP.exec(m[0]);
+      if (src) urls.push(`<${m[1].toLowerCase()}> ${src[1]}`);
     }
     LINK_TAG.lastIndex = 0;
     while ((m = LINK_TAG.exec(html)) !== null && urls.length < 20) {
