@@ -20,6 +20,35 @@ struct HarReadSummary {
   std::size_t entries = 0;  // entries handed to the handler
 };
 
+// How an entry maps (plugin contract, "The transaction"):
+// - request.method and request.url are required strings; request is required.
+// - response may be absent (an aborted capture): it reads as status 0 with
+//   everything else empty. response.content may be absent too.
+// - Every other field is optional; absent or JSON null reads as "" (or 0, or
+//   an empty header list). A field that is present with the wrong JSON type is
+//   an error naming it ("entry 12: request.headers[3].value: expected a
+//   string, got number").
+// - response.status: a number, a numeric string ("200") or ""/absent (0); it
+//   must be an integer that fits an int.
+// - request.body: postData.text, or postData.params form-encoded
+//   (application/x-www-form-urlencoded, WHATWG serializer: space as '+') when
+//   text is empty or absent; nullopt when there is no postData.
+// - response.body is content.text as captured, never decoded; bodyEncoding is
+//   "base64" when content.encoding says so and "" for anything else.
+// - Unknown and extension fields ("_initiator", "_webSocketMessages",
+//   "comment", pages) are accepted and ignored; a UTF-8 BOM is skipped.
+// - log and log.entries are required, once each; every entry is an object.
+// Errors carry the whole text in `message` ("demo.har: entry 3: invalid JSON
+// at byte 10482 (line 1, column 10483): ..."); `file` is left empty so that
+// describe() does not name the file twice. Errors outside an entry name the
+// last entry read ("after entry 11: ..."), so a truncated file says how far it
+// got. "byte N" is the 0-based offset of the byte the parser stopped at (the
+// input size when it ended early). Bytes that are not valid UTF-8 inside a
+// string are malformed_input too; the message escapes them (\xFF), so error
+// messages are always printable ASCII plus the file name.
+// Memory: only the entry being read is held as a DOM; each is converted,
+// handed out and freed before the next one is parsed.
+
 // Reads `path` and calls `on_entry` for each entry; transaction ids are
 // `id_prefix` + the 0-based entry index ("3", or "file.har#3" with a prefix).
 // On malformed input returns Error{malformed_input} naming the file, the entry
