@@ -36,7 +36,65 @@ using detail::Watchdog;
 constexpr std::size_t kMaxConsoleMessageBytes = 8 * 1024;
 // Heap granted past the limit once it is reached, so V8 can unwind the
 // terminated script instead of aborting the process.
-constexpr std::size_t kMinHeapHeadroomBytes = 32u << 20;
+// V8 finishes the allocation in progress (up to ~1 GB for its largest object)
+// before the termination takes effect; without enough room it aborts.
+constexpr std::size_t kMinHeapHeadroomBytes = 512u << 20;
+
+// Runs in the plugin's realm before the plugin (known residual: generic loops
+// over 2**32-length sparse arrays, e.g. copyWithin/indexOf, cannot be
+// interrupted either). Array.prototype.fill on a huge
+// sparse array runs V8's generic C++ fill loop, which has no interrupt check:
+// neither the watchdog nor the heap limit can stop it, and V8 aborts the
+// process once the heap cannot grow. Large ranges go through a JS loop instead,
+// which honours both; small ones keep the native fill.
+constexpr const char* kRealmHardening = R"JS((() => {
+  "use strict";
+  const nativeFill = Array.prototype.fill;
+  const apply = Reflect.apply, trunc = Math.trunc, min = Math.min, max = Math.max;
+  const relative = (value, length, fallback) => {
+    if (value === undefined) return fallback;
+    const n = trunc(+value) || 0;
+    return n < 0 ? max(length + n, 0) : min(n, length);
+  };
+  const fill = {
+    fill(value, start, end) {
+      if (this === null || this === undefined) {
+        throw new TypeError("Array.prototype.fill called on null or undefined");
+      }
+      const o = Object(this);
+      const length = min(max(trunc(+o.length) || 0, 0), 2 ** 53 - 1);
+      let k = relative(start, length, 0);
+      const final = relative(end, length, length);
+      if (final - k <= 1048576) return apply(nativeFill, o, [value, k, final]);
+      for (; k < final; k++) o[k] = value;
+      return o;
+    },
+  }.fill;
+  Object.defineProperty(Array.prototype, "fill", {
+    value: fill, writable: true, enumerable: false, configurable: true,
+  });
+  // split/match/replace build their result in one C++ array; on a string of
+  // 2**27+ characters it can exceed V8's largest array, a fatal error.
+  const guard = (name, bound) => {
+    const native = String.prototype[name];
+    const wrapped = {
+      [name](...args) {
+        if (typeof this === "string" && this.length > bound) {
+          throw new RangeError("Invalid array length: String.prototype." + name +
+                               " on a string of " + this.length + " characters");
+        }
+        return apply(native, this, args);
+      },
+    }[name];
+    Object.defineProperty(String.prototype, name, {
+      value: wrapped, writable: true, enumerable: false, configurable: true,
+    });
+  };
+  guard("split", 2 ** 27 - 64);
+  guard("match", 2 ** 27 - 64);
+  guard("replace", 2 ** 26);
+  guard("replaceAll", 2 ** 26);
+})();)JS";
 
 std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::String::Utf8Value utf8(isolate, value);
@@ -185,7 +243,7 @@ size_t Engine::Impl::near_heap_limit(void* data, size_t current_limit, size_t in
   self->isolate->TerminateExecution();
   // Room for V8 to unwind the terminated script; the engine is then unusable
   // and gets replaced, so this memory is short-lived.
-  return current_limit + std::max(kMinHeapHeadroomBytes, initial_limit / 2);
+  return current_limit + std::max(kMinHeapHeadroomBytes, 4 * initial_limit);
 }
 
 v8::MaybeLocal<v8::Promise> Engine::Impl::reject_dynamic_import(
@@ -347,6 +405,12 @@ void Engine::Impl::install_console(v8::Local<v8::Context> ctx) {
   global->Set(ctx, v8::String::NewFromUtf8Literal(isolate, "console"), console).Check();
   // Not an ECMAScript built-in, and its memories grow outside the heap limit.
   global->Delete(ctx, v8::String::NewFromUtf8Literal(isolate, "WebAssembly")).Check();
+  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "warden:realm.js"));
+  v8::Local<v8::Script> hardening =
+      v8::Script::Compile(ctx, v8::String::NewFromUtf8(isolate, kRealmHardening).ToLocalChecked(),
+                          &origin)
+          .ToLocalChecked();  // our own code, in a fresh context
+  hardening->Run(ctx).ToLocalChecked();
 }
 
 Result<bool> Engine::Impl::start() {

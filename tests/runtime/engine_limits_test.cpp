@@ -1,0 +1,277 @@
+// Hostile plugins: loops, allocation bombs, runaway recursion and the other
+// ways a plugin could try to abort V8 or eat host memory. Each must fail only
+// its own scan (DESIGN.md, guarantee 3), and the process must live on.
+#include <catch2/catch.hpp>
+
+#include "runtime/engine.hpp"
+#include "tests/runtime/engine_test_support.hpp"
+
+using namespace warden;
+using namespace warden::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::unique_ptr<Engine> must_load(const std::string& code, EngineOptions options = small_options()) {
+  auto engine = load_code(code, std::move(options), "hostile.js");
+  if (!engine.ok()) FAIL(engine.error().describe());
+  return std::move(engine).value();
+}
+
+// A fresh engine still works: nothing the hostile plugin did leaked into V8's
+// process-wide state.
+void check_fresh_engine_works() {
+  auto engine = must_load(plugin_with_scan("return [{ title: 'alive', severity: 'info' }];"));
+  auto findings = engine->scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "alive");
+}
+
+Error scan_error(const std::string& body, EngineOptions options = small_options()) {
+  auto engine = must_load(plugin_with_scan(body), std::move(options));
+  auto result = engine->scan(sample_transaction());
+  REQUIRE_FALSE(result.ok());
+  INFO(result.error().describe());
+  return result.error();
+}
+
+}  // namespace
+
+TEST_CASE("an infinite loop is stopped within the time limit and the engine is retired",
+          "[runtime]") {
+  auto source = runtime::PluginSource::read(fixture("infinite_loop.js"));
+  REQUIRE(source.ok());
+  auto options = small_options();
+  options.limits.scan_timeout = 100ms;
+  auto engine = Engine::load(*source, options);
+  REQUIRE(engine.ok());
+  auto start = Clock::now();
+  auto result = (*engine)->scan(sample_transaction());
+  auto elapsed = Clock::now() - start;
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::timeout);
+  CHECK(result.error().file == fixture("infinite_loop.js"));
+  CHECK(result.error().line == 6);  // where the loop was when the deadline hit
+  CHECK_THAT(result.error().message, Catch::Contains("ran past 100 ms"));
+  CHECK(elapsed >= 100ms);
+  CHECK(elapsed < 100ms + 200ms);
+  CHECK_FALSE((*engine)->reusable());
+  auto again = (*engine)->scan(sample_transaction());
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == ErrorCode::engine_unusable);
+  check_fresh_engine_works();
+}
+
+TEST_CASE("a loop inside an async continuation is stopped too", "[runtime]") {
+  auto options = small_options();
+  options.limits.scan_timeout = 100ms;
+  auto start = Clock::now();
+  Error e = scan_error("return (async () => { await null; for (;;) {} })();", options);
+  CHECK(e.code == ErrorCode::timeout);
+  CHECK(Clock::now() - start < 100ms + 200ms);
+  check_fresh_engine_works();
+}
+
+TEST_CASE("a catastrophic regex is stopped by the time limit", "[runtime]") {
+  auto options = small_options();
+  options.limits.scan_timeout = 100ms;
+  auto start = Clock::now();
+  Error e = scan_error("/^(a+)+$/.test('a'.repeat(40) + 'b'); return [];", options);
+  CHECK(e.code == ErrorCode::timeout);
+  CHECK(Clock::now() - start < 100ms + 200ms);
+}
+
+TEST_CASE("a loop in a finding getter or a Proxy trap is stopped", "[runtime]") {
+  auto options = small_options();
+  options.limits.scan_timeout = 100ms;
+  Error getter =
+      scan_error("return [{ get title() { for (;;) {} }, severity: 'low' }];", options);
+  CHECK(getter.code == ErrorCode::timeout);
+  Error trap = scan_error("return [new Proxy({}, { get() { for (;;) {} } })];", options);
+  CHECK(trap.code == ErrorCode::timeout);
+}
+
+TEST_CASE("a timeout does not leak into the next engine's scans", "[runtime]") {
+  // A stale termination would kill the next script (V8 guide, pitfall 4).
+  auto options = small_options();
+  options.limits.scan_timeout = 50ms;
+  for (int i = 0; i < 5; ++i) {
+    auto fast = must_load(plugin_with_scan("return [];"), options);
+    for (int j = 0; j < 50; ++j) REQUIRE(fast->scan(sample_transaction()).ok());
+  }
+  // Scans that end right around the deadline are either fine or a timeout,
+  // never a confused error.
+  auto edgy = must_load(
+      plugin_with_scan("const end = Date.now() + 49; while (Date.now() < end) {} return [];"),
+      options);
+  auto result = edgy->scan(sample_transaction());
+  if (!result.ok()) CHECK(result.error().code == ErrorCode::timeout);
+}
+
+TEST_CASE("an allocation bomb fails with out_of_memory and the process lives", "[runtime]") {
+  auto source = runtime::PluginSource::read(fixture("allocation_bomb.js"));
+  REQUIRE(source.ok());
+  auto options = small_options();
+  options.limits.scan_timeout = 10s;  // the heap limit must trip first
+  auto engine = Engine::load(*source, options);
+  REQUIRE(engine.ok());
+  auto start = Clock::now();
+  auto result = (*engine)->scan(sample_transaction());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::out_of_memory);
+  CHECK_THAT(result.error().message, Catch::Contains("heap limit of 64 MB"));
+  CHECK(Clock::now() - start < 10s);
+  CHECK_FALSE((*engine)->reusable());
+  CHECK((*engine)->scan(sample_transaction()).error().code == ErrorCode::engine_unusable);
+  engine->reset();
+  check_fresh_engine_works();
+}
+
+TEST_CASE("strings, tables and builtins that allocate in one go are contained", "[runtime]") {
+  // Each of these aborted V8 (the whole process) before the engine's headroom
+  // and realm hardening: table doubling past the limit, Array.prototype.fill's
+  // uninterruptible C++ loop on huge sparse arrays, split/match results larger
+  // than V8's largest array ("Fatal JavaScript invalid size error").
+  auto options = small_options();
+  options.limits.scan_timeout = 3s;
+  const std::vector<std::string> bombs = {
+      "let s = 'x'; for (;;) s = s + s;",
+      "'x'.repeat(2 ** 29);",
+      "const a = []; for (let i = 0;; i++) a.push('s' + i);",
+      "const m = new Map(); for (let i = 0;; i++) m.set(i, i);",
+      "new Array(1.2e8).fill(0);",
+      "Array(2 ** 27).fill(1.5);",
+      "const a = []; a.length = 2 ** 32 - 1; a.fill(0);",
+      "Array.prototype.fill.call({ length: 2 ** 40 }, 1);",
+      "Array.from({ length: 5e7 }, (_, i) => i);",
+      "JSON.stringify(Array(1e7).fill('abcdefghij'));",
+      "const o = {}; for (let i = 0;; i++) o['k' + i] = i;",
+      "[].concat(...Array(2e5).fill(Array(1000).fill(1)));",
+      "'x'.repeat(2 ** 28).split('');",
+      "'a'.repeat(2 ** 27).match(/a/g);",
+      "'a'.repeat(2 ** 27).replace(/a/g, 'bb');",
+  };
+  for (const auto& bomb : bombs) {
+    INFO(bomb);
+    Error e = scan_error(bomb + " return [];", options);
+    CHECK((e.code == ErrorCode::out_of_memory || e.code == ErrorCode::js_exception ||
+           e.code == ErrorCode::timeout));
+  }
+  check_fresh_engine_works();
+}
+
+TEST_CASE("the hardened fill, split, match and replace still behave like the built-ins",
+          "[runtime]") {
+  auto engine = must_load(plugin_with_scan(R"(
+    const got = [[1, 2, 3].fill(9, -2).join(), Array(3).fill(0).join(), 'a,b'.split(',').length,
+                 'abc'.replace('b', 'x'), 'aXa'.match(/a/g).length, 'aa'.replaceAll('a', 'b'),
+                 Array(2e6).fill(7)[1999999], Array.prototype.fill.name];
+    return [{ title: got.join('|'), severity: 'info' }];)"));
+  auto findings = engine->scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "1,9,9|0,0,0|2|axc|2|bb|7|fill");
+}
+
+TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]") {
+  Error one = scan_error("new ArrayBuffer(2 ** 31); return [];");
+  CHECK(one.code == ErrorCode::js_exception);
+  CHECK_THAT(one.message, Catch::Contains("RangeError"));
+  // 64 MB cap: the first buffer fits, a second one does not.
+  Error many = scan_error(
+      "const keep = []; for (let i = 0; i < 100; i++) keep.push(new Uint8Array(40 << 20)); "
+      "return [];");
+  CHECK(many.code == ErrorCode::js_exception);
+  CHECK_THAT(many.message, Catch::Contains("RangeError"));
+  auto engine = must_load(plugin_with_scan(
+      "const b = new Uint8Array(40 << 20); b[5] = 1; return [{ title: String(b[5]), severity: "
+      "'info' }];"));
+  for (int i = 0; i < 10; ++i) {
+    auto ok = engine->scan(sample_transaction());  // freed buffers give their budget back
+    if (!ok.ok()) {
+      CHECK(ok.error().code == ErrorCode::js_exception);  // only if GC has not run yet
+    }
+  }
+  check_fresh_engine_works();
+}
+
+TEST_CASE("runaway recursion is a RangeError js_exception and the engine stays usable",
+          "[runtime]") {
+  auto engine = must_load(
+      "function down(n) { return down(n + 1) + 1; }\n"
+      "export default { id: 'deep', scan(txn) { return down(0); } };\n");
+  for (int i = 0; i < 3; ++i) {
+    auto result = engine->scan(sample_transaction());
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::js_exception);
+    CHECK_THAT(result.error().message, Catch::Contains("Maximum call stack size exceeded"));
+    CHECK(result.error().line == 1);
+  }
+  CHECK(engine->reusable());
+}
+
+TEST_CASE("deep recursion through getters, toString and JSON is contained", "[runtime]") {
+  const std::vector<std::string> cases = {
+      "const o = {}; Object.defineProperty(o, 'x', { get() { return this.x; } }); o.x;",
+      "const o = { toString() { return String(this); } }; String(o);",
+      "let a = []; for (let i = 0; i < 1e5; i++) a = [a]; JSON.stringify(a);",
+      "let a = []; for (let i = 0; i < 1e5; i++) a = [a]; String(a);",
+      "const p = new Proxy({}, { get(t, k, r) { return r[k]; } }); p.x;",
+      "function f() { return new Promise(r => r(f())); } return f();",
+  };
+  for (const auto& code : cases) {
+    INFO(code);
+    Error e = scan_error(code + " return [];");
+    CHECK(e.code == ErrorCode::js_exception);
+  }
+}
+
+TEST_CASE("console.log of hostile values cannot crash or hang the host", "[runtime]") {
+  std::size_t lines = 0;
+  auto options = small_options();
+  options.console = [&lines](runtime::LogLevel, std::string_view, std::string_view) { ++lines; };
+  auto engine = must_load(plugin_with_scan(
+                              "let a = []; for (let i = 0; i < 1e5; i++) a = [a];\n"
+                              "console.log(a);\n"
+                              "console.log({ toJSON() { throw new Error('x'); } });\n"
+                              "console.log(new Proxy({}, { get() { throw 1; }, ownKeys() { throw 2; } }));\n"
+                              "console.log(Object.create(null));\n"
+                              "return [];"),
+                          options);
+  CHECK(engine->scan(sample_transaction()).ok());
+  CHECK(lines == 4);
+}
+
+TEST_CASE("Atomics.wait cannot block the engine thread", "[runtime]") {
+  Error e = scan_error("Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return [];");
+  CHECK(e.code == ErrorCode::js_exception);
+  CHECK_THAT(e.message, Catch::Contains("Atomics.wait"));
+}
+
+TEST_CASE("WebAssembly is not reachable from a plugin", "[runtime]") {
+  Error e = scan_error("new WebAssembly.Memory({ initial: 1, maximum: 65536 }); return [];");
+  CHECK(e.code == ErrorCode::js_exception);
+  CHECK_THAT(e.message, Catch::Contains("ReferenceError"));
+}
+
+TEST_CASE("eval and Function work inside the sandbox without reaching the host", "[runtime]") {
+  auto engine = must_load(plugin_with_scan(
+      "return [{ title: String(eval('1 + 1')) + typeof Function('return this')().process, "
+      "severity: 'info' }];"));
+  auto findings = engine->scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "2undefined");
+}
+
+TEST_CASE("a plugin cannot corrupt built-ins the engine relies on", "[runtime]") {
+  // The engine reads findings with V8's API, not with JS built-ins a plugin can replace.
+  auto findings = must_load(
+                      "Array.isArray = () => false; JSON.stringify = () => { throw 2; };\n"
+                      "Promise.prototype.then = function () { throw 3; };\n"
+                      "Object.prototype.then = undefined;\n"
+                      "export default { id: 'vandal', scan() {\n"
+                      "  console.log({});\n"
+                      "  return [{ title: 'still fine', severity: 'low' }]; } };\n")
+                      ->scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "still fine");
+}
