@@ -89,14 +89,10 @@ plugin_worker_actor::behavior_type plugin_worker(
   } else {
     self->state.engine = std::move(loaded).value();
     const auto stats = self->state.engine->stats();
-    if (setup.on_event) {
-      event.kind = WorkerEvent::Kind::ready;
-      event.at = std::chrono::steady_clock::now();
-      setup.on_event(event);
-    }
     self->send(setup.supervisor, ready_atom::value,
                WorkerReady{setup.plugin, setup.slot, setup.generation,
-                           static_cast<uint64_t>(stats.heap_used_bytes)});
+                           static_cast<uint64_t>(stats.heap_used_bytes), event.thread,
+                           event.os_thread_id});
   }
   const auto supervisor = setup.supervisor;
   const auto plugin = setup.plugin;

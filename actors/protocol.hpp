@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -59,7 +60,7 @@ struct PluginStats {
   uint64_t findings = 0;
   std::map<std::string, uint64_t> errors_by_kind;      // to_string(ErrorCode) -> count
   std::map<std::string, uint64_t> restarts_by_reason;  // to_string(errc) -> count
-  uint64_t workers = 0;                                // workers alive (starting or serving)
+  uint64_t workers = 0;                                // workers starting or serving (not stopping)
   uint64_t heap_used_bytes = 0;                        // sum over workers, last reported
   uint64_t queue_length = 0;                           // requests waiting for a worker
   double latency_p50_ms = 0;                           // queued -> answered, per scan
@@ -121,6 +122,8 @@ struct WorkerReady {
   uint32_t slot = 0;
   uint64_t generation = 0;
   uint64_t heap_used_bytes = 0;
+  std::thread::id thread;     // the worker's thread, which owns its isolate
+  uint64_t os_thread_id = 0;  // same, as the kernel's thread id
 };
 
 // -- atoms (CAF 0.17: values wrapped in a type, at most 10 characters) ------

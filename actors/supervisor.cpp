@@ -116,7 +116,7 @@ Error make_plain_error(ErrorCode code, std::string message) {
 }
 
 void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uint64_t generation,
-          std::string reason = {}) {
+          std::string reason = {}, const WorkerReady* ready = nullptr) {
   const auto& hook = self->state.config.on_worker_event;
   if (!hook) {
     return;
@@ -128,6 +128,10 @@ void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uin
   event.generation = generation;
   event.reason = std::move(reason);
   event.at = Clock::now();
+  if (ready) {
+    event.thread = ready->thread;
+    event.os_thread_id = ready->os_thread_id;
+  }
   hook(event);
 }
 
@@ -340,7 +344,12 @@ void dispatch(Self self, uint32_t plugin) {
   for (std::size_t i = 0; i < idle.size() && !rt.queue.empty(); ++i) {
     auto& slot = rt.slots[idle[i]];
     const std::size_t share = (rt.queue.size() + (idle.size() - i) - 1) / (idle.size() - i);
-    const std::size_t count = std::clamp<std::size_t>(share, 1, std::max<std::size_t>(1, st.config.max_batch));
+    std::size_t count = std::clamp<std::size_t>(share, 1, st.config.max_batch);
+    // Never past the recycle threshold within a batch: recycling is exact.
+    const auto budget = st.config.recycle_after_scans;
+    if (budget > 0 && slot.executions < budget) {
+      count = std::min<std::size_t>(count, budget - slot.executions);
+    }
     std::vector<ScanJob> batch;
     batch.reserve(count);
     slot.outstanding_jobs.clear();
@@ -511,6 +520,7 @@ void on_ready(Self self, const WorkerReady& ready) {
   }
   slot.status = SlotStatus::ready;
   slot.heap_used_bytes = ready.heap_used_bytes;
+  emit(self, WorkerEvent::Kind::ready, ready.plugin, ready.slot, ready.generation, {}, &ready);
   if (slot.replacing_since) {
     rt.recycle_latency.record(Clock::now() - *slot.replacing_since);
     slot.replacing_since.reset();
@@ -670,8 +680,7 @@ PluginStats make_stats(const PluginRuntime& rt) {
   stats.errors_by_kind = rt.errors_by_kind;
   stats.restarts_by_reason = rt.restarts_by_reason;
   for (const auto& slot : rt.slots) {
-    if (slot.status == SlotStatus::starting || slot.status == SlotStatus::ready ||
-        slot.status == SlotStatus::stopping) {
+    if (slot.status == SlotStatus::starting || slot.status == SlotStatus::ready) {
       ++stats.workers;
       stats.heap_used_bytes += slot.heap_used_bytes;
     }

@@ -21,10 +21,11 @@ struct PluginSpec {
   std::string config_json = "{}";  // handed to the plugin's init(config)
 };
 
-// One step in a plugin worker's life. `spawned` and `down` are reported by the
-// supervisor (in the order it handles them: a replacement's `spawned` always
-// follows its predecessor's `down`); `ready` and `thread_exited` by the worker
-// on its own thread, after its engine loaded and when the thread ends.
+// One step in a plugin worker's life. `spawned`, `ready` (the worker's engine
+// loaded and it serves) and `down` are reported by the supervisor in the order
+// it handles them, so a replacement's `spawned` always follows its
+// predecessor's `down`; `thread_exited` comes from the worker's thread as it
+// ends, after its isolate was disposed.
 struct WorkerEvent {
   enum class Kind : uint8_t { spawned, ready, down, thread_exited };
   Kind kind = Kind::spawned;

@@ -1,0 +1,154 @@
+// The host facade: starting with good and bad plugins, scanning through one
+// named plugin, report order, the blocking and the streaming paths.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "actors/warden.hpp"
+#include "tests/actors/actors_test_support.hpp"
+
+using namespace warden;
+using namespace warden::actors;
+using namespace warden::test;
+
+TEST_CASE("plugins that fail to load are reported and the others start", "[actors]") {
+  TempDir dir;
+  WardenConfig config;
+  config.plugins = {{dir.write("good.js", header_plugin("good"))},
+                    {dir.write("bad.js", "export default { id: 'bad' };")},
+                    {(dir.path() / "missing.js").string()}};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = Warden::start(system, config);
+  REQUIRE(warden.ok());
+  REQUIRE((*warden)->plugins().size() == 1);
+  CHECK((*warden)->plugins()[0].id == "good");
+  REQUIRE((*warden)->load_errors().size() == 2);
+  CHECK((*warden)->load_errors()[0].code == ErrorCode::no_scan_function);
+  CHECK((*warden)->load_errors()[1].code == ErrorCode::file_unreadable);
+  const auto report = (*warden)->scan(make_transaction(3));
+  CHECK(report.failures.empty());
+  CHECK(report.findings.size() == 3);  // three X- headers
+  (*warden)->shutdown();
+}
+
+TEST_CASE("start fails when no plugin loads or two plugins share an id", "[actors]") {
+  TempDir dir;
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  {
+    WardenConfig config;
+    config.plugins = {{dir.write("bad.js", "export default 42;")}};
+    auto warden = Warden::start(system, config);
+    REQUIRE_FALSE(warden.ok());
+    CHECK(warden.error().code == ErrorCode::no_default_export);
+  }
+  {
+    WardenConfig config;
+    config.plugins = {{dir.write("one.js", header_plugin("same"))},
+                      {dir.write("two.js", header_plugin("same"))}};
+    auto warden = Warden::start(system, config);
+    REQUIRE_FALSE(warden.ok());
+    CHECK(warden.error().code == ErrorCode::duplicate_id);
+  }
+  {
+    auto warden = Warden::start(system, WardenConfig{});
+    CHECK_FALSE(warden.ok());
+  }
+}
+
+TEST_CASE("shutdown stops every worker with the reason shutdown", "[actors]") {
+  TempDir dir;
+  EventLog log;
+  WardenConfig config;
+  config.plugins = {{dir.write("steady.js", header_plugin("steady"))}};
+  config.workers_per_plugin = 2;
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = Warden::start(system, config);
+  REQUIRE(warden.ok());
+  CHECK((*warden)->scan(make_transaction(1)).failures.empty());
+  (*warden)->shutdown();
+  const auto events = log.snapshot();
+  CHECK(std::count_if(events.begin(), events.end(), [](const auto& e) {
+          return e.kind == WorkerEvent::Kind::down && e.reason == "shutdown";
+        }) == 2);
+}
+
+TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, not a throw",
+          "[actors]") {
+  TempDir dir;
+  WardenConfig config;
+  config.plugins = {{dir.write("a.js", header_plugin("alpha"))},
+                    {dir.write("b.js", header_plugin("beta"))}};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = Warden::start(system, config);
+  REQUIRE(warden.ok());
+  caf::scoped_actor self{system};
+  const auto supervisor = (*warden)->supervisor();
+  self->request(supervisor, std::chrono::seconds{10}, scan_atom::value, std::string{"beta"},
+                make_transaction(2))
+      .receive(
+          [](ScanReport& report) {
+            CHECK(report.transaction_id == "2");
+            CHECK(report.failures.empty());
+            REQUIRE(report.findings.size() == 2);
+            CHECK(report.findings[0].plugin_id == "beta");
+            CHECK(report.findings[1].plugin_id == "beta");
+          },
+          [](caf::error& error) { FAIL(caf::to_string(error)); });
+  self->request(supervisor, std::chrono::seconds{10}, scan_atom::value, std::string{"gamma"},
+                make_transaction(2))
+      .receive(
+          [](ScanReport& report) {
+            REQUIRE(report.failures.size() == 1);
+            CHECK(report.failures[0].plugin_id == "gamma");
+            CHECK(report.failures[0].error.code == ErrorCode::unknown_plugin);
+          },
+          [](caf::error& error) { FAIL(caf::to_string(error)); });
+  (*warden)->shutdown();
+}
+
+TEST_CASE("findings are ordered by plugin load order, then the plugin's own order, whatever "
+          "the worker count",
+          "[actors]") {
+  TempDir dir;
+  const std::vector<std::string> paths = {dir.write("z.js", header_plugin("zeta")),
+                                          dir.write("a.js", header_plugin("alpha")),
+                                          dir.write("m.js", header_plugin("mu"))};
+  std::vector<TransactionPtr> input;
+  for (std::size_t i = 0; i < 300; ++i) input.push_back(make_transaction(i));
+  const auto expected = reference_findings(paths, input);
+  for (const std::size_t workers : {1u, 3u}) {
+    WardenConfig config;
+    for (const auto& path : paths) config.plugins.push_back({path});
+    config.workers_per_plugin = workers;
+    config.max_batch = 7;
+    TestConfig caf_config;
+    caf::actor_system system{caf_config};
+    auto warden = Warden::start(system, config);
+    REQUIRE(warden.ok());
+    const auto result = stream_all(**warden, input, 40);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      REQUIRE(result.answers[i] == 1);
+      CHECK(same_findings(result.reports[i].findings, expected[i]));
+    }
+    (*warden)->shutdown();
+  }
+}
+
+TEST_CASE("the destructor shuts Warden down so the actor system can end", "[actors]") {
+  TempDir dir;
+  WardenConfig config;
+  config.plugins = {{dir.write("a.js", header_plugin("alpha"))}};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  {
+    auto warden = Warden::start(system, config);
+    REQUIRE(warden.ok());
+    CHECK((*warden)->scan(make_transaction(5)).failures.empty());
+  }  // ~Warden: shutdown; ~actor_system below would wait forever otherwise
+  SUCCEED();
+}
