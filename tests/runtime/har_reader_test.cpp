@@ -48,7 +48,8 @@ Read read_text(const std::string& text, const std::string& name = "inline.har") 
 
 // A well-formed entry for building malformed files around.
 std::string entry(int n) {
-  return R"({"request":{"method":"GET","url":"https://example.com/)" + std::to_string(n) +
+  return std::string(R"({"request":{"method":"GET","url":"https://example.com/)") +
+         std::to_string(n) +
          R"(","headers":[]},"response":{"status":200,"content":{"text":"body )" +
          std::to_string(n) + R"("}}})";
 }
@@ -219,8 +220,11 @@ TEST_CASE("a HAR with an empty entries array reads as zero entries", "[runtime]"
 
 TEST_CASE("the handler stops reading early by returning false", "[runtime]") {
   std::string entries;
-  for (int i = 0; i < 10; ++i)
-    entries += (i ? "," : "") + entry(i);
+  for (int i = 0; i < 10; ++i) {
+    if (i > 0)
+      entries += ',';
+    entries += entry(i);
+  }
   // Garbage after the third entry is never reached.
   std::istringstream in(har_of(entries + ", this is not JSON"));
   int seen = 0;
