@@ -1,0 +1,275 @@
+// Claim: the actor layer (detached worker per isolate, batched and pipelined
+// requests) scans the HAR corpus with every plugin at a throughput within a
+// small factor of one Engine per plugin in a plain loop on one thread (the
+// limit), with or without recycling every N scans, and loses no request.
+//
+// Prints, in one run: throughput (transactions/s and plugin scans/s) and
+// per-transaction latency p50/p99 through Warden::scan_stream, without
+// recycling and with recycling every N scans; recycle latency (down message
+// to replacement serving) p50/p99; the plain loop; the ratio; requests lost.
+//
+//   actors_bench [--scans N] [--recycle N] [--workers N] [--in-flight N]
+// Corpus: WARDEN_SHARED_CORPUS (skipped with a message when absent).
+// Plugins: WARDEN_SOURCE_DIR/plugins if present, else an inline plugin.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/latency_histogram.hpp"
+#include "actors/warden.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/har_reader.hpp"
+#include "runtime/plugin_source.hpp"
+#include "runtime/v8_platform.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using warden::TransactionPtr;
+using warden::actors::LatencyHistogram;
+
+// A realistic check, for when the bundled plugins are absent.
+constexpr const char* kInlinePlugin = R"(export default {
+  id: "inline-headers",
+  scan(txn) {
+    const out = [];
+    const names = new Set(txn.response.headers.map((h) => h.name.toLowerCase()));
+    if (!names.has("strict-transport-security") && txn.request.url.startsWith("https:")) {
+      out.push({ title: "HSTS header missing", severity: "low", cwe: 319 });
+    }
+    if (!names.has("x-content-type-options")) {
+      out.push({ title: "X-Content-Type-Options missing", severity: "info" });
+    }
+    for (const h of txn.response.headers) {
+      if (h.name.toLowerCase() === "set-cookie" && !/httponly/i.test(h.value)) {
+        out.push({ title: "Cookie without HttpOnly", severity: "low", evidence: h.value });
+      }
+    }
+    return out;
+  },
+};
+)";
+
+struct Options {
+  std::size_t scans = 20000;  // transactions per run (the corpus, repeated)
+  uint64_t recycle = 100;
+  std::size_t workers = 0;
+  std::size_t in_flight = 64;
+};
+
+struct RunResult {
+  std::string name;
+  double seconds = 0;
+  std::size_t transactions = 0;
+  std::size_t findings = 0;
+  std::size_t failures = 0;
+  std::size_t lost = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  double recycle_p50_ms = 0;
+  double recycle_p99_ms = 0;
+  uint64_t recycles = 0;
+};
+
+std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator{dir}) {
+    if (entry.path().extension() == ".har") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<TransactionPtr> result;
+  for (const auto& file : files) {
+    auto read = warden::runtime::read_har_file(file.string(), [&](warden::Transaction&& t) {
+      result.push_back(std::make_shared<const warden::Transaction>(std::move(t)));
+      return true;
+    });
+    if (!read) {
+      std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
+    }
+  }
+  return result;
+}
+
+// The corpus repeated up to `count` transactions, ids made unique ("i").
+std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& corpus, std::size_t count) {
+  std::vector<TransactionPtr> result;
+  result.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto copy = std::make_shared<warden::Transaction>(*corpus[i % corpus.size()]);
+    copy->id = std::to_string(i);
+    result.push_back(std::move(copy));
+  }
+  return result;
+}
+
+RunResult plain_loop(const std::vector<std::string>& plugins,
+                     const std::vector<TransactionPtr>& input) {
+  std::vector<std::unique_ptr<warden::runtime::Engine>> engines;
+  for (const auto& path : plugins) {
+    auto source = warden::runtime::PluginSource::read(path);
+    if (!source) continue;
+    auto engine = warden::runtime::Engine::load(*source, {});
+    if (!engine) continue;
+    engines.push_back(std::move(engine).value());
+  }
+  RunResult result;
+  result.name = "plain loop, 1 thread";
+  LatencyHistogram latency;
+  const auto start = Clock::now();
+  for (const auto& transaction : input) {
+    const auto begin = Clock::now();
+    for (auto& engine : engines) {
+      auto found = engine->scan(transaction);
+      if (found) {
+        result.findings += found->size();
+      } else {
+        ++result.failures;
+      }
+    }
+    latency.record(Clock::now() - begin);
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.transactions = input.size();
+  result.p50_ms = latency.quantile_ms(0.5);
+  result.p99_ms = latency.quantile_ms(0.99);
+  return result;
+}
+
+RunResult actor_run(const std::string& name, const std::vector<std::string>& plugins,
+                    const std::vector<TransactionPtr>& input, const Options& options,
+                    uint64_t recycle_after) {
+  caf::actor_system_config caf_config;
+  warden::actors::configure(caf_config);
+  caf::actor_system system{caf_config};
+  warden::actors::WardenConfig config;
+  for (const auto& path : plugins) config.plugins.push_back({path});
+  config.recycle_after_scans = recycle_after;
+  config.workers_per_plugin = options.workers;
+  config.console = [](warden::runtime::LogLevel, std::string_view, std::string_view) {};
+  auto started = warden::actors::Warden::start(system, config);
+  RunResult result;
+  result.name = name;
+  if (!started) {
+    std::cerr << "Warden::start: " << started.error().describe() << "\n";
+    return result;
+  }
+  auto& warden = **started;
+  // Warm-up: every worker has loaded its engine before the clock starts.
+  (void)warden.scan(input.front());
+  std::vector<Clock::time_point> sent(input.size());
+  std::vector<int> answers(input.size(), 0);
+  LatencyHistogram latency;
+  std::size_t next = 0;
+  const auto start = Clock::now();
+  warden.scan_stream(
+      [&]() -> std::optional<TransactionPtr> {
+        if (next == input.size()) return std::nullopt;
+        sent[next] = Clock::now();
+        return input[next++];
+      },
+      [&](warden::actors::ScanReport&& report) {
+        const auto index = std::stoul(report.transaction_id);
+        latency.record(Clock::now() - sent[index]);
+        ++answers[index];
+        result.findings += report.findings.size();
+        result.failures += report.failures.size();
+      },
+      options.in_flight);
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.transactions = input.size();
+  for (const auto count : answers) {
+    if (count != 1) ++result.lost;
+  }
+  result.p50_ms = latency.quantile_ms(0.5);
+  result.p99_ms = latency.quantile_ms(0.99);
+  // Recycle latency, pooled over plugins: the worst plugin's quantiles.
+  for (const auto& stats : warden.stats()) {
+    result.recycle_p50_ms = std::max(result.recycle_p50_ms, stats.recycle_latency_p50_ms);
+    result.recycle_p99_ms = std::max(result.recycle_p99_ms, stats.recycle_latency_p99_ms);
+    for (const auto& [reason, count] : stats.restarts_by_reason) result.recycles += count;
+  }
+  warden.shutdown();
+  return result;
+}
+
+void print(const RunResult& r, std::size_t plugins, double limit_tps) {
+  const double tps = r.transactions / r.seconds;
+  std::printf("%-34s %9.0f txn/s %10.0f scans/s  p50 %7.3f ms  p99 %7.3f ms  ratio %.2f",
+              r.name.c_str(), tps, tps * static_cast<double>(plugins), r.p50_ms, r.p99_ms,
+              limit_tps > 0 ? tps / limit_tps : 1.0);
+  std::printf("  findings %zu  failures %zu  lost %zu\n", r.findings, r.failures, r.lost);
+  if (r.recycles > 0) {
+    std::printf("%-34s %llu recycles, down -> replacement serving p50 %.3f ms  p99 %.3f ms\n", "",
+                static_cast<unsigned long long>(r.recycles), r.recycle_p50_ms, r.recycle_p99_ms);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const auto value = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--scans") options.scans = value;
+    else if (flag == "--recycle") options.recycle = value;
+    else if (flag == "--workers") options.workers = value;
+    else if (flag == "--in-flight") options.in_flight = value;
+  }
+  const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};
+  if (!std::filesystem::is_directory(corpus_dir)) {
+    std::printf("actors_bench: skipped, no corpus at %s\n", corpus_dir.c_str());
+    return 0;
+  }
+  warden::runtime::V8Platform v8;
+  const auto corpus = read_corpus(corpus_dir);
+  if (corpus.empty()) {
+    std::printf("actors_bench: skipped, the corpus at %s has no entries\n", corpus_dir.c_str());
+    return 0;
+  }
+  std::vector<std::string> plugins;
+  const std::filesystem::path bundled = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
+  if (std::filesystem::is_directory(bundled)) {
+    for (const auto& entry : std::filesystem::directory_iterator{bundled}) {
+      if (entry.path().extension() == ".js") plugins.push_back(entry.path().string());
+    }
+    std::sort(plugins.begin(), plugins.end());
+  }
+  const auto inline_path = std::filesystem::temp_directory_path() / "warden-bench-inline.js";
+  if (plugins.empty()) {
+    std::ofstream{inline_path} << kInlinePlugin;
+    plugins.push_back(inline_path.string());
+  }
+  const auto input = workload(corpus, options.scans);
+  std::printf("actors_bench: %zu corpus entries, %zu transactions per run, %zu plugins, "
+              "workers/plugin %zu (0 = default), %zu in flight, %u hardware threads\n",
+              corpus.size(), input.size(), plugins.size(), options.workers, options.in_flight,
+              std::thread::hardware_concurrency());
+
+  const auto limit = plain_loop(plugins, input);
+  const double limit_tps = limit.transactions / limit.seconds;
+  print(limit, plugins.size(), 0);
+  const auto steady = actor_run("actors, no recycling", plugins, input, options, 0);
+  print(steady, plugins.size(), limit_tps);
+  const auto recycling =
+      actor_run("actors, recycle every " + std::to_string(options.recycle) + " scans", plugins,
+                input, options, options.recycle);
+  print(recycling, plugins.size(), limit_tps);
+  const auto lost = steady.lost + recycling.lost;
+  std::printf("requests lost: %zu\n", lost);
+  std::filesystem::remove(inline_path);
+  return lost == 0 ? 0 : 1;
+}
