@@ -21,6 +21,7 @@ Watchdog::~Watchdog() {
 }
 
 void Watchdog::arm(std::chrono::milliseconds budget) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     deadline_ = Clock::now() + budget;
@@ -28,8 +29,11 @@ void Watchdog::arm(std::chrono::milliseconds budget) {
     fired_ = false;
     fired_line_ = 0;
     fired_column_ = 0;
+    // A thread already waiting for an earlier time wakes then and re-waits for
+    // the new deadline: no wake-up (futex + context switch) per scan.
+    wake = !timed_wait_ || deadline_ < waiting_until_;
   }
-  wake_.notify_all();
+  if (wake) wake_.notify_all();
 }
 
 bool Watchdog::disarm() {
@@ -66,7 +70,10 @@ void Watchdog::run() {
       wake_.wait(lock);
       continue;
     }
-    wake_.wait_until(lock, deadline_);
+    timed_wait_ = true;
+    waiting_until_ = deadline_;
+    wake_.wait_until(lock, waiting_until_);
+    timed_wait_ = false;
     if (stop_ || Clock::now() < deadline_) continue;  // woken early or re-armed
     if (stage_ == Stage::armed) {
       stage_ = Stage::interrupt_requested;

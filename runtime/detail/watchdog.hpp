@@ -54,6 +54,8 @@ class Watchdog {
   Stage stage_ = Stage::idle;
   bool fired_ = false;
   bool stop_ = false;
+  bool timed_wait_ = false;          // the thread sleeps until waiting_until_
+  Clock::time_point waiting_until_{};
   int fired_line_ = 0;    // written on the JS thread (interrupt), read there too
   int fired_column_ = 0;
   std::thread thread_;  // last: starts once every other member is initialised
