@@ -401,3 +401,22 @@ TEST_CASE("a missing or unreadable file is file_unreadable naming the path", "[r
   REQUIRE_FALSE(directory.result.ok());
   CHECK(directory.result.error().code == ErrorCode::file_unreadable);
 }
+
+TEST_CASE("deeply nested extension fields neither exhaust the stack nor get in the way",
+          "[runtime]") {
+  // The parser, the entry DOM and its destruction are all iterative; 200,000
+  // levels would overflow a recursive one.
+  const std::size_t depth = 200000;
+  std::string deep = std::string(depth, '[') + std::string(depth, ']');
+  auto read = read_text(har_of(R"({"request":{"method":"GET","url":"u"},"_x":)" + deep + "}"));
+  REQUIRE(read.result.ok());
+  CHECK(read.entries.size() == 1);
+
+  auto outside = read_text(R"({"pages":)" + deep + R"(,"log":{"entries":[]}})");
+  REQUIRE(outside.result.ok());
+
+  auto unbalanced =
+      read_text(har_of(R"({"request":{"method":"GET","url":"u"},"_x":)" + std::string(depth, '[')));
+  REQUIRE_FALSE(unbalanced.result.ok());
+  CHECK_THAT(unbalanced.result.error().message, Catch::StartsWith("inline.har: entry 0: "));
+}
