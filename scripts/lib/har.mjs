@@ -2,10 +2,21 @@
 // bench peers. Mirrors runtime/har_reader.cpp (the C++ reader is the reference).
 import { readFileSync } from "node:fs";
 
+// application/x-www-form-urlencoded, byte for byte as runtime/har_reader.cpp:
+// alphanumerics and *-._ stay, space becomes +, every other UTF-8 byte is %XX.
+function formComponent(text) {
+  let out = "";
+  for (const byte of Buffer.from(String(text ?? ""), "utf8")) {
+    const c = String.fromCharCode(byte);
+    if (/[A-Za-z0-9*\-._]/.test(c)) out += c;
+    else if (c === " ") out += "+";
+    else out += "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+
 function formEncode(params) {
-  return (params || [])
-    .map((p) => `${encodeURIComponent(p.name ?? "")}=${encodeURIComponent(p.value ?? "")}`)
-    .join("&");
+  return (params || []).map((p) => `${formComponent(p.name)}=${formComponent(p.value)}`).join("&");
 }
 
 function headers(list) {
