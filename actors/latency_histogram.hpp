@@ -18,7 +18,9 @@ class LatencyHistogram {
   // milliseconds; 0 when empty.
   double quantile_ms(double quantile) const;
 
-  uint64_t count() const { return count_; }
+  uint64_t count() const {
+    return count_;
+  }
   void reset();
 
  private:

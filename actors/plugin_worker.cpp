@@ -1,12 +1,10 @@
 #include "actors/plugin_worker.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
 #include <utility>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace warden::actors {
 namespace {
@@ -121,8 +119,8 @@ plugin_worker_actor::behavior_type plugin_worker(
           } else {
             outcome.error = std::move(result).error();
           }
-          const bool broken = (outcome.error && is_fatal_for_engine(outcome.error->code)) ||
-                              !engine->reusable();
+          const bool broken =
+              (outcome.error && is_fatal_for_engine(outcome.error->code)) || !engine->reusable();
           if (broken) {
             leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
           }

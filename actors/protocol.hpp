@@ -56,7 +56,7 @@ struct ScanReport {
 struct PluginStats {
   std::string plugin_id;
   bool quarantined = false;
-  uint64_t scans = 0;                                  // scans answered by a worker (ok or error)
+  uint64_t scans = 0;  // scans answered by a worker (ok or error)
   uint64_t findings = 0;
   std::map<std::string, uint64_t> errors_by_kind;      // to_string(ErrorCode) -> count
   std::map<std::string, uint64_t> restarts_by_reason;  // to_string(errc) -> count
@@ -65,8 +65,8 @@ struct PluginStats {
   uint64_t queue_length = 0;                           // requests waiting for a worker
   double latency_p50_ms = 0;                           // queued -> answered, per scan
   double latency_p99_ms = 0;
-  uint64_t retries = 0;                                // scans retried on a fresh isolate
-  double recycle_latency_p50_ms = 0;                   // down message -> replacement serving
+  uint64_t retries = 0;               // scans retried on a fresh isolate
+  double recycle_latency_p50_ms = 0;  // down message -> replacement serving
   double recycle_latency_p99_ms = 0;
 };
 
@@ -111,7 +111,7 @@ struct BatchDone {
   uint64_t generation = 0;
   uint64_t batch_id = 0;
   std::vector<JobOutcome> outcomes;
-  uint64_t executions = 0;       // scans this engine ran so far
+  uint64_t executions = 0;  // scans this engine ran so far
   uint64_t heap_used_bytes = 0;
   bool engine_unusable = false;  // the worker exits right after this message
 };
@@ -155,8 +155,7 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<enable_atom, std::string>::with<bool>,
     caf::replies_to<shutdown_atom>::with<bool>,
     caf::replies_to<workers_atom>::with<std::vector<plugin_worker_actor>>,
-    caf::reacts_to<ready_atom, WorkerReady>,
-    caf::reacts_to<batch_done_atom, BatchDone>,
+    caf::reacts_to<ready_atom, WorkerReady>, caf::reacts_to<batch_done_atom, BatchDone>,
     caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
@@ -174,10 +173,10 @@ typename Inspector::result_type inspect(Inspector& f, ScanReport& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
-  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined,
-           x.scans, x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers,
-           x.heap_used_bytes, x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries,
-           x.recycle_latency_p50_ms, x.recycle_latency_p99_ms);
+  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
+           x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
+           x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
+           x.recycle_latency_p99_ms);
 }
 
 }  // namespace warden::actors
@@ -214,9 +213,9 @@ CAF_ERROR_CODE_ENUM(warden::actors::errc, "warden")
 // The project's one type-ID block: the host-facing types, registered by
 // warden::actors::configure().
 CAF_BEGIN_TYPE_ID_BLOCK(warden, caf::first_custom_type_id)
-  CAF_ADD_TYPE_ID(warden, (warden::actors::PluginFailure))
-  CAF_ADD_TYPE_ID(warden, (warden::actors::ScanReport))
-  CAF_ADD_TYPE_ID(warden, (warden::actors::PluginStats))
-  CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
-  CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginFailure))
+CAF_ADD_TYPE_ID(warden, (warden::actors::ScanReport))
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginStats))
+CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
+CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
 CAF_END_TYPE_ID_BLOCK(warden)

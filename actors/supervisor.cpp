@@ -5,10 +5,9 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <spdlog/spdlog.h>
 #include <unordered_map>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "actors/latency_histogram.hpp"
 #include "actors/plugin_worker.hpp"
@@ -43,7 +42,7 @@ struct Slot {
 
 struct Job {
   uint64_t group = 0;
-  uint32_t index = 0;   // transaction within the group
+  uint32_t index = 0;  // transaction within the group
   uint32_t plugin = 0;
   TransactionPtr transaction;
   Clock::time_point enqueued;
@@ -250,8 +249,7 @@ void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin) {
   }
   if (rt.queue.size() >= st.config.queue_capacity) {
     return refuse(ErrorCode::overloaded, "plugin " + rt.spec.info.id + " has " +
-                                             std::to_string(rt.queue.size()) +
-                                             " requests waiting");
+                                             std::to_string(rt.queue.size()) + " requests waiting");
   }
   const uint64_t job_id = st.next_job++;
   st.jobs.emplace(job_id, Job{group_id, index, plugin, entry.transaction, Clock::now(), 0, 0});
@@ -337,7 +335,8 @@ void dispatch(Self self, uint32_t plugin) {
   std::vector<uint32_t> idle;
   for (uint32_t s = 0; s < rt.slots.size(); ++s) {
     auto& slot = rt.slots[s];
-    if (slot.status == SlotStatus::ready && !slot.outstanding_batch && !maybe_retire(self, plugin, s)) {
+    if (slot.status == SlotStatus::ready && !slot.outstanding_batch &&
+        !maybe_retire(self, plugin, s)) {
       idle.push_back(s);
     }
   }

@@ -3,9 +3,8 @@
 #include <deque>
 #include <mutex>
 #include <set>
-#include <utility>
-
 #include <spdlog/spdlog.h>
+#include <utility>
 
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
@@ -40,8 +39,8 @@ struct Warden::Impl {
     report.transaction_id = transaction ? transaction->id : std::string{};
     for (const auto& plugin : plugins) {
       report.failures.push_back(PluginFailure{
-          plugin.id, plain_error(ErrorCode::shutting_down, "Warden is not running: " +
-                                                               system.render(why))});
+          plugin.id,
+          plain_error(ErrorCode::shutting_down, "Warden is not running: " + system.render(why))});
     }
     return report;
   }
@@ -156,13 +155,12 @@ void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& n
     pending.pop_front();
     in_flight -= front.transactions.size();
     std::vector<ScanReport> reports;
-    front.handle.receive(
-        [&](std::vector<ScanReport>& answer) { reports = std::move(answer); },
-        [&](caf::error& error) {
-          for (const auto& transaction : front.transactions) {
-            reports.push_back(impl_->unanswered(transaction, error));
-          }
-        });
+    front.handle.receive([&](std::vector<ScanReport>& answer) { reports = std::move(answer); },
+                         [&](caf::error& error) {
+                           for (const auto& transaction : front.transactions) {
+                             reports.push_back(impl_->unanswered(transaction, error));
+                           }
+                         });
     for (auto& report : reports) {
       on_report(std::move(report));
     }

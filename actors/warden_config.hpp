@@ -51,10 +51,10 @@ struct WardenConfig {
   std::size_t max_failure_restarts = 5;              // R: more than R within T quarantines
   std::chrono::milliseconds failure_window{10'000};  // T
   std::chrono::milliseconds restart_backoff{20};     // first failure-restart delay, doubles
-  std::size_t queue_capacity = 4096;                 // per plugin: waiting requests before `overloaded`
-  runtime::ConsoleSink console;                      // where console.* goes (empty: spdlog)
-  std::size_t max_batch = 32;                        // transactions handed to a worker per message
-  WorkerEventHook on_worker_event;                   // tests and benchmarks; may be empty
+  std::size_t queue_capacity = 4096;  // per plugin: waiting requests before `overloaded`
+  runtime::ConsoleSink console;       // where console.* goes (empty: spdlog)
+  std::size_t max_batch = 32;         // transactions handed to a worker per message
+  WorkerEventHook on_worker_event;    // tests and benchmarks; may be empty
 };
 
 }  // namespace warden::actors

@@ -120,9 +120,11 @@ RunResult plain_loop(const std::vector<std::string>& plugins,
   std::vector<std::unique_ptr<warden::runtime::Engine>> engines;
   for (const auto& path : plugins) {
     auto source = warden::runtime::PluginSource::read(path);
-    if (!source) continue;
+    if (!source)
+      continue;
     auto engine = warden::runtime::Engine::load(*source, {});
-    if (!engine) continue;
+    if (!engine)
+      continue;
     engines.push_back(std::move(engine).value());
   }
   RunResult result;
@@ -155,7 +157,8 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   warden::actors::configure(caf_config);
   caf::actor_system system{caf_config};
   warden::actors::WardenConfig config;
-  for (const auto& path : plugins) config.plugins.push_back({path});
+  for (const auto& path : plugins)
+    config.plugins.push_back({path});
   config.recycle_after_scans = recycle_after;
   config.workers_per_plugin = options.workers;
   config.console = [](warden::runtime::LogLevel, std::string_view, std::string_view) {};
@@ -176,7 +179,8 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   const auto start = Clock::now();
   warden.scan_stream(
       [&]() -> std::optional<TransactionPtr> {
-        if (next == input.size()) return std::nullopt;
+        if (next == input.size())
+          return std::nullopt;
         sent[next] = Clock::now();
         return input[next++];
       },
@@ -191,7 +195,8 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.transactions = input.size();
   for (const auto count : answers) {
-    if (count != 1) ++result.lost;
+    if (count != 1)
+      ++result.lost;
   }
   result.p50_ms = latency.quantile_ms(0.5);
   result.p99_ms = latency.quantile_ms(0.99);
@@ -199,7 +204,8 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   for (const auto& stats : warden.stats()) {
     result.recycle_p50_ms = std::max(result.recycle_p50_ms, stats.recycle_latency_p50_ms);
     result.recycle_p99_ms = std::max(result.recycle_p99_ms, stats.recycle_latency_p99_ms);
-    for (const auto& [reason, count] : stats.restarts_by_reason) result.recycles += count;
+    for (const auto& [reason, count] : stats.restarts_by_reason)
+      result.recycles += count;
   }
   warden.shutdown();
   return result;
@@ -224,10 +230,14 @@ int main(int argc, char* argv[]) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const auto value = std::strtoull(argv[i + 1], nullptr, 10);
-    if (flag == "--scans") options.scans = value;
-    else if (flag == "--recycle") options.recycle = value;
-    else if (flag == "--workers") options.workers = value;
-    else if (flag == "--in-flight") options.in_flight = value;
+    if (flag == "--scans")
+      options.scans = value;
+    else if (flag == "--recycle")
+      options.recycle = value;
+    else if (flag == "--workers")
+      options.workers = value;
+    else if (flag == "--in-flight")
+      options.in_flight = value;
   }
   const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};
   if (!std::filesystem::is_directory(corpus_dir)) {
@@ -244,7 +254,8 @@ int main(int argc, char* argv[]) {
   const std::filesystem::path bundled = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
   if (std::filesystem::is_directory(bundled)) {
     for (const auto& entry : std::filesystem::directory_iterator{bundled}) {
-      if (entry.path().extension() == ".js") plugins.push_back(entry.path().string());
+      if (entry.path().extension() == ".js")
+        plugins.push_back(entry.path().string());
     }
     std::sort(plugins.begin(), plugins.end());
   }
@@ -254,10 +265,11 @@ int main(int argc, char* argv[]) {
     plugins.push_back(inline_path.string());
   }
   const auto input = workload(corpus, options.scans);
-  std::printf("actors_bench: %zu corpus entries, %zu transactions per run, %zu plugins, "
-              "workers/plugin %zu (0 = default), %zu in flight, %u hardware threads\n",
-              corpus.size(), input.size(), plugins.size(), options.workers, options.in_flight,
-              std::thread::hardware_concurrency());
+  std::printf(
+      "actors_bench: %zu corpus entries, %zu transactions per run, %zu plugins, "
+      "workers/plugin %zu (0 = default), %zu in flight, %u hardware threads\n",
+      corpus.size(), input.size(), plugins.size(), options.workers, options.in_flight,
+      std::thread::hardware_concurrency());
 
   const auto limit = plain_loop(plugins, input);
   const double limit_tps = limit.transactions / limit.seconds;

@@ -92,9 +92,8 @@ int run(int argc, char* argv[]) {
       [&](warden::actors::ScanReport&& report) {
         for (const auto& finding : report.findings) {
           ++findings;
-          std::cout << report.transaction_id << " [" << warden::to_string(finding.severity)
-                    << "] " << finding.plugin_id << ": " << finding.title << " (" << finding.url
-                    << ")\n";
+          std::cout << report.transaction_id << " [" << warden::to_string(finding.severity) << "] "
+                    << finding.plugin_id << ": " << finding.title << " (" << finding.url << ")\n";
         }
         for (const auto& failure : report.failures) {
           std::cout << report.transaction_id << " [failed] " << failure.plugin_id << ": "

@@ -45,7 +45,9 @@ class TempDir {
     out << code;
     return file.string();
   }
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const {
+    return path_;
+  }
 
  private:
   std::filesystem::path path_;
@@ -55,16 +57,19 @@ class TempDir {
 // header, in header order, plus one when the URL mentions "secret".
 inline std::string header_plugin(const std::string& id) {
   return R"(export default {
-  id: ")" + id + R"(",
+  id: ")" +
+         id + R"(",
   scan(txn) {
     const out = [];
     for (const h of txn.request.headers) {
       if (h.name.toLowerCase().startsWith("x-")) {
-        out.push({ title: ")" + id + R"( header " + h.name, severity: "low", evidence: h.value });
+        out.push({ title: ")" +
+         id + R"( header " + h.name, severity: "low", evidence: h.value });
       }
     }
     if (txn.request.url.includes("secret")) {
-      out.push({ title: ")" + id + R"( secret in URL", severity: "high", cwe: 598 });
+      out.push({ title: ")" +
+         id + R"( secret in URL", severity: "high", cwe: 598 });
     }
     return out;
   },
@@ -76,7 +81,8 @@ inline std::string header_plugin(const std::string& id) {
 // finding. Throws on "throw".
 inline std::string poison_plugin(const std::string& id) {
   return R"(export default {
-  id: ")" + id + R"(",
+  id: ")" +
+         id + R"(",
   scan(txn) {
     if (txn.request.url.includes("poison")) { for (;;) {} }
     if (txn.request.url.includes("throw")) { throw new Error("asked to throw"); }
@@ -89,9 +95,11 @@ inline std::string poison_plugin(const std::string& id) {
 // Busy for about `millis` per scan: saturates a worker.
 inline std::string slow_plugin(const std::string& id, int millis) {
   return R"(export default {
-  id: ")" + id + R"(",
+  id: ")" +
+         id + R"(",
   scan(txn) {
-    const end = Date.now() + )" + std::to_string(millis) + R"(;
+    const end = Date.now() + )" +
+         std::to_string(millis) + R"(;
     while (Date.now() < end) {}
     return [{ title: "slow " + txn.id, severity: "info" }];
   },
@@ -103,8 +111,8 @@ inline TransactionPtr make_transaction(std::size_t index) {
   auto transaction = std::make_shared<Transaction>();
   transaction->id = std::to_string(index);
   transaction->request.method = "GET";
-  transaction->request.url = "https://example.com/item/" + std::to_string(index) +
-                             (index % 7 == 0 ? "?secret=1" : "");
+  transaction->request.url =
+      "https://example.com/item/" + std::to_string(index) + (index % 7 == 0 ? "?secret=1" : "");
   transaction->request.http_version = "HTTP/1.1";
   transaction->request.headers.push_back({"Host", "example.com"});
   for (std::size_t h = 0; h < index % 4; ++h) {
@@ -205,7 +213,9 @@ class EventLog {
 
 // A host's actor system config with Warden's types registered.
 struct TestConfig : caf::actor_system_config {
-  TestConfig() { actors::configure(*this); }
+  TestConfig() {
+    actors::configure(*this);
+  }
 };
 
 // Scans every transaction through scan_stream; returns the reports by

@@ -1,13 +1,14 @@
 // The protocol's error enum, its rendering through the actor system, and the
 // latency histogram behind the statistics.
-#include <catch2/catch.hpp>
+#include "actors/protocol.hpp"
 
 #include <chrono>
 #include <set>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "actors/latency_histogram.hpp"
-#include "actors/protocol.hpp"
 #include "tests/actors/actors_test_support.hpp"
 
 using namespace warden::actors;

@@ -1,7 +1,7 @@
 // RestartPolicy: the OTP restart-intensity decision, driven with explicit time.
-#include <catch2/catch.hpp>
-
 #include "actors/restart_policy.hpp"
+
+#include <catch2/catch.hpp>
 
 using warden::actors::RestartPolicy;
 using namespace std::chrono_literals;

@@ -3,13 +3,13 @@
 // on a new thread, nothing lost under recycling and under random kills, the
 // poison-input rule, quarantine and recovery, bounded queues, graceful
 // shutdown and statistics.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <random>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 #include "actors/warden.hpp"
 #include "tests/actors/actors_test_support.hpp"
@@ -84,12 +84,14 @@ TEST_CASE("a recycled worker's down message precedes its replacement, on a new t
   std::map<uint64_t, std::string> reason_of;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    if (e.kind == Kind::spawned) spawned_at[e.generation] = i;
+    if (e.kind == Kind::spawned)
+      spawned_at[e.generation] = i;
     if (e.kind == Kind::down) {
       down_at[e.generation] = i;
       reason_of[e.generation] = e.reason;
     }
-    if (e.kind == Kind::ready) thread_of[e.generation] = e.os_thread_id;
+    if (e.kind == Kind::ready)
+      thread_of[e.generation] = e.os_thread_id;
   }
   REQUIRE(spawned_at.count(1));
   REQUIRE(spawned_at.count(2));
@@ -105,7 +107,8 @@ TEST_CASE("a recycled worker's down message precedes its replacement, on a new t
   CHECK(log.wait_for([&](const auto& all) {
     std::set<uint64_t> exited;
     for (const auto& e : all) {
-      if (e.kind == Kind::thread_exited) exited.insert(e.os_thread_id);
+      if (e.kind == Kind::thread_exited)
+        exited.insert(e.os_thread_id);
     }
     return exited.count(thread_of[1]) && exited.count(thread_of[2]);
   }));
@@ -114,15 +117,17 @@ TEST_CASE("a recycled worker's down message precedes its replacement, on a new t
   CHECK(stats.empty());
 }
 
-TEST_CASE("under sustained load with recycling every 50 scans every request is answered once "
-          "with the findings of a single engine",
-          "[actors]") {
+TEST_CASE(
+    "under sustained load with recycling every 50 scans every request is answered once "
+    "with the findings of a single engine",
+    "[actors]") {
   TempDir dir;
   EventLog log;
   const std::vector<std::string> paths = {dir.write("a.js", header_plugin("alpha")),
                                           dir.write("b.js", header_plugin("beta"))};
   WardenConfig config;
-  for (const auto& path : paths) config.plugins.push_back({path});
+  for (const auto& path : paths)
+    config.plugins.push_back({path});
   config.workers_per_plugin = 2;
   config.recycle_after_scans = 50;
   config.on_worker_event = log.hook();
@@ -143,7 +148,8 @@ TEST_CASE("under sustained load with recycling every 50 scans every request is a
   for (std::size_t i = 0; i < input.size(); ++i) {
     REQUIRE(result.answers[i] == 1);
     CHECK(result.reports[i].failures.empty());
-    if (!same_findings(result.reports[i].findings, expected[i])) ++mismatches;
+    if (!same_findings(result.reports[i].findings, expected[i]))
+      ++mismatches;
   }
   CHECK(mismatches == 0);
 
@@ -168,7 +174,8 @@ TEST_CASE("under sustained load with recycling every 50 scans every request is a
     if (e.kind == Kind::down) {
       serving[e.plugin_id].erase(e.slot);
       ++downs;
-      if (serving[e.plugin_id].empty()) ++downs_alone;
+      if (serving[e.plugin_id].empty())
+        ++downs_alone;
     } else if (e.kind == Kind::ready) {
       serving[e.plugin_id].insert(e.slot);
     }
@@ -178,13 +185,13 @@ TEST_CASE("under sustained load with recycling every 50 scans every request is a
   warden->shutdown();
 }
 
-TEST_CASE("workers killed at random under load: every request is still answered once",
-          "[actors]") {
+TEST_CASE("workers killed at random under load: every request is still answered once", "[actors]") {
   TempDir dir;
   const std::vector<std::string> paths = {dir.write("a.js", header_plugin("alpha")),
                                           dir.write("b.js", header_plugin("beta"))};
   WardenConfig config;
-  for (const auto& path : paths) config.plugins.push_back({path});
+  for (const auto& path : paths)
+    config.plugins.push_back({path});
   config.workers_per_plugin = 2;
   config.recycle_after_scans = 200;
   config.max_failure_restarts = 1000;  // kills are failures; do not quarantine here
@@ -202,11 +209,13 @@ TEST_CASE("workers killed at random under load: every request is still answered 
   const auto supervisor = warden->supervisor();
   // Paced by progress instead of time: one kill every 50 answers.
   const auto result = stream_all(*warden, input, 64, [&](std::size_t received) {
-    if (received % 50 != 0) return;
+    if (received % 50 != 0)
+      return;
     killer->request(supervisor, 5s, workers_atom::value)
         .receive(
             [&](std::vector<plugin_worker_actor>& workers) {
-              if (workers.empty()) return;
+              if (workers.empty())
+                return;
               const auto victim = workers[random() % workers.size()];
               killer->send_exit(victim, caf::exit_reason::kill);
               ++kills;
@@ -229,7 +238,8 @@ TEST_CASE("workers killed at random under load: every request is still answered 
   CHECK(lost_twice == 0);
   const auto stats = warden->stats();
   std::size_t killed = 0;
-  for (const auto& s : stats) killed += count_of(s.restarts_by_reason, "killed");
+  for (const auto& s : stats)
+    killed += count_of(s.restarts_by_reason, "killed");
   CHECK(killed > 0);
   CHECK(killed <= kills);
   warden->shutdown();
@@ -344,8 +354,7 @@ TEST_CASE("more than R failure restarts within T quarantine a plugin until it is
   warden->shutdown();
 }
 
-TEST_CASE("a saturated plugin answers overloaded instead of queueing without bound",
-          "[actors]") {
+TEST_CASE("a saturated plugin answers overloaded instead of queueing without bound", "[actors]") {
   TempDir dir;
   WardenConfig config;
   config.plugins = {{dir.write("slow.js", slow_plugin("slow", 20))}};

@@ -1,10 +1,11 @@
 // The host facade: starting with good and bad plugins, scanning through one
 // named plugin, report order, the blocking and the streaming paths.
-#include <catch2/catch.hpp>
+#include "actors/warden.hpp"
 
 #include <algorithm>
 
-#include "actors/warden.hpp"
+#include <catch2/catch.hpp>
+
 #include "tests/actors/actors_test_support.hpp"
 
 using namespace warden;
@@ -111,19 +112,22 @@ TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, 
   (*warden)->shutdown();
 }
 
-TEST_CASE("findings are ordered by plugin load order, then the plugin's own order, whatever "
-          "the worker count",
-          "[actors]") {
+TEST_CASE(
+    "findings are ordered by plugin load order, then the plugin's own order, whatever "
+    "the worker count",
+    "[actors]") {
   TempDir dir;
   const std::vector<std::string> paths = {dir.write("z.js", header_plugin("zeta")),
                                           dir.write("a.js", header_plugin("alpha")),
                                           dir.write("m.js", header_plugin("mu"))};
   std::vector<TransactionPtr> input;
-  for (std::size_t i = 0; i < 300; ++i) input.push_back(make_transaction(i));
+  for (std::size_t i = 0; i < 300; ++i)
+    input.push_back(make_transaction(i));
   const auto expected = reference_findings(paths, input);
   for (const std::size_t workers : {1u, 3u}) {
     WardenConfig config;
-    for (const auto& path : paths) config.plugins.push_back({path});
+    for (const auto& path : paths)
+      config.plugins.push_back({path});
     config.workers_per_plugin = workers;
     config.max_batch = 7;
     TestConfig caf_config;
