@@ -8,8 +8,6 @@
 // (WARDEN_SHARED_CORPUS) and of each bundled plugins/*.js, and the conversion
 // alone (no-op scan of corpus transactions minus no-op scan of an empty one).
 // Run: build-*/bin/engine_bench (Release).
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +15,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "runtime/engine.hpp"
 #include "runtime/har_reader.hpp"
@@ -82,7 +82,8 @@ void load_corpus() {
   }
   std::size_t files = 0, bytes = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".har") continue;
+    if (entry.path().extension() != ".har")
+      continue;
     auto read = read_har_file(
         entry.path().string(),
         [&](Transaction&& t) {
@@ -91,11 +92,13 @@ void load_corpus() {
           return true;
         },
         entry.path().filename().string() + "#");
-    if (read.ok()) ++files;
-    else std::printf("  %s\n", read.error().describe().c_str());
+    if (read.ok())
+      ++files;
+    else
+      std::printf("  %s\n", read.error().describe().c_str());
   }
-  std::printf("corpus: %zu transactions from %zu HAR files, %.1f MB of bodies\n",
-              corpus().size(), files, static_cast<double>(bytes) / (1 << 20));
+  std::printf("corpus: %zu transactions from %zu HAR files, %.1f MB of bodies\n", corpus().size(),
+              files, static_cast<double>(bytes) / (1 << 20));
 }
 
 void print_load_times(const char* label, const std::string& code, bool use_cache) {
@@ -113,7 +116,8 @@ void print_load_times(const char* label, const std::string& code, bool use_cache
     }
     engine = Error{};  // dispose
     auto disposed = Clock::now();
-    if (i == 0 && use_cache) continue;  // the first load fills the cache
+    if (i == 0 && use_cache)
+      continue;  // the first load fills the cache
     load_ms.push_back(std::chrono::duration<double, std::milli>(loaded - start).count());
     dispose_ms.push_back(std::chrono::duration<double, std::milli>(disposed - loaded).count());
   }
@@ -139,9 +143,12 @@ void scan_corpus(benchmark::State& state, std::string path, std::string code) {
   std::size_t i = 0, findings = 0, errors = 0;
   for (auto _ : state) {
     auto result = (*engine)->scan(corpus()[i]);
-    if (result.ok()) findings += result->size();
-    else ++errors;
-    if (++i == corpus().size()) i = 0;
+    if (result.ok())
+      findings += result->size();
+    else
+      ++errors;
+    if (++i == corpus().size())
+      i = 0;
   }
   state.counters["findings/scan"] =
       benchmark::Counter(static_cast<double>(findings), benchmark::Counter::kAvgIterations);
@@ -149,10 +156,11 @@ void scan_corpus(benchmark::State& state, std::string path, std::string code) {
 }
 
 void BM_ScanTrivialEmptyTransaction(benchmark::State& state) {
-  auto engine = Engine::load(std::make_shared<const PluginSource>("t.js", kTrivialPlugin),
-                             bench_options());
+  auto engine =
+      Engine::load(std::make_shared<const PluginSource>("t.js", kTrivialPlugin), bench_options());
   auto empty = std::make_shared<const Transaction>();
-  for (auto _ : state) benchmark::DoNotOptimize((*engine)->scan(empty).ok());
+  for (auto _ : state)
+    benchmark::DoNotOptimize((*engine)->scan(empty).ok());
 }
 BENCHMARK(BM_ScanTrivialEmptyTransaction);
 
@@ -179,20 +187,22 @@ BENCHMARK(BM_ScanRealisticCorpus);
 void register_bundled_plugins() {
   const std::filesystem::path dir = std::string(WARDEN_SOURCE_DIR) + "/plugins";
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return;
+  if (!std::filesystem::is_directory(dir, ec))
+    return;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".js") files.push_back(entry.path());
+    if (entry.path().extension() == ".js")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     auto source = PluginSource::read(file.string());
-    if (!source.ok()) continue;
+    if (!source.ok())
+      continue;
     std::string path = file.string(), code = (*source)->code();
-    benchmark::RegisterBenchmark(("BM_ScanBundledCorpus/" + file.stem().string()).c_str(),
-                                 [path, code](benchmark::State& state) {
-                                   scan_corpus(state, path, code);
-                                 });
+    benchmark::RegisterBenchmark(
+        ("BM_ScanBundledCorpus/" + file.stem().string()).c_str(),
+        [path, code](benchmark::State& state) { scan_corpus(state, path, code); });
   }
 }
 
@@ -208,7 +218,8 @@ int main(int argc, char** argv) {
   print_load_times("realistic plugin, from code cache", kRealisticPlugin, true);
   register_bundled_plugins();
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   std::printf(

@@ -121,11 +121,13 @@ std::string format_mb(std::size_t bytes) {
 
 // Plugin ids: [a-z0-9][a-z0-9-]*.
 bool valid_id(const std::string& id) {
-  if (id.empty()) return false;
+  if (id.empty())
+    return false;
   for (std::size_t i = 0; i < id.size(); ++i) {
     char c = id[i];
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && c == '-');
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return true;
 }
@@ -135,24 +137,36 @@ bool valid_id(const std::string& id) {
 int default_export_line(const std::string& code) {
   static const std::regex pattern(R"(export\s+default\b)");
   std::smatch match;
-  if (!std::regex_search(code, match, pattern)) return 1;
+  if (!std::regex_search(code, match, pattern))
+    return 1;
   auto begin = code.begin();
   return 1 + static_cast<int>(std::count(begin, begin + match.position(0), '\n'));
 }
 
 // What JS's typeof-like description of a value is, for error messages.
 std::string describe_type(v8::Local<v8::Value> value) {
-  if (value->IsUndefined()) return "undefined";
-  if (value->IsNull()) return "null";
-  if (value->IsString()) return "a string";
-  if (value->IsNumber()) return "a number";
-  if (value->IsBoolean()) return "a boolean";
-  if (value->IsBigInt()) return "a bigint";
-  if (value->IsSymbol()) return "a symbol";
-  if (value->IsFunction()) return "a function";
-  if (value->IsProxy()) return "a Proxy";
-  if (value->IsPromise()) return "a Promise";
-  if (value->IsArray()) return "an array";
+  if (value->IsUndefined())
+    return "undefined";
+  if (value->IsNull())
+    return "null";
+  if (value->IsString())
+    return "a string";
+  if (value->IsNumber())
+    return "a number";
+  if (value->IsBoolean())
+    return "a boolean";
+  if (value->IsBigInt())
+    return "a bigint";
+  if (value->IsSymbol())
+    return "a symbol";
+  if (value->IsFunction())
+    return "a function";
+  if (value->IsProxy())
+    return "a Proxy";
+  if (value->IsPromise())
+    return "a Promise";
+  if (value->IsArray())
+    return "an array";
   return "an object";
 }
 
@@ -227,7 +241,8 @@ Engine::Impl::~Impl() {
   // An isolate lives and dies on one thread (DESIGN.md, guarantee 2).
   assert(std::this_thread::get_id() == owner_thread);
   watchdog.reset();  // no TerminateExecution may race with Dispose
-  if (isolate == nullptr) return;
+  if (isolate == nullptr)
+    return;
   scan_function.Reset();
   plugin.Reset();
   module.Reset();
@@ -252,7 +267,8 @@ v8::MaybeLocal<v8::Promise> Engine::Impl::reject_dynamic_import(
     v8::Local<v8::FixedArray> /*import_assertions*/) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::Local<v8::Promise::Resolver> resolver;
-  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver)) return {};
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
+    return {};
   std::string text = "dynamic import('" + to_std(isolate, specifier) +
                      "') is not allowed: a Warden plugin is one self-contained module";
   if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
@@ -273,9 +289,10 @@ Error Engine::Impl::error_from(ErrorCode code, const std::string& prefix,
   {
     // Converting may run plugin code (toString, getters): it must not throw out.
     v8::TryCatch inner(isolate);
-    std::string text = exception.IsEmpty() ? std::string("unknown error")
-                                            : to_std(isolate, exception);
-    if (inner.HasCaught() && !inner.HasTerminated()) text = "(exception not printable)";
+    std::string text =
+        exception.IsEmpty() ? std::string("unknown error") : to_std(isolate, exception);
+    if (inner.HasCaught() && !inner.HasTerminated())
+      text = "(exception not printable)";
     error.message += text;
     if (!exception.IsEmpty() && exception->IsObject() && !exception->IsProxy()) {
       v8::Local<v8::Value> stack;
@@ -286,13 +303,15 @@ Error Engine::Impl::error_from(ErrorCode code, const std::string& prefix,
         error.stack = to_std(isolate, stack);
       }
     }
-    if (inner.HasTerminated()) inner.ReThrow();
+    if (inner.HasTerminated())
+      inner.ReThrow();
   }
   if (!message.IsEmpty()) {
     error.line = message->GetLineNumber(ctx).FromMaybe(0);
     error.column = message->GetStartColumn(ctx).FromMaybe(-1) + 1;  // 0-based in V8
     std::string resource = to_std(isolate, message->GetScriptResourceName());
-    if (!resource.empty() && resource != "undefined") error.file = resource;
+    if (!resource.empty() && resource != "undefined")
+      error.file = resource;
   }
   return error;
 }
@@ -321,8 +340,8 @@ Error Engine::Impl::forced_stop(ErrorCode timeout_code, const std::string& what,
   usable = false;
   if (out_of_memory) {
     ErrorCode code = timeout_code == ErrorCode::timeout ? ErrorCode::out_of_memory : timeout_code;
-    return Error{code, what + " exceeded the heap limit of " +
-                           format_mb(options.limits.heap_limit_bytes),
+    return Error{code,
+                 what + " exceeded the heap limit of " + format_mb(options.limits.heap_limit_bytes),
                  source->path()};
   }
   Error error{timeout_code, what + " ran past " + format_ms(budget), source->path(),
@@ -334,7 +353,8 @@ template <LogLevel level>
 void Engine::Impl::console_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* self = static_cast<Impl*>(info.Data().As<v8::External>()->Value());
   std::string text = self->format_console_args(info);
-  if (!self->options.console) return;
+  if (!self->options.console)
+    return;
   try {
     self->options.console(level, self->info.id, text);
   } catch (...) {
@@ -346,7 +366,8 @@ std::string Engine::Impl::format_console_args(const v8::FunctionCallbackInfo<v8:
   v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
   std::string out;
   for (int i = 0; i < info.Length() && out.size() <= kMaxConsoleMessageBytes; ++i) {
-    if (i > 0) out += ' ';
+    if (i > 0)
+      out += ' ';
     v8::Local<v8::Value> arg = info[i];
     v8::TryCatch try_catch(isolate);
     std::string part;
@@ -454,15 +475,15 @@ Result<bool> Engine::Impl::load_module() {
   if (cache) {
     // Source takes ownership of the CachedData object, not of the bytes, which
     // `cache` keeps alive until compilation is done.
-    cached_data = new v8::ScriptCompiler::CachedData(
-        cache->data(), static_cast<int>(cache->size()),
-        v8::ScriptCompiler::CachedData::BufferNotOwned);
+    cached_data =
+        new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
+                                           v8::ScriptCompiler::CachedData::BufferNotOwned);
   }
   v8::ScriptCompiler::Source compile_source(code, origin, cached_data);
   v8::Local<v8::Module> mod;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &compile_source,
-                                         cache ? v8::ScriptCompiler::kConsumeCodeCache
-                                               : v8::ScriptCompiler::kNoCompileOptions)
+  if (!v8::ScriptCompiler::CompileModule(
+           isolate, &compile_source,
+           cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&mod)) {
     return error_from_try_catch(ErrorCode::syntax_error, "", try_catch);
   }
@@ -489,25 +510,29 @@ Result<bool> Engine::Impl::load_module() {
   // Module evaluation and init() share one deadline.
   ScanDeadline deadline(*watchdog, options.limits.load_timeout);
   auto stopped = [&](const std::string& what) -> std::optional<Error> {
-    if (!termination_happened(try_catch, false)) return std::nullopt;
+    if (!termination_happened(try_catch, false))
+      return std::nullopt;
     deadline.finish();
     return forced_stop(ErrorCode::load_timeout, what, options.limits.load_timeout);
   };
   auto finish_stopped = [&](const std::string& what) -> std::optional<Error> {
     bool fired = deadline.finish();
-    if (!termination_happened(try_catch, fired)) return std::nullopt;
+    if (!termination_happened(try_catch, fired))
+      return std::nullopt;
     return forced_stop(ErrorCode::load_timeout, what, options.limits.load_timeout);
   };
 
   v8::Local<v8::Value> evaluated;
   if (!mod->Evaluate(ctx).ToLocal(&evaluated)) {
-    if (auto error = stopped("module evaluation")) return *error;
+    if (auto error = stopped("module evaluation"))
+      return *error;
     return error_from_try_catch(ErrorCode::module_threw, "", try_catch);
   }
   // Top-level await is on: Evaluate always returns a promise; a throwing module
   // gives a rejected one and the TryCatch sees nothing (pitfall 2).
   isolate->PerformMicrotaskCheckpoint();
-  if (auto error = stopped("module evaluation")) return *error;
+  if (auto error = stopped("module evaluation"))
+    return *error;
   if (evaluated->IsPromise()) {
     v8::Local<v8::Promise> done = evaluated.As<v8::Promise>();
     if (done->State() == v8::Promise::kRejected) {
@@ -527,27 +552,31 @@ Result<bool> Engine::Impl::load_module() {
   v8::Local<v8::Object> ns = mod->GetModuleNamespace().As<v8::Object>();
   v8::Local<v8::Value> exported;
   if (!ns->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "default")).ToLocal(&exported)) {
-    if (auto error = stopped("module evaluation")) return *error;
-    return error_from_try_catch(ErrorCode::no_default_export, "reading the default export: ",
-                                try_catch);
+    if (auto error = stopped("module evaluation"))
+      return *error;
+    return error_from_try_catch(ErrorCode::no_default_export,
+                                "reading the default export: ", try_catch);
   }
   if (!exported->IsObject() || exported->IsFunction()) {
-    return load_error(ErrorCode::no_default_export,
-                      "the default export must be an object { id, scan(txn) }, got " +
-                          describe_type(exported),
-                      export_line);
+    return load_error(
+        ErrorCode::no_default_export,
+        "the default export must be an object { id, scan(txn) }, got " + describe_type(exported),
+        export_line);
   }
   v8::Local<v8::Object> plugin_object = exported.As<v8::Object>();
   // Reads one property of the default export; getters and Proxies run JS here.
   auto property = [&](const char* name, ErrorCode code,
                       v8::Local<v8::Value>* out) -> std::optional<Error> {
-    if (plugin_object->Get(ctx, v8_string(isolate, name)).ToLocal(out)) return std::nullopt;
-    if (auto error = stopped("reading the default export")) return error;
+    if (plugin_object->Get(ctx, v8_string(isolate, name)).ToLocal(out))
+      return std::nullopt;
+    if (auto error = stopped("reading the default export"))
+      return error;
     return error_from_try_catch(code, std::string("reading ") + name + ": ", try_catch);
   };
 
   v8::Local<v8::Value> id_value, name_value, version_value, scan_value, init_value;
-  if (auto error = property("id", ErrorCode::invalid_id, &id_value)) return *error;
+  if (auto error = property("id", ErrorCode::invalid_id, &id_value))
+    return *error;
   if (!id_value->IsString()) {
     return load_error(ErrorCode::invalid_id,
                       "the default export's id must be a string matching [a-z0-9][a-z0-9-]*, got " +
@@ -560,26 +589,31 @@ Result<bool> Engine::Impl::load_module() {
     return load_error(ErrorCode::invalid_id,
                       "id '" + info.id + "' does not match [a-z0-9][a-z0-9-]*", export_line);
   }
-  if (auto error = property("scan", ErrorCode::no_scan_function, &scan_value)) return *error;
+  if (auto error = property("scan", ErrorCode::no_scan_function, &scan_value))
+    return *error;
   if (!scan_value->IsFunction()) {
-    return load_error(ErrorCode::no_scan_function,
-                      "the default export has no scan function (scan is " +
-                          describe_type(scan_value) + ")",
-                      export_line);
+    return load_error(
+        ErrorCode::no_scan_function,
+        "the default export has no scan function (scan is " + describe_type(scan_value) + ")",
+        export_line);
   }
-  if (auto error = property("name", ErrorCode::no_default_export, &name_value)) return *error;
-  if (name_value->IsString()) info.name = to_std(isolate, name_value);
+  if (auto error = property("name", ErrorCode::no_default_export, &name_value))
+    return *error;
+  if (name_value->IsString())
+    info.name = to_std(isolate, name_value);
   if (auto error = property("version", ErrorCode::no_default_export, &version_value)) {
     return *error;
   }
-  if (version_value->IsString()) info.version = to_std(isolate, version_value);
-  if (auto error = property("init", ErrorCode::init_failed, &init_value)) return *error;
+  if (version_value->IsString())
+    info.version = to_std(isolate, version_value);
+  if (auto error = property("init", ErrorCode::init_failed, &init_value))
+    return *error;
 
   if (init_value->IsFunction()) {
     v8::Local<v8::Value> config;
     if (!v8::JSON::Parse(ctx, v8_string(isolate, options.config_json)).ToLocal(&config)) {
-      Error error = error_from_try_catch(ErrorCode::init_failed, "config is not valid JSON: ",
-                                         try_catch);
+      Error error =
+          error_from_try_catch(ErrorCode::init_failed, "config is not valid JSON: ", try_catch);
       error.file = source->path();
       error.line = export_line;
       return error;
@@ -587,11 +621,13 @@ Result<bool> Engine::Impl::load_module() {
     v8::Local<v8::Value> argv[] = {config};
     v8::Local<v8::Value> returned;
     if (!init_value.As<v8::Function>()->Call(ctx, plugin_object, 1, argv).ToLocal(&returned)) {
-      if (auto error = stopped("init()")) return *error;
+      if (auto error = stopped("init()"))
+        return *error;
       return error_from_try_catch(ErrorCode::init_failed, "init() threw: ", try_catch);
     }
     isolate->PerformMicrotaskCheckpoint();
-    if (auto error = stopped("init()")) return *error;
+    if (auto error = stopped("init()"))
+      return *error;
     if (returned->IsPromise()) {
       v8::Local<v8::Promise> done = returned.As<v8::Promise>();
       if (done->State() == v8::Promise::kRejected) {
@@ -599,14 +635,15 @@ Result<bool> Engine::Impl::load_module() {
       }
       if (done->State() == v8::Promise::kPending) {
         usable = false;
-        return load_error(ErrorCode::load_timeout,
-                          "init() promise did not settle within " +
-                              format_ms(options.limits.load_timeout),
-                          export_line);
+        return load_error(
+            ErrorCode::load_timeout,
+            "init() promise did not settle within " + format_ms(options.limits.load_timeout),
+            export_line);
       }
     }
   }
-  if (auto error = finish_stopped("init()")) return *error;
+  if (auto error = finish_stopped("init()"))
+    return *error;
 
   plugin.Reset(isolate, plugin_object);
   scan_function.Reset(isolate, scan_value.As<v8::Function>());
@@ -625,7 +662,7 @@ Result<bool> Engine::Impl::load_module() {
 }
 
 Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
-                                                   v8::Local<v8::Value> value) {
+                                                  v8::Local<v8::Value> value) {
   // Thenables are adopted like `await` would: a resolver calls their then().
   v8::Local<v8::Promise> promise;
   if (value->IsPromise()) {
@@ -649,7 +686,8 @@ Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
   // Always: a synchronous scan may still have queued work, which must run now,
   // inside this scan's deadline, not leak into the next one.
   isolate->PerformMicrotaskCheckpoint();
-  if (promise.IsEmpty()) return value;
+  if (promise.IsEmpty())
+    return value;
   switch (promise->State()) {
     case v8::Promise::kFulfilled:
       return promise->Result();
@@ -694,7 +732,8 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
   for (uint32_t i = 0; i < count; ++i) {
     const std::string where = "finding " + std::to_string(i) + ": ";
     v8::Local<v8::Value> item;
-    if (!array->Get(ctx, i).ToLocal(&item)) return thrown();
+    if (!array->Get(ctx, i).ToLocal(&item))
+      return thrown();
     if (!item->IsObject() || item->IsFunction()) {
       return invalid(where + "expected an object, got " + describe_type(item));
     }
@@ -705,34 +744,42 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
     finding.url = transaction.request.url;
 
     v8::Local<v8::Value> title, severity, description, evidence, cwe, confidence;
-    if (!object->Get(ctx, k_title).ToLocal(&title)) return thrown();
+    if (!object->Get(ctx, k_title).ToLocal(&title))
+      return thrown();
     if (!title->IsString() || title.As<v8::String>()->Length() == 0) {
       return invalid(where + "title must be a non-empty string");
     }
     finding.title = to_std(isolate, title);
 
-    if (!object->Get(ctx, k_severity).ToLocal(&severity)) return thrown();
+    if (!object->Get(ctx, k_severity).ToLocal(&severity))
+      return thrown();
     if (!severity->IsString()) {
       return invalid(where + "severity must be one of info, low, medium, high, critical (got " +
                      describe_type(severity) + ")");
     }
     std::string severity_text = to_std(isolate, severity);
     std::optional<Severity> parsed_severity = parse_severity(severity_text);
-    if (!parsed_severity) return invalid(where + "unknown severity '" + severity_text + "'");
+    if (!parsed_severity)
+      return invalid(where + "unknown severity '" + severity_text + "'");
     finding.severity = *parsed_severity;
 
     // Optional fields: undefined or null mean absent.
-    if (!object->Get(ctx, k_description).ToLocal(&description)) return thrown();
+    if (!object->Get(ctx, k_description).ToLocal(&description))
+      return thrown();
     if (!description->IsNullOrUndefined()) {
-      if (!description->IsString()) return invalid(where + "description must be a string");
+      if (!description->IsString())
+        return invalid(where + "description must be a string");
       finding.description = to_std(isolate, description);
     }
-    if (!object->Get(ctx, k_evidence).ToLocal(&evidence)) return thrown();
+    if (!object->Get(ctx, k_evidence).ToLocal(&evidence))
+      return thrown();
     if (!evidence->IsNullOrUndefined()) {
-      if (!evidence->IsString()) return invalid(where + "evidence must be a string");
+      if (!evidence->IsString())
+        return invalid(where + "evidence must be a string");
       finding.evidence = to_std(isolate, evidence);
     }
-    if (!object->Get(ctx, k_cwe).ToLocal(&cwe)) return thrown();
+    if (!object->Get(ctx, k_cwe).ToLocal(&cwe))
+      return thrown();
     if (!cwe->IsNullOrUndefined()) {
       double number = cwe->IsNumber() ? cwe.As<v8::Number>()->Value() : 0;
       if (!cwe->IsNumber() || !(number >= 1) || number > INT32_MAX ||
@@ -741,10 +788,12 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
       }
       finding.cwe = static_cast<int>(number);
     }
-    if (!object->Get(ctx, k_confidence).ToLocal(&confidence)) return thrown();
+    if (!object->Get(ctx, k_confidence).ToLocal(&confidence))
+      return thrown();
     if (!confidence->IsNullOrUndefined()) {
       std::optional<Confidence> parsed;
-      if (confidence->IsString()) parsed = parse_confidence(to_std(isolate, confidence));
+      if (confidence->IsString())
+        parsed = parse_confidence(to_std(isolate, confidence));
       if (!parsed) {
         return invalid(where + "confidence must be low, medium or high, got " +
                        (confidence->IsString() ? "'" + to_std(isolate, confidence) + "'"
@@ -764,7 +813,8 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
                  "replaced",
                  source->path()};
   }
-  if (!transaction) return Error{ErrorCode::js_exception, "no transaction", source->path()};
+  if (!transaction)
+    return Error{ErrorCode::js_exception, "no transaction", source->path()};
   ++stats.executions;
 
   v8::Isolate::Scope isolate_scope(isolate);
@@ -786,9 +836,21 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
       return Error{ErrorCode::js_exception, "", source->path()};
     }
     Result<v8::Local<v8::Value>> settled = settle(ctx, returned);
-    if (!settled.ok()) return std::move(settled).error();
+    if (!settled.ok())
+      return std::move(settled).error();
     return read_findings(ctx, *settled, *transaction);
   }();
+  // Still under the deadline: describing the exception runs plugin code
+  // (toString, a stack getter), and so does work queued before a throw, which
+  // must not leak into the next scan.
+  if (!result.ok() && result.error().code == ErrorCode::js_exception &&
+      result.error().message.empty() && try_catch.HasCaught() && !try_catch.HasTerminated()) {
+    result = error_from_try_catch(ErrorCode::js_exception, "", try_catch);
+  }
+  if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating()) {
+    try_catch.Reset();
+    isolate->PerformMicrotaskCheckpoint();
+  }
   bool fired = deadline.finish();
 
   if (termination_happened(try_catch, fired)) {
@@ -796,22 +858,23 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
   }
   if (!result.ok()) {
     Error error = std::move(result).error();
-    if (error.code == ErrorCode::timeout) usable = false;  // a promise that never settles
-    if (error.code == ErrorCode::js_exception && error.message.empty()) {
-      if (try_catch.HasCaught()) return error_from_try_catch(ErrorCode::js_exception, "", try_catch);
+    if (error.code == ErrorCode::timeout)
+      usable = false;  // a promise that never settles
+    if (error.message.empty())
       error.message = "scan failed without an exception";
-    }
     return error;
   }
   return result;
 }
 
 Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptions options) {
-  if (!source) return Error{ErrorCode::file_unreadable, "no plugin source"};
+  if (!source)
+    return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
     auto impl = std::make_unique<Impl>(std::move(source), std::move(options));
     Result<bool> started = impl->start();
-    if (!started.ok()) return std::move(started).error();
+    if (!started.ok())
+      return std::move(started).error();
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
   } catch (const std::exception& e) {
     return Error{ErrorCode::init_failed, std::string("engine set-up failed: ") + e.what()};

@@ -1,8 +1,8 @@
 #include "runtime/detail/transaction_view.hpp"
 
-#include <cstdint>
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 
 #include "runtime/detail/v8_resources.hpp"
@@ -33,7 +33,8 @@ template <class T>
 bool set(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
          const v8::Eternal<v8::String>& name, v8::MaybeLocal<T> value) {
   v8::Local<T> v;
-  if (!value.ToLocal(&v)) return false;
+  if (!value.ToLocal(&v))
+    return false;
   return object->Set(context, name.Get(context->GetIsolate()), v).FromMaybe(false);
 }
 
@@ -45,10 +46,12 @@ bool is_ascii(const char* data, std::size_t size) {
   for (; i + 8 <= size; i += 8) {
     uint64_t word;
     std::memcpy(&word, data + i, 8);
-    if (word & kHighBits) return false;
+    if (word & kHighBits)
+      return false;
   }
   for (; i < size; ++i) {
-    if (static_cast<unsigned char>(data[i]) & 0x80) return false;
+    if (static_cast<unsigned char>(data[i]) & 0x80)
+      return false;
   }
   return true;
 }
@@ -79,7 +82,8 @@ TransactionView::TransactionView(v8::Isolate* isolate)
 
 v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
                                                    const TransactionPtr& transaction) const {
-  if (text.empty()) return v8::String::Empty(isolate_);
+  if (text.empty())
+    return v8::String::Empty(isolate_);
   if (!is_ascii(text.data(), text.size())) {
     // Invalid UTF-8 becomes U+FFFD; empty beyond String::kMaxLength.
     return v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kNormal,
@@ -121,8 +125,8 @@ v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context
   v8::MaybeLocal<v8::Value> request_body = v8::Null(isolate_);
   if (t.request.body) {
     v8::Local<v8::String> body;
-    request_body = string(*t.request.body, transaction).ToLocal(&body) ? body
-                                                                       : v8::MaybeLocal<v8::Value>();
+    request_body =
+        string(*t.request.body, transaction).ToLocal(&body) ? body : v8::MaybeLocal<v8::Value>();
   }
   bool ok = set(context, request, method_, string(t.request.method, transaction)) &&
             set(context, request, url_, string(t.request.url, transaction)) &&
@@ -141,7 +145,8 @@ v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context
             set(context, object, started_date_time_, string(t.started_date_time, transaction)) &&
             set(context, object, request_, v8::MaybeLocal<v8::Object>(request)) &&
             set(context, object, response_, v8::MaybeLocal<v8::Object>(response));
-  if (!ok) return {};
+  if (!ok)
+    return {};
   return object;
 }
 

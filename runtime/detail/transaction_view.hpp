@@ -25,8 +25,7 @@ class TransactionView {
  private:
   v8::MaybeLocal<v8::String> string(const std::string& text,
                                     const TransactionPtr& transaction) const;
-  v8::MaybeLocal<v8::Array> headers(v8::Local<v8::Context> context,
-                                    const std::vector<Header>& list,
+  v8::MaybeLocal<v8::Array> headers(v8::Local<v8::Context> context, const std::vector<Header>& list,
                                     const TransactionPtr& transaction) const;
 
   v8::Isolate* isolate_;

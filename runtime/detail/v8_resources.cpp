@@ -13,16 +13,20 @@ class CountingAllocator final : public v8::ArrayBuffer::Allocator {
       : cap_bytes_(cap_bytes), usage_(std::move(usage)) {}
 
   void* Allocate(std::size_t length) override {
-    if (!reserve(length)) return nullptr;
+    if (!reserve(length))
+      return nullptr;
     void* data = std::calloc(length == 0 ? 1 : length, 1);
-    if (data == nullptr) release(length);
+    if (data == nullptr)
+      release(length);
     return data;
   }
 
   void* AllocateUninitialized(std::size_t length) override {
-    if (!reserve(length)) return nullptr;
+    if (!reserve(length))
+      return nullptr;
     void* data = std::malloc(length == 0 ? 1 : length);
-    if (data == nullptr) release(length);
+    if (data == nullptr)
+      release(length);
     return data;
   }
 
@@ -40,7 +44,9 @@ class CountingAllocator final : public v8::ArrayBuffer::Allocator {
     }
     return true;
   }
-  void release(std::size_t length) { usage_->bytes.fetch_sub(length, std::memory_order_relaxed); }
+  void release(std::size_t length) {
+    usage_->bytes.fetch_sub(length, std::memory_order_relaxed);
+  }
 
   const std::size_t cap_bytes_;
   std::shared_ptr<ArrayBufferUsage> usage_;
@@ -53,8 +59,12 @@ class ExternalAscii final : public v8::String::ExternalOneByteStringResource {
  public:
   ExternalAscii(std::string_view text, std::shared_ptr<const void> owner)
       : text_(text), owner_(std::move(owner)) {}
-  const char* data() const override { return text_.data(); }
-  std::size_t length() const override { return text_.size(); }
+  const char* data() const override {
+    return text_.data();
+  }
+  std::size_t length() const override {
+    return text_.size();
+  }
 
  private:
   std::string_view text_;

@@ -33,7 +33,8 @@ void Watchdog::arm(std::chrono::milliseconds budget) {
     // the new deadline: no wake-up (futex + context switch) per scan.
     wake = !timed_wait_ || deadline_ < waiting_until_;
   }
-  if (wake) wake_.notify_all();
+  if (wake)
+    wake_.notify_all();
 }
 
 bool Watchdog::disarm() {
@@ -49,7 +50,8 @@ void Watchdog::on_interrupt(v8::Isolate* isolate, void* data) {
   std::lock_guard<std::mutex> lock(self->mutex_);
   // A stale interrupt (the script finished, maybe the next one is running
   // under a fresh deadline) must do nothing.
-  if (self->stage_ != Stage::interrupt_requested) return;
+  if (self->stage_ != Stage::interrupt_requested)
+    return;
   self->stage_ = Stage::terminated;
   {
     v8::HandleScope scope(isolate);
@@ -74,7 +76,8 @@ void Watchdog::run() {
     waiting_until_ = deadline_;
     wake_.wait_until(lock, waiting_until_);
     timed_wait_ = false;
-    if (stop_ || Clock::now() < deadline_) continue;  // woken early or re-armed
+    if (stop_ || Clock::now() < deadline_)
+      continue;  // woken early or re-armed
     if (stage_ == Stage::armed) {
       stage_ = Stage::interrupt_requested;
       fired_ = true;

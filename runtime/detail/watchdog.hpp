@@ -38,8 +38,12 @@ class Watchdog {
 
   // 1-based line/column of the JS frame that was running when the deadline hit
   // (0 when unknown: no JS frame, or direct termination). Engine thread only.
-  int fired_line() const { return fired_line_; }
-  int fired_column() const { return fired_column_; }
+  int fired_line() const {
+    return fired_line_;
+  }
+  int fired_column() const {
+    return fired_column_;
+  }
 
  private:
   enum class Stage { idle, armed, interrupt_requested, terminated };
@@ -54,9 +58,9 @@ class Watchdog {
   Stage stage_ = Stage::idle;
   bool fired_ = false;
   bool stop_ = false;
-  bool timed_wait_ = false;          // the thread sleeps until waiting_until_
+  bool timed_wait_ = false;  // the thread sleeps until waiting_until_
   Clock::time_point waiting_until_{};
-  int fired_line_ = 0;    // written on the JS thread (interrupt), read there too
+  int fired_line_ = 0;  // written on the JS thread (interrupt), read there too
   int fired_column_ = 0;
   std::thread thread_;  // last: starts once every other member is initialised
 };
@@ -69,7 +73,8 @@ class ScanDeadline {
     watchdog_.arm(budget);
   }
   ~ScanDeadline() {
-    if (!finished_) watchdog_.disarm();
+    if (!finished_)
+      watchdog_.disarm();
   }
   ScanDeadline(const ScanDeadline&) = delete;
   ScanDeadline& operator=(const ScanDeadline&) = delete;

@@ -58,25 +58,27 @@ TEST_CASE("a static import is rejected before instantiation, naming specifier an
 }
 
 TEST_CASE("a re-export from another module counts as a static import", "[runtime]") {
-  Error e = load_error("export default { id: 'a', scan() { return []; } };\n"
-                       "export { x } from 'other';\n");
+  Error e = load_error(
+      "export default { id: 'a', scan() { return []; } };\n"
+      "export { x } from 'other';\n");
   CHECK(e.code == ErrorCode::static_import);
   CHECK(e.line == 2);
   CHECK_THAT(e.message, Catch::Contains("'other'"));
 }
 
-TEST_CASE("a module whose evaluation throws is rejected with the line of the throw",
-          "[runtime]") {
-  Error e = load_error("const a = 1;\n\nthrow new Error('boom at load');\n"
-                       "export default { id: 'a', scan() { return []; } };\n");
+TEST_CASE("a module whose evaluation throws is rejected with the line of the throw", "[runtime]") {
+  Error e = load_error(
+      "const a = 1;\n\nthrow new Error('boom at load');\n"
+      "export default { id: 'a', scan() { return []; } };\n");
   CHECK(e.code == ErrorCode::module_threw);
   CHECK(e.line == 3);
   CHECK_THAT(e.message, Catch::Contains("boom at load"));
 }
 
 TEST_CASE("a module whose top-level await rejects is rejected as module_threw", "[runtime]") {
-  Error e = load_error("await null;\nawait Promise.reject(new Error('late boom'));\n"
-                       "export default { id: 'a', scan() { return []; } };\n");
+  Error e = load_error(
+      "await null;\nawait Promise.reject(new Error('late boom'));\n"
+      "export default { id: 'a', scan() { return []; } };\n");
   CHECK(e.code == ErrorCode::module_threw);
   CHECK(e.line == 2);
   CHECK_THAT(e.message, Catch::Contains("late boom"));
@@ -87,9 +89,10 @@ TEST_CASE("a module that loops at top level is stopped with load_timeout and its
   auto options = small_options();
   options.limits.load_timeout = 150ms;
   auto start = std::chrono::steady_clock::now();
-  Error e = load_error("let n = 0;\nwhile (true) { n++; }\n"
-                       "export default { id: 'a', scan() { return []; } };\n",
-                       options);
+  Error e = load_error(
+      "let n = 0;\nwhile (true) { n++; }\n"
+      "export default { id: 'a', scan() { return []; } };\n",
+      options);
   auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(e.code == ErrorCode::load_timeout);
   CHECK(e.line == 2);
@@ -99,8 +102,9 @@ TEST_CASE("a module that loops at top level is stopped with load_timeout and its
 
 TEST_CASE("a top-level await that never settles is a load_timeout", "[runtime]") {
   // The line is unknown here: no JS frame is running when we notice.
-  Error e = load_error("await new Promise(() => {});\n"
-                       "export default { id: 'a', scan() { return []; } };\n");
+  Error e = load_error(
+      "await new Promise(() => {});\n"
+      "export default { id: 'a', scan() { return []; } };\n");
   CHECK(e.code == ErrorCode::load_timeout);
   CHECK_THAT(e.message, Catch::Contains("did not settle"));
 }
@@ -146,24 +150,26 @@ TEST_CASE("init receives the host config and can be async", "[runtime]") {
   CHECK((*findings)[0].severity == Severity::high);
 }
 
-TEST_CASE("init that throws or rejects fails the load with init_failed and a line",
-          "[runtime]") {
-  Error thrown = load_error("export default { id: 'a', scan() { return []; },\n"
-                            "  init() {\n    throw new Error('bad config');\n  } };\n");
+TEST_CASE("init that throws or rejects fails the load with init_failed and a line", "[runtime]") {
+  Error thrown = load_error(
+      "export default { id: 'a', scan() { return []; },\n"
+      "  init() {\n    throw new Error('bad config');\n  } };\n");
   CHECK(thrown.code == ErrorCode::init_failed);
   CHECK(thrown.line == 3);
   CHECK_THAT(thrown.message, Catch::Contains("bad config"));
-  Error rejected = load_error("export default { id: 'a', scan() { return []; },\n"
-                              "  async init() {\n    await null;\n"
-                              "    throw new TypeError('async bad');\n  } };\n");
+  Error rejected = load_error(
+      "export default { id: 'a', scan() { return []; },\n"
+      "  async init() {\n    await null;\n"
+      "    throw new TypeError('async bad');\n  } };\n");
   CHECK(rejected.code == ErrorCode::init_failed);
   CHECK(rejected.line == 4);
   CHECK_THAT(rejected.message, Catch::Contains("async bad"));
 }
 
 TEST_CASE("init that loops is stopped with load_timeout", "[runtime]") {
-  Error e = load_error("export default { id: 'a', scan() { return []; },\n"
-                       "  init() {\n    for (;;) {}\n  } };\n");
+  Error e = load_error(
+      "export default { id: 'a', scan() { return []; },\n"
+      "  init() {\n    for (;;) {}\n  } };\n");
   CHECK(e.code == ErrorCode::load_timeout);
   CHECK(e.line == 3);
 }

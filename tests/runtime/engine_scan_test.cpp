@@ -1,10 +1,10 @@
 // Engine::scan: findings round trip, every invalid_result variant, exceptions,
 // async plugins, the sandbox (no host objects) and console routing.
-#include <catch2/catch.hpp>
-
 #include <mutex>
 #include <tuple>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "runtime/engine.hpp"
 #include "tests/runtime/engine_test_support.hpp"
@@ -165,9 +165,10 @@ TEST_CASE("more findings than max_findings is an error and none of them count", 
 }
 
 TEST_CASE("a throwing scan is a js_exception with message, stack and line", "[runtime]") {
-  auto engine = load_code("export default {\n  id: 'thrower',\n  scan(txn) {\n"
-                          "    const x = 1;\n    throw new Error('scan broke');\n  },\n};\n",
-                          small_options(), "thrower.js");
+  auto engine = load_code(
+      "export default {\n  id: 'thrower',\n  scan(txn) {\n"
+      "    const x = 1;\n    throw new Error('scan broke');\n  },\n};\n",
+      small_options(), "thrower.js");
   REQUIRE(engine.ok());
   auto result = (*engine)->scan(sample_transaction());
   REQUIRE_FALSE(result.ok());
@@ -190,18 +191,17 @@ TEST_CASE("throwing a non-Error value or an object with a throwing toString is h
   CHECK(f.code == ErrorCode::js_exception);
 }
 
-TEST_CASE("Proxies and throwing getters in findings fail the scan without crashing",
-          "[runtime]") {
+TEST_CASE("Proxies and throwing getters in findings fail the scan without crashing", "[runtime]") {
   Error getter = scan_error(
       "return [{ get title() { throw new Error('getter says no'); }, severity: 'low' }];");
   CHECK(getter.code == ErrorCode::js_exception);
   CHECK_THAT(getter.message, Catch::Contains("getter says no"));
-  Error trap = scan_error(
-      "return [new Proxy({}, { get() { throw new RangeError('trap'); } })];");
+  Error trap = scan_error("return [new Proxy({}, { get() { throw new RangeError('trap'); } })];");
   CHECK(trap.code == ErrorCode::js_exception);
   CHECK_THAT(trap.message, Catch::Contains("trap"));
   auto revocable = scan_with(
-      "const r = Proxy.revocable({ title: 't', severity: 'low' }, {}); r.revoke(); return [r.proxy];");
+      "const r = Proxy.revocable({ title: 't', severity: 'low' }, {}); r.revoke(); return "
+      "[r.proxy];");
   REQUIRE_FALSE(revocable.ok());
   CHECK(revocable.error().code == ErrorCode::js_exception);
   Error array_proxy = scan_error("return new Proxy([], {});");
@@ -235,8 +235,9 @@ TEST_CASE("a thenable returned by scan is adopted like a promise", "[runtime]") 
 }
 
 TEST_CASE("a rejected scan promise is a js_exception with the rejection's line", "[runtime]") {
-  auto engine = load_code("export default { id: 'r',\n  async scan(txn) {\n    await null;\n"
-                          "    throw new TypeError('async failure');\n  } };\n");
+  auto engine = load_code(
+      "export default { id: 'r',\n  async scan(txn) {\n    await null;\n"
+      "    throw new TypeError('async failure');\n  } };\n");
   REQUIRE(engine.ok());
   auto result = (*engine)->scan(sample_transaction());
   REQUIRE_FALSE(result.ok());

@@ -27,7 +27,7 @@ inline std::string fixture(const std::string& name) {
 inline EngineOptions small_options() {
   EngineOptions options;
   options.limits.scan_timeout = 300ms;
-  options.limits.load_timeout = 300ms;
+  options.limits.load_timeout = 1s;
   options.limits.heap_limit_bytes = 64u << 20;
   return options;
 }
