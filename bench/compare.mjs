@@ -387,6 +387,15 @@ function plots(outDir, medians, workloadsList, runners, recycles) {
   return made;
 }
 
+// Readable but compact: one line per median and per run.
+function resultsJson(doc) {
+  const parts = Object.entries(doc).map(([k, v]) =>
+    Array.isArray(v) && v.length && typeof v[0] === "object"
+      ? ` ${JSON.stringify(k)}: [\n  ${v.map((x) => JSON.stringify(x)).join(",\n  ")}\n ]`
+      : ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${parts.join(",\n")}\n}\n`;
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(o.out, { recursive: true });
@@ -462,7 +471,7 @@ async function main() {
   const medians = summarise(runs, wl, ready, o.recycle);
   const pngs = plots(o.out, medians, wl, ready, o.recycle);
   const md = markdown(meta, medians, problems, notBuilt, wl, ready);
-  writeFileSync(join(o.out, "results.json"), JSON.stringify({ meta, ok: problems.length === 0, problems, medians, runs, plots: pngs }, null, 1) + "\n");
+  writeFileSync(join(o.out, "results.json"), resultsJson({ meta, ok: problems.length === 0, problems, medians, runs, plots: pngs }));
   writeFileSync(join(o.out, "results.md"), md + (pngs.length ? `\n${pngs.map((p) => `![${p}](${p})`).join("\n")}\n` : ""));
   process.stdout.write(md + "\n");
   log(`compare: wrote ${relative(ROOT, join(o.out, "results.json"))}, results.md${pngs.length ? ", " + pngs.join(", ") : ""}`);
