@@ -1,0 +1,57 @@
+#pragma once
+// One plugin's Engine, replaced in place on the calling thread: after every
+// `recycle_every` scans (a recycle, timed: destroy + create + load until ready,
+// the seed's "recreate the isolate on the same thread") and after a scan that
+// left it unusable (a restart, as Warden and the peers do). Used by the limit
+// runner's in-process modes and by its plugin child processes.
+//
+// Threads: built, used and destroyed on one thread, like the Engine it owns.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/engine.hpp"
+#include "runtime/finding.hpp"
+#include "runtime/plugin_source.hpp"
+#include "runtime/result.hpp"
+#include "runtime/transaction.hpp"
+
+namespace warden::bench {
+
+class RecyclingEngine {
+ public:
+  // Loads the plugin; throws std::runtime_error naming file and reason if it fails.
+  RecyclingEngine(runtime::PluginSourcePtr source, runtime::EngineOptions options,
+                  uint64_t recycle_every);
+
+  const std::string& plugin_id() const {
+    return plugin_id_;
+  }
+
+  // Scans; a scan that leaves the engine unusable replaces it (a restart).
+  Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
+
+  // Replaces the engine when it served `recycle_every` scans since the last
+  // recycle; returns how long that took in ms, nullopt when none was due.
+  std::optional<double> recycle_if_due();
+
+  uint64_t restarts() const {
+    return restarts_;
+  }
+
+ private:
+  void reload();
+
+  runtime::PluginSourcePtr source_;
+  runtime::EngineOptions options_;
+  uint64_t recycle_every_;
+  std::unique_ptr<runtime::Engine> engine_;
+  std::string plugin_id_;
+  uint64_t scans_since_recycle_ = 0;
+  uint64_t restarts_ = 0;
+};
+
+}  // namespace warden::bench
