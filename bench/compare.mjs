@@ -134,7 +134,8 @@ function workloads(o) {
       const dir = join(o.out, "raw");
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `gen-${o.entries}-s${o.seed}.har`);
-      if (!existsSync(file)) {
+      {
+        // Regenerated every time (a couple of seconds): never stale after an edit of gen-har.mjs.
         const r = spawnSync(NODE, [join(ROOT, "bench/gen-har.mjs"), "--entries", String(o.entries), "--seed", String(o.seed)], { maxBuffer: 1 << 30 });
         if (r.status !== 0) throw new Error(`gen-har failed: ${r.stderr}`);
         writeFileSync(file, r.stdout);
