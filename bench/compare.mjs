@@ -27,16 +27,19 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const NODE = process.execPath;
 
 // The runner list: data, so the C++ runners slot in when they are built.
-// Tokens: {plugins} {har} (one argument per file) {recycle} {repeat}.
+// Tokens: {plugins} {har} (one argument per file) {recycle} {repeat}, and {bin}:
+// the C++ build's bin folder (--build-dir, default build/bin).
 // `requires`: a path (from the repo root) that must exist, else "not built".
 const PROTOCOL = ["--plugins", "{plugins}", "--har", "{har}", "--recycle-every", "{recycle}", "--repeat", "{repeat}"];
 const RUNNERS = [
-  { name: "warden", group: "warden", argv: ["build/bin/warden-bench-runner", ...PROTOCOL], requires: "build/bin/warden-bench-runner",
-    what: "Warden: CLI/actor API, real actors and supervisor" },
-  { name: "v8-loop", group: "limit", argv: ["build/bin/warden-bench-limit", ...PROTOCOL], requires: "build/bin/warden-bench-limit",
-    what: "the limit: one engine per plugin, plain loop on one thread, no actors" },
-  { name: "v8-loop-threads", group: "limit", argv: ["build/bin/warden-bench-limit", "--threads", "per-plugin", ...PROTOCOL], requires: "build/bin/warden-bench-limit",
+  { name: "warden", group: "warden", argv: ["{bin}/warden-bench-runner", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
+    what: "Warden: actor API (scan_stream), real plugin actors and supervisor" },
+  { name: "v8-loop", group: "limit", argv: ["{bin}/warden-bench-limit", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
+    what: "the limit: one engine per plugin, plain loop on one thread, no actors; recycle recreates the isolate on the same thread" },
+  { name: "v8-loop-threads", group: "limit", argv: ["{bin}/warden-bench-limit", "--threads", "per-plugin", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
     what: "the limit, one thread per plugin, no actors" },
+  { name: "process-per-plugin", group: "limit", argv: ["{bin}/warden-bench-limit", "--process-per-plugin", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
+    what: "one OS process per plugin over pipes; recycle kills and respawns the child" },
   { name: "plain-node", group: "node", argv: [NODE, "bench/peers/plain-node.mjs", ...PROTOCOL],
     what: "Node.js importing the plugins, no isolation (recycling n/a)" },
   { name: "isolated-vm", group: "node", argv: [NODE, "--no-node-snapshot", "bench/peers/isolated-vm.mjs", "--mode", "sync", ...PROTOCOL],
@@ -61,6 +64,8 @@ function usage() {
   --entries N --seed S  generated HAR (default 2000, 42)
   --repeat K            passes over the workload in each run (default 1)
   --plugins DIR         plugins (default plugins/ when it has any, else bench/peers/fixtures)
+  --build-dir DIR       C++ build folder whose bin/ holds the Warden runners (default: build,
+                        or WARDEN_BUILD_DIR)
   --timeout-s S         per-run limit (default 900)
   --out DIR             results folder (default bench/results)
   --quick               runs 1, recycle 0,100, repeat 1: a smoke run`;
@@ -71,6 +76,7 @@ function parseArgs(argv) {
     runners: null, extra: [], recycle: [0, 1000, 100], runs: 3, workloads: ["corpus", "generated"],
     corpus: resolve(ROOT, "../shared/corpus/har"), entries: 2000, seed: 42, repeat: 1, plugins: null,
     timeoutS: 900, out: join(ROOT, "bench/results"), quick: false,
+    buildDir: resolve(ROOT, process.env.WARDEN_BUILD_DIR || "build"),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -91,6 +97,7 @@ function parseArgs(argv) {
       case "--repeat": o.repeat = Number(v()); break;
       case "--plugins": o.plugins = resolve(v()); break;
       case "--timeout-s": o.timeoutS = Number(v()); break;
+      case "--build-dir": o.buildDir = resolve(v()); break;
       case "--out": o.out = resolve(v()); break;
       case "--quick": o.quick = true; break;
       case "-h": case "--help": console.log(usage()); process.exit(0);
@@ -155,10 +162,13 @@ function runnerList(o) {
     all.push({ name: spec.slice(0, eq), group: "extra", argv: argv.includes("{plugins}") ? argv : [...argv, ...PROTOCOL], what: "from --runner-cmd" });
   }
   const chosen = o.runners ? o.runners.map((n) => all.find((r) => r.name === n) ?? (() => { throw new Error(`no runner ${n}`); })()) : all;
+  const bin = join(o.buildDir, "bin");
+  const withBin = (x) => x.replace("{bin}", bin);
   const ready = [];
   const notBuilt = [];
-  for (const r of chosen) {
-    if (r.requires && !existsSync(join(ROOT, r.requires))) notBuilt.push({ name: r.name, requires: r.requires, what: r.what });
+  for (const r0 of chosen) {
+    const r = { ...r0, argv: r0.argv.map(withBin), requires: r0.requires && withBin(r0.requires) };
+    if (r.requires && !existsSync(resolve(ROOT, r.requires))) notBuilt.push({ name: r.name, requires: relative(ROOT, r.requires), what: r.what });
     else ready.push(r);
   }
   for (const r of notBuilt) log(`compare: ${r.name}: not built (${r.requires} missing), skipped`);
@@ -225,6 +235,8 @@ function runOnce(runner, vars, timeoutS) {
   });
 }
 
+const EMPTY = { count: 0, digest: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" };
+
 // Every runner must report the same findings per plugin on a workload (count
 // and digest of the multiset of (transaction, plugin, title, severity)).
 function checkFindings(runs) {
@@ -239,15 +251,20 @@ function checkFindings(runs) {
     const ref = list[0];
     const refF = ref.result.findings_by_plugin ?? {};
     for (const r of list) {
-      if (r.result.lost !== 0) problems.push(`${w}: ${r.runner} (recycle ${r.recycle}, run ${r.run}) lost ${r.result.lost} scans`);
+      const who = `${r.runner} (recycle ${r.recycle}, run ${r.run})`;
+      if (r.result.lost !== 0) problems.push(`${w}: ${who} lost ${r.result.lost} scans`);
+      // Same scans everywhere, so a plugin that a runner failed to load cannot hide
+      // behind "found nothing".
+      if (r.result.scans !== ref.result.scans) problems.push(`${w}: ${who} answered ${r.result.scans} scans, ${ref.runner} ${ref.result.scans}`);
       const f = r.result.findings_by_plugin ?? {};
       const ids = new Set([...Object.keys(refF), ...Object.keys(f)]);
       for (const id of [...ids].sort()) {
-        const a = refF[id];
-        const b = f[id];
-        if (!a || !b || a.count !== b.count || a.digest !== b.digest) {
-          problems.push(`${w}: plugin ${id}: ${ref.runner} (recycle ${ref.recycle}) found ${a ? a.count : "nothing (no such plugin)"}` +
-            `, ${r.runner} (recycle ${r.recycle}, run ${r.run}) found ${b ? b.count : "nothing (no such plugin)"}${a && b && a.count === b.count ? " (same count, different findings)" : ""}`);
+        // A plugin left out of findings_by_plugin found nothing.
+        const a = refF[id] ?? EMPTY;
+        const b = f[id] ?? EMPTY;
+        if (a.count !== b.count || a.digest !== b.digest) {
+          problems.push(`${w}: plugin ${id}: ${ref.runner} (recycle ${ref.recycle}) found ${a.count}, ${who} found ${b.count}` +
+            (a.count === b.count ? " (same count, different findings)" : ""));
         }
       }
     }
@@ -411,6 +428,7 @@ async function main() {
   const wl = workloads(o);
   if (wl.length === 0) throw new Error("no workload to run");
   const { ready, notBuilt } = runnerList(o);
+  if (notBuilt.length && o.buildDir === resolve(ROOT, "build")) log("compare: (a C++ build elsewhere? --build-dir DIR or WARDEN_BUILD_DIR)");
   if (ready.length === 0) throw new Error("no runner to run");
   if (ready.some((r) => r.group === "node") && !existsSync(join(ROOT, "bench/peers/node_modules/piscina"))) {
     throw new Error("bench/peers/node_modules missing: run `bash bench/peers/install.sh` first");
