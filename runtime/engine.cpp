@@ -7,8 +7,10 @@
 #include <thread>
 #include <utility>
 
+#include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include "runtime/detail/platform.hpp"
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
 #include "runtime/detail/watchdog.hpp"
@@ -825,6 +827,14 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
 
   ScanDeadline deadline(*watchdog, options.limits.scan_timeout);
   Result<std::vector<Finding>> result = [&]() -> Result<std::vector<Finding>> {
+    // The isolate's foreground tasks (GC follow-ups, FinalizationRegistry
+    // callbacks, which run plugin code) would pile up unrun otherwise; run them
+    // here, under this scan's deadline.
+    if (v8::Platform* platform = detail::current_platform()) {
+      while (v8::platform::PumpMessageLoop(platform, isolate,
+                                           v8::platform::MessageLoopBehavior::kDoNotWait)) {
+      }
+    }
     v8::Local<v8::Object> txn;
     if (!view->build(ctx, transaction).ToLocal(&txn)) {
       return Error{ErrorCode::js_exception, "the transaction could not be converted",

@@ -6,11 +6,14 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include "runtime/detail/platform.hpp"
+
 namespace warden::runtime {
 namespace {
 
 // V8 cannot be initialised twice in one process (not even after Dispose).
 std::atomic<bool> g_initialised{false};
+std::atomic<v8::Platform*> g_platform{nullptr};
 
 // The version the headers we compiled against describe.
 std::string header_version() {
@@ -37,12 +40,20 @@ V8Platform::V8Platform() : impl_(std::make_unique<Impl>()) {
   impl_->platform = v8::platform::NewDefaultPlatform();
   v8::V8::InitializePlatform(impl_->platform.get());
   v8::V8::Initialize();
+  g_platform = impl_->platform.get();
 }
 
 V8Platform::~V8Platform() {
+  g_platform = nullptr;
   v8::V8::Dispose();
   v8::V8::DisposePlatform();
 }
+
+namespace detail {
+v8::Platform* current_platform() {
+  return g_platform.load();
+}
+}  // namespace detail
 
 std::string V8Platform::version() {
   return v8::V8::GetVersion();
