@@ -72,6 +72,12 @@ class WorkerWatch {
     return changed_.wait_for(lock, limit, [&] { return ready_ >= count; });
   }
 
+  // True when every retired worker's replacement serves within `limit`.
+  bool wait_replacements(std::chrono::seconds limit) {
+    std::unique_lock<std::mutex> lock{mutex_};
+    return changed_.wait_for(lock, limit, [&] { return retired_at_.empty(); });
+  }
+
   // Forgets what happened so far (the start-up), keeping the ready count.
   void reset_run_figures() {
     std::lock_guard<std::mutex> guard{mutex_};
@@ -202,6 +208,10 @@ int run(int argc, char** argv) {
   figures.cpu_seconds = cpu_seconds_self() - cpu_start;
   figures.peak_rss_mb = peak_rss_mb_self();
 
+  // Recycles due at the very end are timed too (outside the scanning phase).
+  if (!watch.wait_replacements(std::chrono::seconds{10})) {
+    std::cerr << "warden-bench-runner: a replacement worker was not ready after 10 s\n";
+  }
   const auto watched = watch.figures();
   figures.recycle_ms = watched.recycle_ms;
   figures.recycles = watched.recycles;
