@@ -1,0 +1,211 @@
+// The `warden` command line: parses flags (CLI11), sets up logging, builds
+// the V8 platform and then the actor system (so they are destroyed in reverse
+// order) and hands over to the scan or plugins commands. Owns the exit codes:
+// 0 ran, 1 findings at or above --fail-on, 2 usage or input error or no
+// valid plugin, 3 plugin failures under --strict.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/config.hpp>
+
+#include "actors/warden.hpp"
+#include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/plugins_command.hpp"
+#include "apps/warden/scan_command.hpp"
+#include "runtime/v8_platform.hpp"
+
+namespace {
+
+using warden::cli::Format;
+using warden::cli::ScanOptions;
+using warden::cli::Verbosity;
+
+std::string version_text() {
+  return std::string("warden ") + WARDEN_VERSION + " (V8 " +
+         warden::runtime::V8Platform::version() + ", CAF " + std::to_string(CAF_MAJOR_VERSION) +
+         "." + std::to_string(CAF_MINOR_VERSION) + "." + std::to_string(CAF_PATCH_VERSION) + ")";
+}
+
+std::string bundled_plugins_text() {
+  const std::string dir = warden::cli::bundled_plugins_dir();
+  return dir.empty() ? "none found next to the executable" : dir;
+}
+
+void set_up_logging(Verbosity verbosity) {
+  auto logger = spdlog::stderr_color_mt("warden");
+  logger->set_pattern("warden: %^%l%$: %v");
+  switch (verbosity) {
+    case Verbosity::quiet:
+      logger->set_level(spdlog::level::err);
+      break;
+    case Verbosity::normal:
+      logger->set_level(spdlog::level::warn);
+      break;
+    case Verbosity::verbose:
+      logger->set_level(spdlog::level::debug);
+      break;
+  }
+  spdlog::set_default_logger(logger);
+}
+
+const char* kFooter = R"(Exit codes:
+  0  the scan ran; no finding at or above --fail-on
+  1  a finding at or above --fail-on
+  2  usage error, unreadable or malformed input, or no valid plugin
+  3  --strict was given and a plugin failed to load or to scan
+
+Examples:
+  warden scan examples/demo.har
+  warden scan --format sarif --output report.sarif traffic/*.har
+  warden scan --fail-on high --plugins my-checks/ --plugins extra.js site.har
+  warden scan --format jsonl --stats big.har | jq 'select(.severity=="critical")'
+  warden plugins list
+  warden plugins check my-checks/)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "warden: run JavaScript security-check plugins over recorded HTTP traffic (HAR files).\n"
+      "Each plugin runs in its own V8 isolate; findings come out in input order.",
+      "warden"};
+  app.set_version_flag("--version", version_text);
+  app.require_subcommand(1);
+  app.footer(kFooter);
+  app.fallthrough();
+  app.set_help_all_flag("--help-all", "show help for every command");
+
+  bool quiet = false;
+  bool verbose = false;
+  auto* quiet_flag = app.add_flag("-q,--quiet", quiet, "only errors on stderr; no progress bar");
+  app.add_flag("-v,--verbose", verbose,
+               "debug logs on stderr, plugin console output, descriptions and evidence in "
+               "the text report")
+      ->excludes(quiet_flag);
+
+  // scan
+  ScanOptions scan;
+  std::string format = "text";
+  std::string fail_on;
+  auto* scan_cmd = app.add_subcommand("scan", "scan HAR files with plugins");
+  scan_cmd->add_option("files", scan.inputs, "HAR 1.2 files, scanned in the order given")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE.har");
+  scan_cmd
+      ->add_option("-p,--plugins", scan.plugin_paths,
+                   "a plugin .js file or a directory of them; repeatable "
+                   "[default: the bundled plugins, " +
+                       bundled_plugins_text() + "]")
+      ->type_name("PATH")
+      ->check(CLI::ExistingPath);
+  scan_cmd->add_option("-f,--format", format, "output format")
+      ->check(CLI::IsMember({"text", "jsonl", "sarif"}))
+      ->capture_default_str();
+  scan_cmd->add_option("-o,--output", scan.output, "write the report to FILE [default: stdout]")
+      ->type_name("FILE");
+  scan_cmd
+      ->add_option("--fail-on", fail_on,
+                   "exit 1 when a finding is at or above this severity [default: never]")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
+      ->type_name("SEVERITY");
+  scan_cmd
+      ->add_option("--workers-per-plugin", scan.workers_per_plugin,
+                   "isolates (threads) per plugin [default: chosen from the core count]")
+      ->check(CLI::Range(1, 256))
+      ->type_name("N");
+  scan_cmd
+      ->add_option("--recycle-after", scan.recycle_after,
+                   "replace an isolate after N scans (0: never)")
+      ->capture_default_str()
+      ->type_name("N");
+  scan_cmd->add_option("--timeout-ms", scan.timeout_ms, "time limit of one scan, in ms")
+      ->check(CLI::Range(1, 3'600'000))
+      ->capture_default_str()
+      ->type_name("N");
+  scan_cmd->add_option("--heap-mb", scan.heap_mb, "heap limit of one isolate, in MiB")
+      ->check(CLI::Range(16, 65'536))
+      ->capture_default_str()
+      ->type_name("N");
+  scan_cmd->add_flag("--stats", scan.stats,
+                     "after the run, print one JSON object with run statistics on stderr");
+  scan_cmd->add_flag("--strict", scan.strict,
+                     "exit 3 when a plugin failed to load or to scan a transaction");
+
+  // plugins list | check
+  auto* plugins_cmd = app.add_subcommand("plugins", "list or check plugins");
+  plugins_cmd->require_subcommand(1);
+  std::vector<std::string> list_paths;
+  auto* list_cmd = plugins_cmd->add_subcommand("list", "list plugins: id, name, version, file");
+  list_cmd
+      ->add_option("-p,--plugins", list_paths,
+                   "a plugin file or directory; repeatable [default: the bundled plugins]")
+      ->type_name("PATH")
+      ->check(CLI::ExistingPath);
+  std::vector<std::string> check_paths;
+  auto* check_cmd = plugins_cmd->add_subcommand(
+      "check", "load each plugin and report problems (file:line:col: reason)");
+  check_cmd->add_option("paths", check_paths, "plugin files or directories")
+      ->required()
+      ->check(CLI::ExistingPath)
+      ->type_name("PATH");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (argc == 1) {
+      std::cerr << app.help();
+    } else {
+      std::cerr << "warden: error: " << e.what() << "\nRun 'warden --help' for usage.\n";
+    }
+    return warden::cli::exit_usage;
+  }
+
+  const Verbosity verbosity =
+      quiet ? Verbosity::quiet : (verbose ? Verbosity::verbose : Verbosity::normal);
+  scan.verbosity = verbosity;
+  scan.format = format == "jsonl"   ? Format::jsonl
+                : format == "sarif" ? Format::sarif
+                                    : Format::text;
+  if (!fail_on.empty()) {
+    scan.fail_on = warden::parse_severity(fail_on);
+  }
+  set_up_logging(verbosity);
+
+  try {
+    // V8 first: it must outlive every isolate, and the actor system's workers own isolates.
+    warden::runtime::V8Platform v8;
+    if (*scan_cmd) {
+      caf::actor_system_config config;
+      warden::actors::configure(config);
+      caf::actor_system system{config};
+      return warden::cli::run_scan(system, scan);
+    }
+    if (*list_cmd) {
+      return warden::cli::run_plugins_list(list_paths, std::cout);
+    }
+    if (*check_cmd) {
+      return warden::cli::run_plugins_check(check_paths, std::cout);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return warden::cli::exit_usage;
+  }
+  return warden::cli::exit_usage;
+}

@@ -1,0 +1,67 @@
+#include "apps/warden/plugin_discovery.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+namespace warden::cli {
+namespace fs = std::filesystem;
+
+std::string bundled_plugins_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    return {};
+  }
+  const fs::path bin = exe.parent_path();
+  for (const fs::path& candidate :
+       {bin / ".." / ".." / "plugins", bin / ".." / "share" / "warden" / "plugins"}) {
+    if (fs::is_directory(candidate, ec)) {
+      return fs::weakly_canonical(candidate, ec).string();
+    }
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> expand_plugin_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  std::set<std::string> seen;
+  auto add = [&](const fs::path& file) {
+    std::error_code ec;
+    const std::string key = fs::weakly_canonical(file, ec).string();
+    if (seen.insert(ec ? file.string() : key).second) {
+      files.push_back(file.string());
+    }
+  };
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      return Error{ErrorCode::file_unreadable, "plugin path does not exist", path};
+    }
+    if (!fs::is_directory(status)) {
+      add(path);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const auto& entry = *it;
+      std::error_code entry_ec;
+      if (entry.path().extension() == ".js" && entry.is_regular_file(entry_ec)) {
+        found.push_back(entry.path());
+      }
+    }
+    if (ec) {
+      return Error{ErrorCode::file_unreadable, "cannot list plugin directory: " + ec.message(),
+                   path};
+    }
+    std::sort(found.begin(), found.end());
+    for (const auto& file : found) {
+      add(file);
+    }
+  }
+  return files;
+}
+
+}  // namespace warden::cli

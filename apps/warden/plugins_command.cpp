@@ -1,0 +1,116 @@
+#include "apps/warden/plugins_command.hpp"
+
+#include <algorithm>
+#include <map>
+#include <spdlog/spdlog.h>
+
+#include "apps/warden/scan_command.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/plugin_source.hpp"
+
+namespace warden::cli {
+namespace {
+
+struct Loaded {
+  std::string path;
+  std::optional<runtime::PluginInfo> info;  // set when the plugin loaded
+  Error error;                              // set when it did not
+};
+
+// Loads every plugin once on this thread; duplicate ids are errors, as they
+// are for `warden scan`.
+std::vector<Loaded> load_all(const std::vector<std::string>& files) {
+  std::vector<Loaded> loaded;
+  std::map<std::string, std::string> ids;  // id -> first file
+  for (const auto& file : files) {
+    Loaded entry{file, std::nullopt, {}};
+    auto source = runtime::PluginSource::read(file);
+    if (!source.ok()) {
+      entry.error = source.error();
+    } else {
+      runtime::EngineOptions options;
+      options.console = [](runtime::LogLevel, std::string_view plugin, std::string_view text) {
+        spdlog::debug("[{}] {}", plugin, text);
+      };
+      auto engine = runtime::Engine::load(std::move(source).value(), std::move(options));
+      if (!engine.ok()) {
+        entry.error = engine.error();
+      } else {
+        const runtime::PluginInfo& info = (*engine)->info();
+        if (auto [it, fresh] = ids.emplace(info.id, file); !fresh) {
+          entry.error = Error{ErrorCode::duplicate_id,
+                              "plugin id \"" + info.id + "\" is also used by " + it->second, file};
+        } else {
+          entry.info = info;
+        }
+      }
+    }
+    if (entry.error.code != ErrorCode::none && entry.error.file.empty()) {
+      entry.error.file = file;
+    }
+    loaded.push_back(std::move(entry));
+  }
+  return loaded;
+}
+
+std::string or_dash(const std::string& text) {
+  return text.empty() ? "-" : text;
+}
+
+}  // namespace
+
+int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream& out) {
+  const auto files = resolve_plugin_files(plugin_paths);
+  if (files.empty()) {
+    return exit_usage;
+  }
+  const auto loaded = load_all(files);
+  std::size_t w_id = 2, w_name = 4, w_version = 7;
+  for (const auto& entry : loaded) {
+    if (entry.info) {
+      w_id = std::max(w_id, entry.info->id.size());
+      w_name = std::max(w_name, or_dash(entry.info->name).size());
+      w_version = std::max(w_version, or_dash(entry.info->version).size());
+    }
+  }
+  auto pad = [](const std::string& text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+  };
+  out << pad("ID", w_id) << "  " << pad("NAME", w_name) << "  " << pad("VERSION", w_version)
+      << "  FILE\n";
+  int status = exit_ok;
+  for (const auto& entry : loaded) {
+    if (entry.info) {
+      out << pad(entry.info->id, w_id) << "  " << pad(or_dash(entry.info->name), w_name) << "  "
+          << pad(or_dash(entry.info->version), w_version) << "  " << entry.path << '\n';
+    } else {
+      spdlog::error("{}", entry.error.describe());
+      status = exit_usage;
+    }
+  }
+  return status;
+}
+
+int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out) {
+  const auto files = resolve_plugin_files(paths);
+  if (files.empty()) {
+    return exit_usage;
+  }
+  int status = exit_ok;
+  std::size_t failed = 0;
+  const auto loaded = load_all(files);
+  for (const auto& entry : loaded) {
+    if (entry.info) {
+      out << "OK    " << entry.info->id << "  " << or_dash(entry.info->name) << "  "
+          << or_dash(entry.info->version) << "  (" << entry.path << ")\n";
+    } else {
+      out << "FAIL  " << entry.error.describe() << '\n';
+      status = exit_usage;
+      ++failed;
+    }
+  }
+  out << loaded.size() - failed << " of " << loaded.size() << " plugin(s) loaded\n";
+  return status;
+}
+
+}  // namespace warden::cli

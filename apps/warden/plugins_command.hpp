@@ -1,0 +1,22 @@
+#pragma once
+// `warden plugins list` and `warden plugins check`: load each plugin once,
+// directly in a runtime::Engine on the calling thread (no actors needed), and
+// print what it says about itself or why it was rejected. Needs a live
+// V8Platform.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace warden::cli {
+
+// Prints id, name, version and file of every plugin found in `plugin_paths`
+// (files or directories; empty: the bundled directory). Exit code: 0, or 2
+// when nothing was found or a plugin failed to load.
+int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream& out);
+
+// Loads each plugin named by `paths` and prints "OK id name version" or
+// "FAIL file:line:col: reason". Exit code: 0 when all loaded, else 2.
+int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out);
+
+}  // namespace warden::cli

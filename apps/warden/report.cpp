@@ -1,0 +1,36 @@
+#include "apps/warden/report.hpp"
+
+namespace warden::cli {
+
+std::string_view to_string(Format format) {
+  switch (format) {
+    case Format::text:
+      return "text";
+    case Format::jsonl:
+      return "jsonl";
+    case Format::sarif:
+      return "sarif";
+  }
+  return "text";
+}
+
+std::string describe(const Error& error) {
+  if (!error.file.empty() && error.message.rfind(error.file, 0) == 0) {
+    return error.message + " (" + std::string(to_string(error.code)) + ")";
+  }
+  return error.describe();
+}
+
+std::unique_ptr<Report> make_report(Format format, std::ostream& out, ReportOptions options) {
+  switch (format) {
+    case Format::jsonl:
+      return make_jsonl_report(out, options);
+    case Format::sarif:
+      return make_sarif_report(out, options);
+    case Format::text:
+      break;
+  }
+  return make_text_report(out, options);
+}
+
+}  // namespace warden::cli
