@@ -76,7 +76,7 @@ struct Feeder {
       const std::string severity = in.str();
       tally.accept_line(child.plugin_id, transaction_id, title, severity);
     }
-    tally.count_ok();
+    tally.count_ok(child.plugin_id);
   }
 
   void run(const std::vector<TransactionPtr>& transactions, const std::vector<std::string>& encoded,

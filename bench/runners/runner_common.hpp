@@ -55,9 +55,8 @@ class FindingTally {
   void accept(const std::string& plugin_id, const std::vector<Finding>& findings);
   void accept_line(const std::string& plugin_id, std::string_view transaction_id,
                    std::string_view title, std::string_view severity);
-  void count_ok() {
-    ++ok_;
-  }
+  // A scan answered whose lines went in through accept_line().
+  void count_ok(const std::string& plugin_id);
   void fail(const std::string& plugin_id, std::string_view transaction_id, std::string_view why);
   void merge(FindingTally&& other);
 

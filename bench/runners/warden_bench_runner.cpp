@@ -130,8 +130,9 @@ void tally_report(const warden::actors::ScanReport& report,
     }
   }
   for (const auto& id : plugin_ids) {
-    if (failed.count(id) == 0)
-      tally.count_ok();
+    if (failed.count(id) == 0) {
+      tally.count_ok(id);
+    }
   }
 }
 
