@@ -1,0 +1,104 @@
+// tests/cli: help, version, usage errors and the plugins commands.
+#include <catch2/catch.hpp>
+
+#include "cli/cli_test_support.hpp"
+
+using namespace warden::cli_test;
+
+TEST_CASE("--help describes the commands, exit codes and examples", "[cli]") {
+  auto run = run_warden({"--help"});
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("scan"));
+  CHECK_THAT(run.out, Catch::Contains("plugins"));
+  CHECK_THAT(run.out, Catch::Contains("Exit codes"));
+  CHECK_THAT(run.out, Catch::Contains("warden scan examples/demo.har"));
+
+  auto scan_help = run_warden({"scan", "--help"});
+  CHECK(scan_help.exit_code == 0);
+  for (const char* option :
+       {"--plugins", "--format", "--output", "--fail-on", "--workers-per-plugin", "--recycle-after",
+        "--timeout-ms", "--heap-mb", "--stats", "--strict"}) {
+    CHECK_THAT(scan_help.out, Catch::Contains(option));
+  }
+  CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
+}
+
+TEST_CASE("--version names warden, V8 and CAF", "[cli]") {
+  auto run = run_warden({"--version"});
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::StartsWith("warden "));
+  CHECK_THAT(run.out, Catch::Contains("V8 "));
+  CHECK_THAT(run.out, Catch::Contains("CAF "));
+}
+
+TEST_CASE("usage errors exit 2 with a message on stderr", "[cli]") {
+  SECTION("no command") {
+    auto run = run_warden({});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("scan"));
+  }
+  SECTION("unknown command") {
+    auto run = run_warden({"frobnicate"});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("warden --help"));
+  }
+  SECTION("scan without files") {
+    CHECK(run_warden({"scan"}).exit_code == 2);
+  }
+  SECTION("unknown format") {
+    auto run = run_warden({"scan", "--format", "xml", fixture("har/small.har")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("xml"));
+  }
+  SECTION("unknown severity for --fail-on") {
+    CHECK(run_warden({"scan", "--fail-on", "severe", fixture("har/small.har")}).exit_code == 2);
+  }
+  SECTION("a HAR file that does not exist") {
+    auto run = run_warden({"scan", fixture("har/no-such-file.har")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("no-such-file.har"));
+    CHECK(run.out.empty());
+  }
+  SECTION("an unwritable --output") {
+    auto run = run_warden({"scan", "--plugins", fixture("plugins/good"), "--output",
+                           "/nonexistent-dir/report.txt", fixture("har/small.har")});
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains("/nonexistent-dir/report.txt"));
+  }
+}
+
+TEST_CASE("plugins list prints id, name, version and file of the bundled plugins", "[cli]") {
+  auto run = run_warden({"plugins", "list"});
+  REQUIRE(run.exit_code == 0);
+  auto lines = run.out_lines();
+  REQUIRE(lines.size() >= 2);
+  CHECK_THAT(lines[0], Catch::Contains("ID") && Catch::Contains("NAME") &&
+                           Catch::Contains("VERSION") && Catch::Contains("FILE"));
+  CHECK_THAT(run.out, Catch::Contains(".js"));
+
+  auto fixture_list = run_warden({"plugins", "list", "--plugins", fixture("plugins/good")});
+  CHECK(fixture_list.exit_code == 0);
+  CHECK_THAT(fixture_list.out, Catch::Contains("cli-marker") &&
+                                   Catch::Contains("CLI test marker") && Catch::Contains("1.2.3") &&
+                                   Catch::Contains("cli-marker.js"));
+}
+
+TEST_CASE("plugins check reports OK for good plugins and file:line:col for a broken one", "[cli]") {
+  auto good = run_warden({"plugins", "check", fixture("plugins/good")});
+  CHECK(good.exit_code == 0);
+  CHECK_THAT(good.out, Catch::Contains("OK    cli-marker  CLI test marker  1.2.3"));
+  CHECK_THAT(good.out, Catch::Contains("OK    cli-status"));
+
+  auto mixed = run_warden({"plugins", "check", fixture("plugins/mixed")});
+  CHECK(mixed.exit_code == 2);
+  CHECK_THAT(mixed.out, Catch::Contains("OK    cli-ok"));
+  CHECK_THAT(mixed.out, Catch::Contains("FAIL  " + fixture("plugins/mixed/broken.js") + ":5:"));
+  CHECK_THAT(mixed.out, Catch::Contains("syntax_error"));
+}
+
+TEST_CASE("the bundled plugins all load", "[cli]") {
+  auto run = run_warden({"plugins", "check", WARDEN_PLUGINS_DIR});
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, !Catch::Contains("FAIL"));
+}
