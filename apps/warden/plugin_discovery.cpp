@@ -15,8 +15,9 @@ std::string bundled_plugins_dir() {
     return {};
   }
   const fs::path bin = exe.parent_path();
+  // Installed layout first: from /usr/local/bin, "../../plugins" is /plugins.
   for (const fs::path& candidate :
-       {bin / ".." / ".." / "plugins", bin / ".." / "share" / "warden" / "plugins"}) {
+       {bin / ".." / "share" / "warden" / "plugins", bin / ".." / ".." / "plugins"}) {
     if (fs::is_directory(candidate, ec)) {
       return fs::weakly_canonical(candidate, ec).string();
     }
