@@ -190,6 +190,7 @@ int serve_plugin(const std::string& plugin_path) {
         break;
       case wire::Kind::scan:
         reply = wire::encode_result(engine.scan(wire::decode_transaction(in)));
+        (void)engine.recycle_if_due();  // never due here (the parent recycles): restarts only
         break;
       default:
         std::cerr << "unexpected message\n";

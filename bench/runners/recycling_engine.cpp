@@ -14,18 +14,18 @@ RecyclingEngine::RecyclingEngine(runtime::PluginSourcePtr source, runtime::Engin
 }
 
 Result<std::vector<Finding>> RecyclingEngine::scan(const TransactionPtr& transaction) {
-  auto found = engine_->scan(transaction);
   ++scans_since_recycle_;
+  return engine_->scan(transaction);
+}
+
+std::optional<double> RecyclingEngine::recycle_if_due() {
   if (!engine_->reusable()) {
     ++restarts_;
     reload();
   }
-  return found;
-}
-
-std::optional<double> RecyclingEngine::recycle_if_due() {
-  if (recycle_every_ == 0 || scans_since_recycle_ < recycle_every_)
+  if (recycle_every_ == 0 || scans_since_recycle_ < recycle_every_) {
     return std::nullopt;
+  }
   const auto start = std::chrono::steady_clock::now();
   reload();
   scans_since_recycle_ = 0;

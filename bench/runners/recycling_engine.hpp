@@ -31,11 +31,12 @@ class RecyclingEngine {
     return plugin_id_;
   }
 
-  // Scans; a scan that leaves the engine unusable replaces it (a restart).
+  // Scans with the current engine (timed by the caller: the scan alone).
   Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
 
-  // Replaces the engine when it served `recycle_every` scans since the last
-  // recycle; returns how long that took in ms, nullopt when none was due.
+  // After a scan: replaces an engine the scan left unusable (a restart, not
+  // timed), then one that served `recycle_every` scans since the last recycle
+  // (a recycle); returns how long the recycle took in ms, nullopt if none.
   std::optional<double> recycle_if_due();
 
   uint64_t restarts() const {
