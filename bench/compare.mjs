@@ -201,6 +201,17 @@ function busyCompilers() {
   }
 }
 
+// A C++ runner being relinked by a colleague fails to spawn (EACCES, ETXTBSY,
+// ENOENT) for a few seconds: wait and try again rather than lose the run.
+async function runWithRetry(runner, vars, timeoutS) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await runOnce(runner, vars, timeoutS);
+    if (res.ok || attempt === 4 || !/^spawn failed: .*(EACCES|ETXTBSY|ENOENT)/.test(res.error)) return res;
+    log(`compare: ${runner.name}: ${res.error}; retrying in 15 s`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+}
+
 function runOnce(runner, vars, timeoutS) {
   const argv = expand(runner.argv, vars);
   const cmd = argv[0].startsWith("/") ? argv[0] : argv[0].includes("/") ? join(ROOT, argv[0]) : argv[0];
@@ -467,7 +478,7 @@ async function main() {
           if (busy !== null) compilers.push(busy);
           const vars = { plugins, har: w.files, recycle: rec, repeat: o.repeat };
           const t0 = Date.now();
-          const res = await runOnce(rn, vars, o.timeoutS);
+          const res = await runWithRetry(rn, vars, o.timeoutS);
           const entry = { run, workload: w.name, recycle: rec, runner: rn.name, compilers_at_start: busy, wall_s: (Date.now() - t0) / 1000, ...res };
           runs.push(entry);
           if (res.ok) {
