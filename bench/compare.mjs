@@ -18,7 +18,7 @@
 // A runner is a command that takes `--plugins DIR --har FILE... --recycle-every N
 // --repeat K` and prints one JSON line (see bench/README.md, "Runner protocol").
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -145,7 +145,9 @@ function workloads(o) {
         // Regenerated every time (a couple of seconds): never stale after an edit of gen-har.mjs.
         const r = spawnSync(NODE, [join(ROOT, "bench/gen-har.mjs"), "--entries", String(o.entries), "--seed", String(o.seed)], { maxBuffer: 1 << 30 });
         if (r.status !== 0) throw new Error(`gen-har failed: ${r.stderr}`);
-        writeFileSync(file, r.stdout);
+        // Written aside and renamed: another driver may be reading the old copy.
+        writeFileSync(`${file}.${process.pid}`, r.stdout);
+        renameSync(`${file}.${process.pid}`, file);
       }
       out.push({ name: "generated", files: [file], what: `bench/gen-har.mjs --entries ${o.entries} --seed ${o.seed}` });
     } else throw new Error(`unknown workload ${w}`);
@@ -429,10 +431,10 @@ async function main() {
   const o = parseArgs(process.argv.slice(2));
   mkdirSync(o.out, { recursive: true });
   // Runners read a snapshot of the plugins, so an edit during the run cannot
-  // make runners disagree.
+  // make runners disagree (one folder per driver: two drivers may share --out).
   const pluginsSource = pluginsDir(o);
   const pluginNames = readdirSync(pluginsSource).filter((f) => /\.m?js$/.test(f)).sort();
-  const plugins = join(o.out, "raw", "plugins");
+  const plugins = join(o.out, "raw", `plugins-${process.pid}`);
   rmSync(plugins, { recursive: true, force: true });
   mkdirSync(plugins, { recursive: true });
   for (const f of pluginNames) copyFileSync(join(pluginsSource, f), join(plugins, f));
@@ -496,6 +498,7 @@ async function main() {
   meta.compilers_median = median(compilers);
   meta.compilers_max = compilers.length ? Math.max(...compilers) : null;
 
+  rmSync(plugins, { recursive: true, force: true });
   const problems = checkFindings(runs);
   for (const r of runs) if (!r.ok) problems.push(`${r.workload}: ${r.runner} (recycle ${r.recycle}, run ${r.run}) failed: ${r.error}`);
   const medians = summarise(runs, wl, ready, o.recycle);
