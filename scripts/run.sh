@@ -4,7 +4,7 @@
 #   scripts/run.sh [warden scan options] [FILE.har...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/build.sh" >&2
+"$root/scripts/build.sh" warden >&2
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=("$root/examples/demo.har")
 exec "$root/build/bin/warden" scan "${args[@]}"
