@@ -7,7 +7,13 @@
 // cache), per-scan cost of a trivial and a realistic plugin over the HAR corpus
 // (WARDEN_SHARED_CORPUS) and of each bundled plugins/*.js, and the conversion
 // alone (no-op scan of corpus transactions minus no-op scan of an empty one).
-// Run: build-*/bin/engine_bench (Release).
+// Run: build-*/bin/engine_bench (Release). --scan_only skips the load times.
+// --profile PLUGIN (trivial, realistic, touch, bundled) warms each engine up
+// over the corpus, then scans it once more inside profiled_pass() and prints
+// the scan count: for callgrind,
+//   valgrind --tool=callgrind --toggle-collect='*profiled_pass*'
+//     build-*/bin/engine_bench --profile bundled
+// gives instructions per scan = Ir / scans.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -60,6 +66,13 @@ export default {
   },
 };
 )JS";
+
+// Reads every field a plugin could need, so nothing is left unconverted.
+const char* kTouchPlugin =
+    "export default { id: 'touch', scan(t) { let n = t.id.length + "
+    "t.request.url.length + t.response.body.length; for (const h of "
+    "t.request.headers) n += h.value.length; for (const h of t.response.headers) n += "
+    "h.value.length; return n < 0 ? [1] : []; } };";
 
 EngineOptions bench_options() {
   EngineOptions options;
@@ -171,11 +184,7 @@ BENCHMARK(BM_ScanTrivialCorpus);
 
 // The conversion alone: a scan that only touches every field, minus the empty case.
 void BM_ScanTouchAllFieldsCorpus(benchmark::State& state) {
-  scan_corpus(state, "touch.js",
-              "export default { id: 'touch', scan(t) { let n = t.id.length + "
-              "t.request.url.length + t.response.body.length; for (const h of "
-              "t.request.headers) n += h.value.length; for (const h of t.response.headers) n += "
-              "h.value.length; return n < 0 ? [1] : []; } };");
+  scan_corpus(state, "touch.js", kTouchPlugin);
 }
 BENCHMARK(BM_ScanTouchAllFieldsCorpus);
 
@@ -184,18 +193,22 @@ void BM_ScanRealisticCorpus(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanRealisticCorpus);
 
-void register_bundled_plugins() {
+std::vector<std::filesystem::path> bundled_plugin_files() {
   const std::filesystem::path dir = std::string(WARDEN_SOURCE_DIR) + "/plugins";
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    return;
   std::vector<std::filesystem::path> files;
+  if (!std::filesystem::is_directory(dir, ec))
+    return files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".js")
       files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
+  return files;
+}
+
+void register_bundled_plugins() {
+  for (const auto& file : bundled_plugin_files()) {
     auto source = PluginSource::read(file.string());
     if (!source.ok())
       continue;
@@ -206,16 +219,69 @@ void register_bundled_plugins() {
   }
 }
 
+// Never inlined, so callgrind can toggle collection on it by name.
+__attribute__((noinline)) std::size_t profiled_pass(Engine& engine) {
+  std::size_t scans = 0;
+  for (const auto& transaction : corpus()) {
+    benchmark::DoNotOptimize(engine.scan(transaction).ok());
+    ++scans;
+  }
+  return scans;
+}
+
+int profile(const std::string& which) {
+  std::vector<std::pair<std::string, std::string>> plugins;  // path, code
+  if (which == "trivial") {
+    plugins.emplace_back("trivial.js", kTrivialPlugin);
+  } else if (which == "realistic") {
+    plugins.emplace_back("realistic.js", kRealisticPlugin);
+  } else if (which == "touch") {
+    plugins.emplace_back("touch.js", kTouchPlugin);
+  } else {
+    for (const auto& file : bundled_plugin_files()) {
+      auto source = PluginSource::read(file.string());
+      if (source.ok())
+        plugins.emplace_back(file.string(), (*source)->code());
+    }
+  }
+  std::size_t scans = 0;
+  for (const auto& [path, code] : plugins) {
+    auto engine = Engine::load(std::make_shared<const PluginSource>(path, code), bench_options());
+    if (!engine.ok()) {
+      std::printf("%s\n", engine.error().describe().c_str());
+      return 1;
+    }
+    for (const auto& transaction : corpus())  // warm-up: compile, tier up, grow the heap
+      benchmark::DoNotOptimize((*engine)->scan(transaction).ok());
+    scans += profiled_pass(**engine);
+  }
+  std::printf("profiled scans: %zu\n", scans);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   warden::runtime::V8Platform platform;  // before any Engine, destroyed after all
   std::printf("V8 %s\n", warden::runtime::V8Platform::version().c_str());
   load_corpus();
-  print_load_times("trivial plugin, from source", kTrivialPlugin, false);
-  print_load_times("trivial plugin, from code cache", kTrivialPlugin, true);
-  print_load_times("realistic plugin, from source", kRealisticPlugin, false);
-  print_load_times("realistic plugin, from code cache", kRealisticPlugin, true);
+  if (argc == 3 && std::string(argv[1]) == "--profile")
+    return profile(argv[2]);
+  bool scan_only = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--scan_only") {
+      scan_only = true;
+      std::copy(argv + i + 1, argv + argc + 1, argv + i);  // argv[argc] is null
+      --argc;
+      break;
+    }
+  }
+  if (!scan_only) {
+    print_load_times("trivial plugin, from source", kTrivialPlugin, false);
+    print_load_times("trivial plugin, from code cache", kTrivialPlugin, true);
+    print_load_times("realistic plugin, from source", kRealisticPlugin, false);
+    print_load_times("realistic plugin, from code cache", kRealisticPlugin, true);
+  }
   register_bundled_plugins();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
