@@ -460,7 +460,7 @@ Result<bool> Engine::Impl::load_module() {
   v8::Context::Scope context_scope(ctx);
   context.Reset(isolate, ctx);
   install_console(ctx);
-  view.emplace(isolate);
+  view.emplace(ctx);  // before any plugin code runs in this context
 
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::String> code;

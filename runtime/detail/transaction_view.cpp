@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "runtime/detail/v8_resources.hpp"
 
@@ -14,29 +15,42 @@ namespace {
 // finalizer) than copying the bytes into the V8 heap.
 constexpr std::size_t kExternalMinBytes = 256;
 
-v8::Eternal<v8::String> key(v8::Isolate* isolate, const char* name) {
-  v8::Local<v8::String> text =
-      v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked();
-  return v8::Eternal<v8::String>(isolate, text);
-}
-
-// A template whose instances already have `keys` as data properties, so every
-// view object of one kind shares one hidden class (fast properties).
-template <class... Keys>
-v8::Eternal<v8::ObjectTemplate> shape(v8::Isolate* isolate, const Keys&... keys) {
-  v8::Local<v8::ObjectTemplate> tmpl = v8::ObjectTemplate::New(isolate);
-  (tmpl->Set(keys.Get(isolate), v8::Null(isolate)), ...);
-  return v8::Eternal<v8::ObjectTemplate>(isolate, tmpl);
-}
-
-template <class T>
-bool set(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
-         const v8::Eternal<v8::String>& name, v8::MaybeLocal<T> value) {
-  v8::Local<T> v;
-  if (!value.ToLocal(&v))
-    return false;
-  return object->Set(context, name.Get(context->GetIsolate()), v).FromMaybe(false);
-}
+// The builder. Keys in the contract's order (Object.keys, JSON.stringify and
+// spreads see them so). Header pairs are turned into objects in place, in the
+// array C++ made: each slot is read before it is overwritten (slot i is
+// written after slots 2i and 2i+1 are read), and own-index writes and the
+// length write never consult a prototype, so nothing a plugin later does to
+// Array.prototype or Object.prototype can reach the view.
+constexpr char kBuilder[] = R"JS((function () {
+  "use strict";
+  const headers = (flat) => {
+    const n = flat.length >>> 1;
+    for (let i = 0; i < n; i++) flat[i] = { name: flat[2 * i], value: flat[2 * i + 1] };
+    flat.length = n;
+    return flat;
+  };
+  return (id, startedDateTime, method, url, requestVersion, requestHeaders, requestBody, status,
+          statusText, responseVersion, responseHeaders, mimeType, body, bodyEncoding) => ({
+    id,
+    startedDateTime,
+    request: {
+      method,
+      url,
+      httpVersion: requestVersion,
+      headers: headers(requestHeaders),
+      body: requestBody,
+    },
+    response: {
+      status,
+      statusText,
+      httpVersion: responseVersion,
+      headers: headers(responseHeaders),
+      mimeType,
+      body,
+      bodyEncoding,
+    },
+  });
+})())JS";
 
 }  // namespace
 
@@ -56,28 +70,19 @@ bool is_ascii(const char* data, std::size_t size) {
   return true;
 }
 
-TransactionView::TransactionView(v8::Isolate* isolate)
-    : isolate_(isolate),
-      id_(key(isolate, "id")),
-      started_date_time_(key(isolate, "startedDateTime")),
-      request_(key(isolate, "request")),
-      response_(key(isolate, "response")),
-      method_(key(isolate, "method")),
-      url_(key(isolate, "url")),
-      http_version_(key(isolate, "httpVersion")),
-      headers_(key(isolate, "headers")),
-      body_(key(isolate, "body")),
-      status_(key(isolate, "status")),
-      status_text_(key(isolate, "statusText")),
-      mime_type_(key(isolate, "mimeType")),
-      body_encoding_(key(isolate, "bodyEncoding")),
-      name_(key(isolate, "name")),
-      value_(key(isolate, "value")) {
-  transaction_template_ = shape(isolate, id_, started_date_time_, request_, response_);
-  request_template_ = shape(isolate, method_, url_, http_version_, headers_, body_);
-  response_template_ = shape(isolate, status_, status_text_, http_version_, headers_, mime_type_,
-                             body_, body_encoding_);
-  header_template_ = shape(isolate, name_, value_);
+TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(context->GetIsolate()) {
+  // Our own code in a context no plugin has run in yet: cannot fail.
+  v8::ScriptOrigin origin(isolate_, v8::String::NewFromUtf8Literal(isolate_, "warden:view.js"));
+  v8::Local<v8::Value> builder =
+      v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate_, kBuilder), &origin)
+          .ToLocalChecked()
+          ->Run(context)
+          .ToLocalChecked();
+  builder_.Reset(isolate_, builder.As<v8::Function>());
+}
+
+TransactionView::~TransactionView() {
+  builder_.Reset();
 }
 
 v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
@@ -96,58 +101,77 @@ v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
                                     v8::NewStringType::kNormal, static_cast<int>(text.size()));
 }
 
-v8::MaybeLocal<v8::Array> TransactionView::headers(v8::Local<v8::Context> context,
-                                                   const std::vector<Header>& list,
-                                                   const TransactionPtr& transaction) const {
-  v8::Local<v8::Array> array = v8::Array::New(isolate_, static_cast<int>(list.size()));
-  v8::Local<v8::ObjectTemplate> tmpl = header_template_.Get(isolate_);
+v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header>& list,
+                                                        const TransactionPtr& transaction) const {
+  constexpr std::size_t kOnStack = 128;
+  v8::Local<v8::Value> on_stack[kOnStack];
+  std::vector<v8::Local<v8::Value>> on_heap;
+  const std::size_t count = 2 * list.size();
+  v8::Local<v8::Value>* elements = on_stack;
+  if (count > kOnStack) {
+    on_heap.resize(count);
+    elements = on_heap.data();
+  }
   for (std::size_t i = 0; i < list.size(); ++i) {
-    v8::Local<v8::Object> header;
-    if (!tmpl->NewInstance(context).ToLocal(&header) ||
-        !set(context, header, name_, string(list[i].name, transaction)) ||
-        !set(context, header, value_, string(list[i].value, transaction)) ||
-        !array->Set(context, static_cast<uint32_t>(i), header).FromMaybe(false)) {
+    v8::Local<v8::String> name, value;
+    if (!string(list[i].name, transaction).ToLocal(&name) ||
+        !string(list[i].value, transaction).ToLocal(&value)) {
       return {};
     }
+    elements[2 * i] = name;
+    elements[2 * i + 1] = value;
   }
-  return array;
+  return v8::Array::New(isolate_, elements, count);
 }
 
 v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context,
                                                   const TransactionPtr& transaction) const {
   const Transaction& t = *transaction;
-  v8::Local<v8::Object> object, request, response;
-  if (!transaction_template_.Get(isolate_)->NewInstance(context).ToLocal(&object) ||
-      !request_template_.Get(isolate_)->NewInstance(context).ToLocal(&request) ||
-      !response_template_.Get(isolate_)->NewInstance(context).ToLocal(&response)) {
-    return {};
-  }
-  v8::MaybeLocal<v8::Value> request_body = v8::Null(isolate_);
+  v8::Local<v8::Value> request_body = v8::Null(isolate_);
   if (t.request.body) {
     v8::Local<v8::String> body;
-    request_body =
-        string(*t.request.body, transaction).ToLocal(&body) ? body : v8::MaybeLocal<v8::Value>();
+    if (!string(*t.request.body, transaction).ToLocal(&body))
+      return {};
+    request_body = body;
   }
-  bool ok = set(context, request, method_, string(t.request.method, transaction)) &&
-            set(context, request, url_, string(t.request.url, transaction)) &&
-            set(context, request, http_version_, string(t.request.http_version, transaction)) &&
-            set(context, request, headers_, headers(context, t.request.headers, transaction)) &&
-            set(context, request, body_, request_body) &&
-            set(context, response, status_,
-                v8::MaybeLocal<v8::Integer>(v8::Integer::New(isolate_, t.response.status))) &&
-            set(context, response, status_text_, string(t.response.status_text, transaction)) &&
-            set(context, response, http_version_, string(t.response.http_version, transaction)) &&
-            set(context, response, headers_, headers(context, t.response.headers, transaction)) &&
-            set(context, response, mime_type_, string(t.response.mime_type, transaction)) &&
-            set(context, response, body_, string(t.response.body, transaction)) &&
-            set(context, response, body_encoding_, string(t.response.body_encoding, transaction)) &&
-            set(context, object, id_, string(t.id, transaction)) &&
-            set(context, object, started_date_time_, string(t.started_date_time, transaction)) &&
-            set(context, object, request_, v8::MaybeLocal<v8::Object>(request)) &&
-            set(context, object, response_, v8::MaybeLocal<v8::Object>(response));
-  if (!ok)
+  v8::Local<v8::String> id, started, method, url, request_version, status_text, response_version,
+      mime_type, body, body_encoding;
+  v8::Local<v8::Array> request_headers, response_headers;
+  if (!string(t.id, transaction).ToLocal(&id) ||
+      !string(t.started_date_time, transaction).ToLocal(&started) ||
+      !string(t.request.method, transaction).ToLocal(&method) ||
+      !string(t.request.url, transaction).ToLocal(&url) ||
+      !string(t.request.http_version, transaction).ToLocal(&request_version) ||
+      !flat_headers(t.request.headers, transaction).ToLocal(&request_headers) ||
+      !string(t.response.status_text, transaction).ToLocal(&status_text) ||
+      !string(t.response.http_version, transaction).ToLocal(&response_version) ||
+      !flat_headers(t.response.headers, transaction).ToLocal(&response_headers) ||
+      !string(t.response.mime_type, transaction).ToLocal(&mime_type) ||
+      !string(t.response.body, transaction).ToLocal(&body) ||
+      !string(t.response.body_encoding, transaction).ToLocal(&body_encoding)) {
     return {};
-  return object;
+  }
+  v8::Local<v8::Value> argv[] = {id,
+                                 started,
+                                 method,
+                                 url,
+                                 request_version,
+                                 request_headers,
+                                 request_body,
+                                 v8::Integer::New(isolate_, t.response.status),
+                                 status_text,
+                                 response_version,
+                                 response_headers,
+                                 mime_type,
+                                 body,
+                                 body_encoding};
+  v8::Local<v8::Value> built;
+  if (!builder_.Get(isolate_)
+           ->Call(context, v8::Undefined(isolate_), static_cast<int>(std::size(argv)), argv)
+           .ToLocal(&built)) {
+    return {};
+  }
+  return built.As<v8::Object>();
 }
 
 }  // namespace warden::runtime::detail

@@ -1,8 +1,11 @@
 #pragma once
 // Builds the JS view of a Transaction (plugin contract, "The transaction") in
-// one isolate, cheaply: internalized keys and object templates are made once
-// per isolate, long ASCII strings are zero-copy external strings that keep the
-// (immutable, shared) transaction alive. Private to runtime/.
+// one isolate, cheaply: C++ makes only the strings (long ASCII ones zero-copy,
+// as external strings that keep the immutable, shared transaction alive) and
+// hands them to a small JS builder that makes the objects with literals. V8's
+// API property stores (v8::Object::Set) take the generic runtime path, about
+// 1,500 instructions each; object literals in optimized JS cost a few dozen
+// and give every view the same fast, stable shapes. Private to runtime/.
 //
 // Threads: built and used on the engine's thread, inside its isolate scope.
 
@@ -14,8 +17,12 @@ namespace warden::runtime::detail {
 
 class TransactionView {
  public:
-  // Must be called inside a HandleScope of `isolate`.
-  explicit TransactionView(v8::Isolate* isolate);
+  // Compiles the builder in `context`, before any plugin code runs there (so
+  // the plugin cannot have changed what the builder relies on: it uses only
+  // literals and own-property writes, never a global or a prototype method).
+  // Must be called inside a HandleScope of the context's isolate.
+  explicit TransactionView(v8::Local<v8::Context> context);
+  ~TransactionView();
 
   // A fresh JS object for `transaction`; empty only when V8 refuses (execution
   // terminating, heap exhausted, or a string beyond String::kMaxLength).
@@ -25,16 +32,12 @@ class TransactionView {
  private:
   v8::MaybeLocal<v8::String> string(const std::string& text,
                                     const TransactionPtr& transaction) const;
-  v8::MaybeLocal<v8::Array> headers(v8::Local<v8::Context> context, const std::vector<Header>& list,
-                                    const TransactionPtr& transaction) const;
+  // [name0, value0, name1, value1, ...], built in one call.
+  v8::MaybeLocal<v8::Array> flat_headers(const std::vector<Header>& list,
+                                         const TransactionPtr& transaction) const;
 
   v8::Isolate* isolate_;
-  // Eternal: lives exactly as long as the isolate, no Reset() needed.
-  v8::Eternal<v8::String> id_, started_date_time_, request_, response_, method_, url_,
-      http_version_, headers_, body_, status_, status_text_, mime_type_, body_encoding_, name_,
-      value_;
-  v8::Eternal<v8::ObjectTemplate> transaction_template_, request_template_, response_template_,
-      header_template_;
+  v8::Global<v8::Function> builder_;  // reset in the destructor, before the isolate goes
 };
 
 // True when every byte of `text` is below 0x80 (eight bytes at a time).

@@ -1,0 +1,155 @@
+// The transaction view (runtime/detail/transaction_view.*) is plain data exactly
+// as the plugin contract shows it: key order, JSON form, spreads, descriptors,
+// prototypes, independence between scans, and immunity to a plugin that
+// tampers with the built-in prototypes the view's builder could have used.
+#include <memory>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "runtime/engine.hpp"
+#include "tests/runtime/engine_test_support.hpp"
+
+using namespace warden;
+using namespace warden::test;
+
+namespace {
+
+// The sample transaction as JSON.stringify saw it before the view was built by
+// a JS builder (C++ templates then): keys in the contract's order.
+constexpr const char* kSampleJson =
+    R"({"id":"17","startedDateTime":"2024-05-01T10:00:00.000Z",)"
+    R"("request":{"method":"GET","url":"https://example.com/login?next=/",)"
+    R"("httpVersion":"HTTP/1.1","headers":[{"name":"Host","value":"example.com"},)"
+    R"({"name":"Cookie","value":"sid=abc"}],"body":null},)"
+    R"("response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1",)"
+    R"("headers":[{"name":"Content-Type","value":"text/html; charset=utf-8"},)"
+    R"({"name":"Set-Cookie","value":"sid=abc; Path=/"}],)"
+    R"("mimeType":"text/html; charset=utf-8","body":"<html><body>hello</body></html>",)"
+    R"("bodyEncoding":""}})";
+
+// Runs `body` as scan's body over `transaction` and returns the first finding's title.
+std::string title_of(const std::string& body, TransactionPtr transaction = sample_transaction()) {
+  auto engine = load_code(plugin_with_scan(body));
+  REQUIRE(engine.ok());
+  auto findings = (*engine)->scan(transaction);
+  if (!findings.ok())
+    FAIL(findings.error().describe());
+  REQUIRE(findings->size() == 1);
+  return (*findings)[0].title;
+}
+
+}  // namespace
+
+TEST_CASE("JSON.stringify of the view gives the contract's shape, keys in order", "[runtime]") {
+  CHECK(title_of("return [{ title: JSON.stringify(txn), severity: 'info' }];") == kSampleJson);
+}
+
+TEST_CASE("Object.keys of every view object lists the contract's keys in order", "[runtime]") {
+  CHECK(title_of(R"(
+    const keys = [txn, txn.request, txn.response, txn.request.headers[0],
+                  txn.response.headers[1]].map(o => Object.keys(o).join(','));
+    return [{ title: keys.join('|'), severity: 'info' }];)") ==
+        "id,startedDateTime,request,response|method,url,httpVersion,headers,body|"
+        "status,statusText,httpVersion,headers,mimeType,body,bodyEncoding|name,value|name,value");
+}
+
+TEST_CASE("spreading and copying the view gives the same data", "[runtime]") {
+  CHECK(title_of(R"(
+    const copy = { ...txn, request: { ...txn.request }, response: { ...txn.response } };
+    const assigned = Object.assign({}, txn);
+    const same = JSON.stringify(copy) === JSON.stringify(txn) &&
+                 JSON.stringify(assigned) === JSON.stringify(txn) &&
+                 JSON.stringify({ ...txn.request }) === JSON.stringify(txn.request);
+    return [{ title: String(same), severity: 'info' }];)") == "true");
+}
+
+TEST_CASE("view properties are plain writable, enumerable, configurable data properties",
+          "[runtime]") {
+  CHECK(title_of(R"(
+    const plain = (o, k) => {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      return 'value' in d && d.writable && d.enumerable && d.configurable && !d.get && !d.set;
+    };
+    const objects = [txn, txn.request, txn.response, txn.request.headers[0]];
+    const all = objects.every(o => Object.keys(o).every(k => plain(o, k)) &&
+                                   Object.getPrototypeOf(o) === Object.prototype);
+    const arrays = Array.isArray(txn.request.headers) && Array.isArray(txn.response.headers) &&
+                   txn.response.headers.length === 2 && txn.request.headers !== txn.response.headers &&
+                   txn.response.headers === txn.response.headers;
+    return [{ title: String(all && arrays) + ':' + Object.prototype.toString.call(txn),
+              severity: 'info' }];)") == "true:[object Object]");
+}
+
+TEST_CASE("a plugin may mutate its view; the next scan gets a fresh one", "[runtime]") {
+  auto engine = load_code(
+      "let seen = [];\nexport default { id: 'mutator', scan(txn) {\n"
+      "  seen.push(JSON.stringify(txn));\n"
+      "  txn.request.headers.push({ name: 'X', value: 'y' }); txn.response.headers.length = 0;\n"
+      "  txn.response.body = 'changed'; delete txn.id; txn.extra = 1; txn.request.url += '#';\n"
+      "  txn.request.headers[0].name = 'changed';\n"
+      "  return [{ title: String(seen.length === 1 || seen[0] === seen[seen.length - 1]),\n"
+      "            severity: 'info' }]; } };\n");
+  REQUIRE(engine.ok());
+  auto transaction = sample_transaction();
+  for (int i = 0; i < 3; ++i) {
+    auto findings = (*engine)->scan(transaction);
+    REQUIRE(findings.ok());
+    CHECK((*findings)[0].title == "true");
+  }
+}
+
+TEST_CASE("a plugin that tampers with built-in prototypes cannot change its view", "[runtime]") {
+  // Setters for indices and for 'name'/'value' on the prototypes, a replaced
+  // Array and an Array.prototype.push that throws: the view must not use any.
+  auto engine = load_code(R"(
+    Object.defineProperty(Array.prototype, '0', { set() { throw new Error('index setter'); },
+                                                  get() { return 'proto'; }, configurable: true });
+    Object.defineProperty(Object.prototype, 'name', { set() { throw new Error('name setter'); },
+                                                      configurable: true });
+    Object.defineProperty(Object.prototype, 'length', { set() { throw new Error('length'); },
+                                                        configurable: true });
+    Array.prototype.push = () => { throw new Error('push'); };
+    globalThis.Array = function () { throw new Error('Array'); };
+    globalThis.Object = function () { throw new Error('Object'); };
+    export default { id: 'tamper', scan(txn) {
+      return [{ title: txn.request.headers.map(h => h.name + '=' + h.value).join(',') + '|' +
+                       txn.response.headers.length, severity: 'info' }];
+    } };)");
+  REQUIRE(engine.ok());
+  auto findings = (*engine)->scan(sample_transaction());
+  if (!findings.ok())
+    FAIL(findings.error().describe());
+  CHECK((*findings)[0].title == "Host=example.com,Cookie=sid=abc|2");
+}
+
+TEST_CASE("long header lists keep every pair, in order", "[runtime]") {
+  auto t = std::make_shared<Transaction>(*sample_transaction());
+  t->response.headers.clear();
+  for (int i = 0; i < 300; ++i) {
+    std::string name = std::to_string(i);
+    name.insert(name.begin(), 'h');  // not "h" + ...: GCC 12 -Wrestrict false positive
+    t->response.headers.push_back({name, std::string(i, 'v')});
+  }
+  t->request.headers.clear();
+  CHECK(title_of(R"(
+    const h = txn.response.headers;
+    const ok = h.every((x, i) => x.name === 'h' + i && x.value.length === i);
+    return [{ title: h.length + ':' + ok + ':' + txn.request.headers.length,
+              severity: 'info' }];)",
+                 t) == "300:true:0");
+}
+
+TEST_CASE("header names and values arrive intact: long ASCII, UTF-8, invalid UTF-8, empty",
+          "[runtime]") {
+  auto t = std::make_shared<Transaction>(*sample_transaction());
+  t->response.headers = {{"X-Long", std::string(5000, 'x') + "end"},
+                         {"X-Utf8", "caf\xC3\xA9"},
+                         {"X-Bad", "ok\xFF"},
+                         {"", ""}};
+  CHECK(title_of(R"(
+    const h = txn.response.headers;
+    return [{ title: [h[0].value.length, h[0].value.slice(-3), h[1].value, h[2].value,
+                      JSON.stringify(h[3])].join('|'), severity: 'info' }];)",
+                 t) == "5003|end|caf\xC3\xA9|ok\xEF\xBF\xBD|{\"name\":\"\",\"value\":\"\"}");
+}
