@@ -235,6 +235,11 @@ struct Engine::Impl {
   v8::Global<v8::Object> plugin;
   v8::Global<v8::Function> scan_function;
   std::optional<detail::TransactionView> view;
+  // Keys read on every scan, internalized once per isolate: a fresh key string
+  // per Get costs an allocation and a string-table lookup (V8 guide, section 7).
+  struct Keys {
+    v8::Eternal<v8::String> title, severity, description, evidence, cwe, confidence, then;
+  } keys;
   // Last: stopped (joined) first, while the isolate still exists.
   std::unique_ptr<Watchdog> watchdog;
 };
@@ -461,6 +466,13 @@ Result<bool> Engine::Impl::load_module() {
   context.Reset(isolate, ctx);
   install_console(ctx);
   view.emplace(ctx);  // before any plugin code runs in this context
+  auto key = [&](const char* name) {
+    return v8::Eternal<v8::String>(
+        isolate,
+        v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked());
+  };
+  keys = Keys{key("title"), key("severity"),   key("description"), key("evidence"),
+              key("cwe"),   key("confidence"), key("then")};
 
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::String> code;
@@ -671,9 +683,7 @@ Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
     promise = value.As<v8::Promise>();
   } else if (value->IsObject() && !value->IsArray()) {
     v8::Local<v8::Value> then;
-    if (!value.As<v8::Object>()
-             ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "then"))
-             .ToLocal(&then)) {
+    if (!value.As<v8::Object>()->Get(ctx, keys.then.Get(isolate)).ToLocal(&then)) {
       return Error{ErrorCode::js_exception, "", source->path()};  // caller reads the TryCatch
     }
     if (then->IsFunction()) {
@@ -722,22 +732,25 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
     return invalid("scan returned " + std::to_string(count) + " findings, more than the limit of " +
                    std::to_string(options.limits.max_findings));
   }
-  v8::Local<v8::String> k_title = v8::String::NewFromUtf8Literal(isolate, "title");
-  v8::Local<v8::String> k_severity = v8::String::NewFromUtf8Literal(isolate, "severity");
-  v8::Local<v8::String> k_description = v8::String::NewFromUtf8Literal(isolate, "description");
-  v8::Local<v8::String> k_evidence = v8::String::NewFromUtf8Literal(isolate, "evidence");
-  v8::Local<v8::String> k_cwe = v8::String::NewFromUtf8Literal(isolate, "cwe");
-  v8::Local<v8::String> k_confidence = v8::String::NewFromUtf8Literal(isolate, "confidence");
+  if (count == 0)
+    return std::vector<Finding>();
+  v8::Local<v8::String> k_title = keys.title.Get(isolate);
+  v8::Local<v8::String> k_severity = keys.severity.Get(isolate);
+  v8::Local<v8::String> k_description = keys.description.Get(isolate);
+  v8::Local<v8::String> k_evidence = keys.evidence.Get(isolate);
+  v8::Local<v8::String> k_cwe = keys.cwe.Get(isolate);
+  v8::Local<v8::String> k_confidence = keys.confidence.Get(isolate);
 
   std::vector<Finding> findings;
   findings.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
-    const std::string where = "finding " + std::to_string(i) + ": ";
+    // Built only for an error message: most findings are valid.
+    auto where = [i] { return "finding " + std::to_string(i) + ": "; };
     v8::Local<v8::Value> item;
     if (!array->Get(ctx, i).ToLocal(&item))
       return thrown();
     if (!item->IsObject() || item->IsFunction()) {
-      return invalid(where + "expected an object, got " + describe_type(item));
+      return invalid(where() + "expected an object, got " + describe_type(item));
     }
     v8::Local<v8::Object> object = item.As<v8::Object>();
     Finding finding;
@@ -749,20 +762,20 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
     if (!object->Get(ctx, k_title).ToLocal(&title))
       return thrown();
     if (!title->IsString() || title.As<v8::String>()->Length() == 0) {
-      return invalid(where + "title must be a non-empty string");
+      return invalid(where() + "title must be a non-empty string");
     }
     finding.title = to_std(isolate, title);
 
     if (!object->Get(ctx, k_severity).ToLocal(&severity))
       return thrown();
     if (!severity->IsString()) {
-      return invalid(where + "severity must be one of info, low, medium, high, critical (got " +
+      return invalid(where() + "severity must be one of info, low, medium, high, critical (got " +
                      describe_type(severity) + ")");
     }
     std::string severity_text = to_std(isolate, severity);
     std::optional<Severity> parsed_severity = parse_severity(severity_text);
     if (!parsed_severity)
-      return invalid(where + "unknown severity '" + severity_text + "'");
+      return invalid(where() + "unknown severity '" + severity_text + "'");
     finding.severity = *parsed_severity;
 
     // Optional fields: undefined or null mean absent.
@@ -770,14 +783,14 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
       return thrown();
     if (!description->IsNullOrUndefined()) {
       if (!description->IsString())
-        return invalid(where + "description must be a string");
+        return invalid(where() + "description must be a string");
       finding.description = to_std(isolate, description);
     }
     if (!object->Get(ctx, k_evidence).ToLocal(&evidence))
       return thrown();
     if (!evidence->IsNullOrUndefined()) {
       if (!evidence->IsString())
-        return invalid(where + "evidence must be a string");
+        return invalid(where() + "evidence must be a string");
       finding.evidence = to_std(isolate, evidence);
     }
     if (!object->Get(ctx, k_cwe).ToLocal(&cwe))
@@ -786,7 +799,7 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
       double number = cwe->IsNumber() ? cwe.As<v8::Number>()->Value() : 0;
       if (!cwe->IsNumber() || !(number >= 1) || number > INT32_MAX ||
           number != static_cast<double>(static_cast<int>(number))) {
-        return invalid(where + "cwe must be a positive integer");
+        return invalid(where() + "cwe must be a positive integer");
       }
       finding.cwe = static_cast<int>(number);
     }
@@ -797,7 +810,7 @@ Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> 
       if (confidence->IsString())
         parsed = parse_confidence(to_std(isolate, confidence));
       if (!parsed) {
-        return invalid(where + "confidence must be low, medium or high, got " +
+        return invalid(where() + "confidence must be low, medium or high, got " +
                        (confidence->IsString() ? "'" + to_std(isolate, confidence) + "'"
                                                : describe_type(confidence)));
       }
