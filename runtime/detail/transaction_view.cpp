@@ -4,6 +4,8 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <string_view>
 #include <vector>
 
 #include "runtime/detail/v8_resources.hpp"
@@ -57,6 +59,12 @@ constexpr char kBuilder[] = R"JS((function () {
 bool is_ascii(const char* data, std::size_t size) {
   constexpr uint64_t kHighBits = 0x8080808080808080ull;
   std::size_t i = 0;
+  for (; i + 32 <= size; i += 32) {  // bodies: four words per test
+    uint64_t words[4];
+    std::memcpy(words, data + i, 32);
+    if ((words[0] | words[1] | words[2] | words[3]) & kHighBits)
+      return false;
+  }
   for (; i + 8 <= size; i += 8) {
     uint64_t word;
     std::memcpy(&word, data + i, 8);
@@ -83,6 +91,8 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
 
 TransactionView::~TransactionView() {
   builder_.Reset();
+  for (CachedString& slot : cache_)
+    slot.value.Reset();
 }
 
 v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
@@ -101,8 +111,23 @@ v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
                                     v8::NewStringType::kNormal, static_cast<int>(text.size()));
 }
 
+v8::MaybeLocal<v8::String> TransactionView::repeated(const std::string& text,
+                                                     const TransactionPtr& transaction) {
+  if (text.empty() || text.size() > kCacheMaxBytes)
+    return string(text, transaction);
+  CachedString& slot = cache_[std::hash<std::string_view>{}(text) % kCacheSlots];
+  if (!slot.value.IsEmpty() && slot.text == text)
+    return slot.value.Get(isolate_);
+  v8::Local<v8::String> made;
+  if (!string(text, transaction).ToLocal(&made))
+    return {};
+  slot.text = text;
+  slot.value.Reset(isolate_, made);
+  return made;
+}
+
 v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header>& list,
-                                                        const TransactionPtr& transaction) const {
+                                                        const TransactionPtr& transaction) {
   constexpr std::size_t kOnStack = 128;
   v8::Local<v8::Value> on_stack[kOnStack];
   std::vector<v8::Local<v8::Value>> on_heap;
@@ -114,7 +139,7 @@ v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
     v8::Local<v8::String> name, value;
-    if (!string(list[i].name, transaction).ToLocal(&name) ||
+    if (!repeated(list[i].name, transaction).ToLocal(&name) ||
         !string(list[i].value, transaction).ToLocal(&value)) {
       return {};
     }
@@ -125,7 +150,7 @@ v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header
 }
 
 v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context,
-                                                  const TransactionPtr& transaction) const {
+                                                  const TransactionPtr& transaction) {
   const Transaction& t = *transaction;
   v8::Local<v8::Value> request_body = v8::Null(isolate_);
   if (t.request.body) {
@@ -139,16 +164,16 @@ v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context
   v8::Local<v8::Array> request_headers, response_headers;
   if (!string(t.id, transaction).ToLocal(&id) ||
       !string(t.started_date_time, transaction).ToLocal(&started) ||
-      !string(t.request.method, transaction).ToLocal(&method) ||
+      !repeated(t.request.method, transaction).ToLocal(&method) ||
       !string(t.request.url, transaction).ToLocal(&url) ||
-      !string(t.request.http_version, transaction).ToLocal(&request_version) ||
+      !repeated(t.request.http_version, transaction).ToLocal(&request_version) ||
       !flat_headers(t.request.headers, transaction).ToLocal(&request_headers) ||
-      !string(t.response.status_text, transaction).ToLocal(&status_text) ||
-      !string(t.response.http_version, transaction).ToLocal(&response_version) ||
+      !repeated(t.response.status_text, transaction).ToLocal(&status_text) ||
+      !repeated(t.response.http_version, transaction).ToLocal(&response_version) ||
       !flat_headers(t.response.headers, transaction).ToLocal(&response_headers) ||
-      !string(t.response.mime_type, transaction).ToLocal(&mime_type) ||
+      !repeated(t.response.mime_type, transaction).ToLocal(&mime_type) ||
       !string(t.response.body, transaction).ToLocal(&body) ||
-      !string(t.response.body_encoding, transaction).ToLocal(&body_encoding)) {
+      !repeated(t.response.body_encoding, transaction).ToLocal(&body_encoding)) {
     return {};
   }
   v8::Local<v8::Value> argv[] = {id,

@@ -9,6 +9,9 @@
 //
 // Threads: built and used on the engine's thread, inside its isolate scope.
 
+#include <array>
+#include <string>
+
 #include <v8.h>
 
 #include "runtime/transaction.hpp"
@@ -27,17 +30,33 @@ class TransactionView {
   // A fresh JS object for `transaction`; empty only when V8 refuses (execution
   // terminating, heap exhausted, or a string beyond String::kMaxLength).
   v8::MaybeLocal<v8::Object> build(v8::Local<v8::Context> context,
-                                   const TransactionPtr& transaction) const;
+                                   const TransactionPtr& transaction);
 
  private:
   v8::MaybeLocal<v8::String> string(const std::string& text,
                                     const TransactionPtr& transaction) const;
+  // For text that repeats across transactions (header names, method, HTTP
+  // versions, status text, MIME type): a string already in the heap when the
+  // same text was seen before, else a new one that replaces the cached one.
+  v8::MaybeLocal<v8::String> repeated(const std::string& text, const TransactionPtr& transaction);
   // [name0, value0, name1, value1, ...], built in one call.
   v8::MaybeLocal<v8::Array> flat_headers(const std::vector<Header>& list,
-                                         const TransactionPtr& transaction) const;
+                                         const TransactionPtr& transaction);
+
+  // A direct-mapped cache: a hash and a compare instead of an allocation, a
+  // copy and an ASCII scan. Strings are immutable values, so sharing one
+  // between views is invisible to JS.
+  struct CachedString {
+    std::string text;
+    v8::Global<v8::String> value;
+  };
+  static constexpr std::size_t kCacheSlots = 256;
+  static constexpr std::size_t kCacheMaxBytes = 64;
 
   v8::Isolate* isolate_;
-  v8::Global<v8::Function> builder_;  // reset in the destructor, before the isolate goes
+  // Globals: reset in the destructor, before the isolate goes.
+  v8::Global<v8::Function> builder_;
+  std::array<CachedString, kCacheSlots> cache_;
 };
 
 // True when every byte of `text` is below 0x80 (eight bytes at a time).

@@ -153,3 +153,32 @@ TEST_CASE("header names and values arrive intact: long ASCII, UTF-8, invalid UTF
                       JSON.stringify(h[3])].join('|'), severity: 'info' }];)",
                  t) == "5003|end|caf\xC3\xA9|ok\xEF\xBF\xBD|{\"name\":\"\",\"value\":\"\"}");
 }
+
+TEST_CASE("repeated header names and fields stay exact across scans of one engine", "[runtime]") {
+  // The view reuses strings for text it saw before (a small cache): every
+  // scan must still see exactly its own transaction's text.
+  auto engine = load_code(plugin_with_scan(
+      "return [{ title: [txn.request.method, txn.request.httpVersion, txn.response.statusText,\n"
+      "  txn.response.mimeType, txn.response.bodyEncoding,\n"
+      "  ...txn.response.headers.map(h => h.name + '=' + h.value)].join('|'), severity: 'info' }];"));
+  REQUIRE(engine.ok());
+  auto first = std::make_shared<Transaction>(*sample_transaction());
+  first->response.headers = {{"Content-Type", "a"}, {"caf\xC3\xA9", "b"}, {"x", "c"}};
+  auto second = std::make_shared<Transaction>(*sample_transaction());
+  second->request.method = "POST";
+  second->request.http_version = "HTTP/2";
+  second->response.status_text = "Not Found";
+  second->response.mime_type = "application/json";
+  second->response.body_encoding = "base64";
+  second->response.headers = {{"content-type", "d"}, {"caf\xC3\xA9s", "e"}, {"X", "f"}};
+  for (int i = 0; i < 3; ++i) {
+    auto a = (*engine)->scan(first);
+    REQUIRE(a.ok());
+    CHECK((*a)[0].title ==
+          "GET|HTTP/1.1|OK|text/html; charset=utf-8||Content-Type=a|caf\xC3\xA9=b|x=c");
+    auto b = (*engine)->scan(second);
+    REQUIRE(b.ok());
+    CHECK((*b)[0].title ==
+          "POST|HTTP/2|Not Found|application/json|base64|content-type=d|caf\xC3\xA9s=e|X=f");
+  }
+}
