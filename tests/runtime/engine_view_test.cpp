@@ -160,7 +160,8 @@ TEST_CASE("repeated header names and fields stay exact across scans of one engin
   auto engine = load_code(plugin_with_scan(
       "return [{ title: [txn.request.method, txn.request.httpVersion, txn.response.statusText,\n"
       "  txn.response.mimeType, txn.response.bodyEncoding,\n"
-      "  ...txn.response.headers.map(h => h.name + '=' + h.value)].join('|'), severity: 'info' }];"));
+      "  ...txn.response.headers.map(h => h.name + '=' + h.value)].join('|'), severity: 'info' "
+      "}];"));
   REQUIRE(engine.ok());
   auto first = std::make_shared<Transaction>(*sample_transaction());
   first->response.headers = {{"Content-Type", "a"}, {"caf\xC3\xA9", "b"}, {"x", "c"}};
