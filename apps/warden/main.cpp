@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
                    "[default: the bundled plugins, " +
                        bundled_plugins_text() + "]")
       ->type_name("PATH")
+      ->allow_extra_args(false)  // one PATH per --plugins: the HAR files follow it
       ->check(CLI::ExistingPath);
   scan_cmd->add_option("-f,--format", format, "output format")
       ->check(CLI::IsMember({"text", "jsonl", "sarif"}))
@@ -151,6 +152,7 @@ int main(int argc, char** argv) {
       ->add_option("-p,--plugins", list_paths,
                    "a plugin file or directory; repeatable [default: the bundled plugins]")
       ->type_name("PATH")
+      ->allow_extra_args(false)  // one PATH per --plugins: the HAR files follow it
       ->check(CLI::ExistingPath);
   std::vector<std::string> check_paths;
   auto* check_cmd = plugins_cmd->add_subcommand(

@@ -238,3 +238,15 @@ TEST_CASE("the bundled demo scans with the bundled plugins", "[cli]") {
   CHECK_THAT(run.out, Catch::Contains("demo.har#"));
   CHECK_THAT(run.out, Catch::Contains("Scanned"));
 }
+
+TEST_CASE("--plugins takes one path, so HAR files may follow it", "[cli]") {
+  // Regression: CLI11 let `--plugins DIR a.har b.har` swallow the HAR files as
+  // plugin paths (a HAR then "failed to load" as a plugin and was not scanned).
+  auto run = run_warden({"scan", "--format", "jsonl", "--plugins", fixture("plugins/failing"),
+                         fixture("har/malformed.har"), fixture("har/small.har")});
+  CHECK(run.exit_code == 2);  // the malformed HAR was read as input
+  auto records = parse_jsonl(run.out);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0]["phase"] == "input");
+  CHECK(records[1]["phase"] == "scan");
+}
