@@ -36,6 +36,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The SARIF test validates against the official schema with a JSON Schema
+# validator from npm (ajv); without npm those cases skip and say so.
+command -v npm >/dev/null || {
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm || true
+}
+"$root/tests/sarif/install.sh"
+
 # V8 10.2 comes from Debian's libnode 18. Use the system package when it is
 # installed; otherwise unpack libnode108 + libnode-dev into the build tree.
 if dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed" &&

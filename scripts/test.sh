@@ -21,7 +21,7 @@ else
 fi
 
 "$root/scripts/setup.sh" build
-[ -x "$root/tests/sarif/install.sh" ] && "$root/tests/sarif/install.sh"
+
 
 # 1. Release build and the full suite.
 cmake -S . -B build -G Ninja >/dev/null

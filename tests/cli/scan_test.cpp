@@ -22,7 +22,7 @@ TEST_CASE("a scan with findings exits 0 without --fail-on", "[cli]") {
   CHECK_THAT(run.out, Catch::Contains("Scanned 5 transactions from 1 file with 2 plugins"));
 }
 
-TEST_CASE("--fail-on exits 1 when a finding is at or above the threshold", "[cli]") {
+TEST_CASE("warden --fail-on exits 1 when a finding is at or above the threshold", "[cli]") {
   // small.har yields one critical, one high, one medium, one low, five info.
   CHECK(run_warden(scan_args({"--fail-on", "critical", fixture("har/small.har")})).exit_code == 1);
   CHECK(run_warden(scan_args({"--fail-on", "info", fixture("har/small.har")})).exit_code == 1);
@@ -202,7 +202,7 @@ TEST_CASE("a plugin that throws is reported per transaction; --strict turns it i
   CHECK(both.exit_code == 3);
 }
 
-TEST_CASE("--output writes the report to a file and nothing to stdout", "[cli]") {
+TEST_CASE("warden --output writes the report to a file and nothing to stdout", "[cli]") {
   TempDir dir;
   auto run = run_warden(
       scan_args({"--format", "jsonl", "--output", dir / "out.jsonl", fixture("har/small.har")}));
@@ -211,7 +211,7 @@ TEST_CASE("--output writes the report to a file and nothing to stdout", "[cli]")
   CHECK(parse_jsonl(read_file(dir / "out.jsonl")).size() == 9);
 }
 
-TEST_CASE("--stats prints one JSON object with the run's numbers", "[cli]") {
+TEST_CASE("warden --stats prints one JSON object with the run's numbers", "[cli]") {
   auto run = run_warden(scan_args({"--quiet", "--stats", fixture("har/small.har")}));
   CHECK(run.exit_code == 0);
   auto stats = stats_from(run.err);
@@ -239,7 +239,7 @@ TEST_CASE("the bundled demo scans with the bundled plugins", "[cli]") {
   CHECK_THAT(run.out, Catch::Contains("Scanned"));
 }
 
-TEST_CASE("--plugins takes one path, so HAR files may follow it", "[cli]") {
+TEST_CASE("warden --plugins takes one path, so HAR files may follow it", "[cli]") {
   // Regression: CLI11 let `--plugins DIR a.har b.har` swallow the HAR files as
   // plugin paths (a HAR then "failed to load" as a plugin and was not scanned).
   auto run = run_warden({"scan", "--format", "jsonl", "--plugins", fixture("plugins/failing"),

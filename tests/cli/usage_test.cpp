@@ -5,7 +5,7 @@
 
 using namespace warden::cli_test;
 
-TEST_CASE("--help describes the commands, exit codes and examples", "[cli]") {
+TEST_CASE("warden --help describes the commands, exit codes and examples", "[cli]") {
   auto run = run_warden({"--help"});
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::Contains("scan"));
@@ -23,7 +23,7 @@ TEST_CASE("--help describes the commands, exit codes and examples", "[cli]") {
   CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
 }
 
-TEST_CASE("--version names warden, V8 and CAF", "[cli]") {
+TEST_CASE("warden --version names warden, V8 and CAF", "[cli]") {
   auto run = run_warden({"--version"});
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, Catch::StartsWith("warden "));
