@@ -38,6 +38,11 @@ struct Slot {
   uint64_t executions = 0;
   uint64_t heap_used_bytes = 0;
   std::optional<Clock::time_point> replacing_since;  // predecessor's down message
+  // WardenConfig::warm_spare: this slot's worker loads but does not serve; it
+  // is promoted (its `ready` reported) when a serving worker's planned
+  // recycle goes down, and that worker's slot becomes the spare's place.
+  bool spare = false;
+  std::optional<WorkerReady> parked;  // a loaded spare's ready message
 };
 
 struct Job {
@@ -281,6 +286,7 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot_index) {
   slot.outstanding_jobs.clear();
   slot.executions = 0;
   slot.heap_used_bytes = 0;
+  slot.parked.reset();
   emit(self, WorkerEvent::Kind::spawned, plugin, slot_index, slot.generation);
 }
 
@@ -301,20 +307,30 @@ std::optional<errc> retire_reason(Self self, const Slot& slot) {
 
 // Retires an idle worker that reached its threshold, but only while a sibling
 // serves (or it has none): a planned recycle never leaves the plugin without
-// a serving worker.
+// a serving worker. With a warm spare, it also waits while the spare is still
+// loading, so that the spare takes over the moment the down message arrives.
 bool maybe_retire(Self self, uint32_t plugin, uint32_t slot_index) {
   auto& rt = self->state.plugins[plugin];
   auto& slot = rt.slots[slot_index];
-  if (slot.status != SlotStatus::ready || slot.outstanding_batch) {
+  if (slot.status != SlotStatus::ready || slot.outstanding_batch || slot.spare) {
     return false;
   }
   const auto reason = retire_reason(self, slot);
   if (!reason) {
     return false;
   }
-  bool sibling_serving = rt.slots.size() == 1;
+  if (self->state.config.warm_spare) {
+    for (const auto& other : rt.slots) {
+      if (other.spare && other.status == SlotStatus::starting) {
+        return false;  // keeps serving until the loading spare can take over at once
+      }
+    }
+  }
+  const auto serving_slots = std::count_if(rt.slots.begin(), rt.slots.end(),
+                                           [](const Slot& other) { return !other.spare; });
+  bool sibling_serving = serving_slots == 1;
   for (std::size_t s = 0; s < rt.slots.size(); ++s) {
-    if (s != slot_index && rt.slots[s].status == SlotStatus::ready) {
+    if (s != slot_index && !rt.slots[s].spare && rt.slots[s].status == SlotStatus::ready) {
       sibling_serving = true;
     }
   }
@@ -335,7 +351,7 @@ void dispatch(Self self, uint32_t plugin) {
   std::vector<uint32_t> idle;
   for (uint32_t s = 0; s < rt.slots.size(); ++s) {
     auto& slot = rt.slots[s];
-    if (slot.status == SlotStatus::ready && !slot.outstanding_batch &&
+    if (slot.status == SlotStatus::ready && !slot.spare && !slot.outstanding_batch &&
         !maybe_retire(self, plugin, s)) {
       idle.push_back(s);
     }
@@ -416,8 +432,8 @@ void enable_plugin(Self self, uint32_t plugin) {
   rt.policy.reset();
   spdlog::info("plugin {} re-enabled", rt.spec.info.id);
   for (uint32_t s = 0; s < rt.slots.size(); ++s) {
-    if (rt.slots[s].status == SlotStatus::empty) {
-      spawn_worker(self, plugin, s);
+    if (rt.slots[s].status == SlotStatus::empty && !rt.slots[s].spare) {
+      spawn_worker(self, plugin, s);  // a spare only follows a down message
     }
   }
 }
@@ -519,6 +535,12 @@ void on_ready(Self self, const WorkerReady& ready) {
   }
   slot.status = SlotStatus::ready;
   slot.heap_used_bytes = ready.heap_used_bytes;
+  if (slot.spare) {
+    slot.parked = ready;  // serves, and says so, once promoted
+    slot.replacing_since.reset();
+    dispatch(self, ready.plugin);  // a worker waiting for it may retire now
+    return;
+  }
   emit(self, WorkerEvent::Kind::ready, ready.plugin, ready.slot, ready.generation, {}, &ready);
   if (slot.replacing_since) {
     rt.recycle_latency.record(Clock::now() - *slot.replacing_since);
@@ -530,6 +552,50 @@ void on_ready(Self self, const WorkerReady& ready) {
     if (s != ready.slot) {
       maybe_retire(self, ready.plugin, s);
     }
+  }
+}
+
+// A planned recycle with WardenConfig::warm_spare, after slot `downed`'s down
+// message: the plugin's spare takes over at once (or as soon as it loaded),
+// and a new spare is spawned into the slot just vacated. With no spare yet
+// (the first recycle, or it failed), the slot gets an ordinary replacement
+// and the empty spare place its first spare. Every worker spawned here
+// follows the down message of the worker whose place it takes, on a new
+// thread (guarantee 2); the spare is the one that takes the place.
+void replace_from_spare(Self self, uint32_t plugin, uint32_t downed, Clock::time_point since) {
+  auto& rt = self->state.plugins[plugin];
+  std::optional<uint32_t> spare;
+  for (uint32_t s = 0; s < rt.slots.size(); ++s) {
+    if (s != downed && rt.slots[s].spare) {
+      spare = s;
+    }
+  }
+  if (!spare) {
+    spawn_worker(self, plugin, downed);
+    rt.slots[downed].replacing_since = since;
+    return;
+  }
+  auto& next = rt.slots[*spare];
+  if (next.status == SlotStatus::starting || next.status == SlotStatus::ready) {
+    next.spare = false;
+    rt.slots[downed].spare = true;
+    if (next.status == SlotStatus::ready && next.parked) {
+      const auto ready = *next.parked;
+      next.parked.reset();
+      next.replacing_since.reset();
+      emit(self, WorkerEvent::Kind::ready, plugin, *spare, next.generation, {}, &ready);
+      rt.recycle_latency.record(Clock::now() - since);
+    } else {
+      next.replacing_since = since;  // serves from its ready message on
+    }
+    spawn_worker(self, plugin, downed);  // the next spare
+    return;
+  }
+  // No spare loading: replace as usual; the empty spare place gets its first.
+  spawn_worker(self, plugin, downed);
+  rt.slots[downed].replacing_since = since;
+  if (next.status == SlotStatus::empty) {
+    spawn_worker(self, plugin, *spare);
   }
 }
 
@@ -578,7 +644,9 @@ void on_down(Self self, caf::down_msg& down) {
         check_shutdown(self);
         return;
       }
-      if (clean || planned) {
+      if (planned && st.config.warm_spare && !rt.slots[s].spare) {
+        replace_from_spare(self, p, s, now);
+      } else if (clean || planned) {
         spawn_worker(self, p, s);
         rt.slots[s].replacing_since = now;
       } else {
@@ -679,7 +747,7 @@ PluginStats make_stats(const PluginRuntime& rt) {
   stats.errors_by_kind = rt.errors_by_kind;
   stats.restarts_by_reason = rt.restarts_by_reason;
   for (const auto& slot : rt.slots) {
-    if (slot.status == SlotStatus::starting || slot.status == SlotStatus::ready) {
+    if (!slot.spare && (slot.status == SlotStatus::starting || slot.status == SlotStatus::ready)) {
       ++stats.workers;
       stats.heap_used_bytes += slot.heap_used_bytes;
     }
@@ -706,12 +774,18 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
   st.plugins.reserve(plugins.size());
   for (auto& plugin : plugins) {
     st.plugins.emplace_back(std::move(plugin), st.config);
-    st.plugins.back().slots.resize(st.config.workers_per_plugin);
+    auto& slots = st.plugins.back().slots;
+    slots.resize(st.config.workers_per_plugin);
+    if (st.config.warm_spare) {
+      slots.emplace_back().spare = true;  // filled after the first planned down
+    }
   }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   for (uint32_t p = 0; p < st.plugins.size(); ++p) {
     for (uint32_t s = 0; s < st.plugins[p].slots.size(); ++s) {
-      spawn_worker(self, p, s);
+      if (!st.plugins[p].slots[s].spare) {
+        spawn_worker(self, p, s);
+      }
     }
   }
   return {
@@ -784,7 +858,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         std::vector<plugin_worker_actor> result;
         for (const auto& rt : self->state.plugins) {
           for (const auto& slot : rt.slots) {
-            if (slot.status == SlotStatus::ready) {
+            if (slot.status == SlotStatus::ready && !slot.spare) {
               result.push_back(slot.worker);
             }
           }

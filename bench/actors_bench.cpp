@@ -6,7 +6,8 @@
 // Prints, in one run: throughput (transactions/s and plugin scans/s) and
 // per-transaction latency p50/p99 through Warden::scan_stream, without
 // recycling and with recycling every N scans; recycle latency (down message
-// to replacement serving) p50/p99; the plain loop; the ratio; requests lost.
+// to replacement serving) p50/p99, also with WardenConfig::warm_spare; the
+// plain loop; the ratio; requests lost.
 //
 //   actors_bench [--scans N] [--recycle N] [--workers N] [--in-flight N]
 // Corpus: WARDEN_SHARED_CORPUS (skipped with a message when absent).
@@ -152,7 +153,7 @@ RunResult plain_loop(const std::vector<std::string>& plugins,
 
 RunResult actor_run(const std::string& name, const std::vector<std::string>& plugins,
                     const std::vector<TransactionPtr>& input, const Options& options,
-                    uint64_t recycle_after) {
+                    uint64_t recycle_after, bool warm_spare = false) {
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
   caf::actor_system system{caf_config};
@@ -161,6 +162,7 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
     config.plugins.push_back({path});
   config.recycle_after_scans = recycle_after;
   config.workers_per_plugin = options.workers;
+  config.warm_spare = warm_spare;
   config.console = [](warden::runtime::LogLevel, std::string_view, std::string_view) {};
   auto started = warden::actors::Warden::start(system, config);
   RunResult result;
@@ -280,7 +282,11 @@ int main(int argc, char* argv[]) {
       actor_run("actors, recycle every " + std::to_string(options.recycle) + " scans", plugins,
                 input, options, options.recycle);
   print(recycling, plugins.size(), limit_tps);
-  const auto lost = steady.lost + recycling.lost;
+  const auto spared =
+      actor_run("actors, recycle " + std::to_string(options.recycle) + ", warm spare", plugins,
+                input, options, options.recycle, true);
+  print(spared, plugins.size(), limit_tps);
+  const auto lost = steady.lost + recycling.lost + spared.lost;
   std::printf("requests lost: %zu\n", lost);
   std::filesystem::remove(inline_path);
   return lost == 0 ? 0 : 1;

@@ -5,9 +5,11 @@
 // shutdown and statistics.
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -183,6 +185,109 @@ TEST_CASE(
   CHECK(downs >= 10);
   CHECK(downs_alone == 0);
   warden->shutdown();
+}
+
+TEST_CASE(
+    "with a warm spare, a planned recycle promotes a worker that was spawned after an earlier "
+    "down message, on its own thread, and nothing is lost",
+    "[actors]") {
+  TempDir dir;
+  EventLog log;
+  const std::vector<std::string> paths = {dir.write("a.js", header_plugin("alpha"))};
+  WardenConfig config;
+  config.plugins = {{paths[0]}};
+  config.workers_per_plugin = 2;
+  config.recycle_after_scans = 20;
+  config.warm_spare = true;
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+
+  const auto input = transactions(100);
+  const auto expected = reference_findings(paths, input);
+  REQUIRE(log.wait_for([](const auto& events) {
+    return std::count_if(events.begin(), events.end(),
+                         [](const auto& e) { return e.kind == Kind::ready; }) >= 2;
+  }));
+  // In rounds, with pauses in which a loading spare can finish: a worker at
+  // its threshold keeps serving while the spare loads, so recycles follow
+  // the spare's load time rather than the scan count alone.
+  std::size_t scanned = 0, recycles = 0;
+  for (int round = 0; round < 200 && recycles < 5; ++round) {
+    const auto result = stream_all(*warden, input, 32);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      REQUIRE(result.answers[i] == 1);
+      CHECK(result.reports[i].failures.empty());
+      CHECK(same_findings(result.reports[i].findings, expected[i]));
+    }
+    scanned += input.size();
+    recycles = count_of(stats_of(warden->stats(), "alpha").restarts_by_reason, "recycle_threshold");
+    std::this_thread::sleep_for(20ms);
+  }
+  const auto stats = warden->stats();
+  const auto& s = stats_of(stats, "alpha");
+  CHECK(s.scans == scanned);
+  CHECK(s.errors_by_kind.empty());
+  CHECK(count_of(s.restarts_by_reason, "recycle_threshold") >= 5);
+  CHECK(s.restarts_by_reason.size() == 1);
+  CHECK(s.workers <= 2);  // the spare is not counted: it does not serve
+  warden->shutdown();
+
+  // In the supervisor's order: the first two workers are spawned at start,
+  // every later one after a down message; in each slot a worker is spawned
+  // only after the previous one's down message; a worker reports ready only
+  // when it serves, at most two serve at once, and a planned down never
+  // leaves the plugin without a serving worker.
+  const auto events = log.snapshot();
+  std::size_t spawns = 0, downs = 0, downs_alone = 0, most_serving = 0;
+  std::set<uint32_t> serving, occupied;
+  std::map<uint64_t, uint64_t> thread_of;
+  for (const auto& e : events) {
+    if (e.kind == Kind::spawned) {
+      ++spawns;
+      if (spawns > 2)
+        CHECK(downs > 0);
+      CHECK(occupied.insert(e.slot).second);
+    } else if (e.kind == Kind::down) {
+      ++downs;
+      CHECK(occupied.erase(e.slot) == 1);
+      serving.erase(e.slot);
+      if (e.reason == "recycle_threshold" && serving.empty())
+        ++downs_alone;
+    } else if (e.kind == Kind::ready) {
+      serving.insert(e.slot);
+      most_serving = std::max(most_serving, serving.size());
+      thread_of[e.generation] = e.os_thread_id;
+    }
+  }
+  CHECK(downs >= 5);
+  CHECK(downs_alone == 0);
+  // A promotion: a planned down at once followed by another slot's ready and
+  // a new spare in the vacated slot. All but the first recycle promote (a
+  // worker at its threshold waits while the spare loads).
+  std::vector<WorkerEvent> ordered;
+  std::copy_if(events.begin(), events.end(), std::back_inserter(ordered),
+               [](const auto& e) { return e.kind != Kind::thread_exited; });
+  std::size_t promotions = 0;
+  for (std::size_t i = 0; i + 2 < ordered.size(); ++i) {
+    const auto& down = ordered[i];
+    const auto& ready = ordered[i + 1];
+    const auto& spawned = ordered[i + 2];
+    if (down.kind == Kind::down && down.reason == "recycle_threshold" &&
+        ready.kind == Kind::ready && ready.slot != down.slot && spawned.kind == Kind::spawned &&
+        spawned.slot == down.slot)
+      ++promotions;
+  }
+  CHECK(promotions >= 4);
+  CHECK(most_serving <= 2);
+  CHECK(spawns == downs);  // the spare went down at shutdown too
+  std::set<uint64_t> threads;
+  for (const auto& [generation, thread] : thread_of) {
+    CHECK(thread != 0);
+    threads.insert(thread);
+  }
+  CHECK(threads.size() == thread_of.size());  // one new thread per worker
 }
 
 TEST_CASE("workers killed at random under load: every request is still answered once", "[actors]") {
