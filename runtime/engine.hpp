@@ -24,10 +24,10 @@
 namespace warden::runtime {
 
 struct EngineLimits {
-  std::chrono::milliseconds scan_timeout{1000};   // per scan, async work included
-  std::chrono::milliseconds load_timeout{2000};   // module evaluation + init()
-  std::size_t heap_limit_bytes = 128u << 20;      // whole V8 heap of the isolate
-  std::size_t max_findings = 1000;                // per scan (plugin contract)
+  std::chrono::milliseconds scan_timeout{1000};  // per scan, async work included
+  std::chrono::milliseconds load_timeout{2000};  // module evaluation + init()
+  std::size_t heap_limit_bytes = 128u << 20;     // whole V8 heap of the isolate
+  std::size_t max_findings = 1000;               // per scan (plugin contract)
 };
 
 enum class LogLevel : uint8_t { debug, info, warn, error };
@@ -51,7 +51,7 @@ struct PluginInfo {
 };
 
 struct EngineStats {
-  uint64_t executions = 0;         // scans attempted on this engine
+  uint64_t executions = 0;  // scans attempted on this engine
   std::size_t heap_used_bytes = 0;
   std::size_t heap_limit_bytes = 0;
   bool code_cache_consumed = false;  // the module was compiled from PluginSource's code cache

@@ -13,30 +13,30 @@ namespace warden {
 enum class ErrorCode : uint8_t {
   none = 0,
   // loading a plugin
-  file_unreadable,     // the plugin or input file cannot be read
-  syntax_error,        // the module does not parse
-  module_threw,        // module evaluation threw (or rejected)
-  load_timeout,        // module evaluation or init() ran past the time limit
-  static_import,       // the module has a static import (message names the specifier)
-  no_default_export,   // no default export, or it is not an object
-  no_scan_function,    // the default export has no scan function
-  invalid_id,          // id missing or not [a-z0-9][a-z0-9-]*
-  duplicate_id,        // two loaded plugins share an id
-  init_failed,         // init(config) threw or rejected
+  file_unreadable,    // the plugin or input file cannot be read
+  syntax_error,       // the module does not parse
+  module_threw,       // module evaluation threw (or rejected)
+  load_timeout,       // module evaluation or init() ran past the time limit
+  static_import,      // the module has a static import (message names the specifier)
+  no_default_export,  // no default export, or it is not an object
+  no_scan_function,   // the default export has no scan function
+  invalid_id,         // id missing or not [a-z0-9][a-z0-9-]*
+  duplicate_id,       // two loaded plugins share an id
+  init_failed,        // init(config) threw or rejected
   // scanning one transaction
-  js_exception,        // scan threw or its promise rejected
-  invalid_result,      // scan returned something other than valid findings
-  timeout,             // scan ran past the time limit (engine must be recycled)
-  out_of_memory,       // scan hit the heap limit (engine must be recycled)
-  engine_unusable,     // the engine was terminated earlier and must not be reused
+  js_exception,     // scan threw or its promise rejected
+  invalid_result,   // scan returned something other than valid findings
+  timeout,          // scan ran past the time limit (engine must be recycled)
+  out_of_memory,    // scan hit the heap limit (engine must be recycled)
+  engine_unusable,  // the engine was terminated earlier and must not be reused
   // the actor layer
-  quarantined,         // the plugin is quarantined after too many failures
-  overloaded,          // the plugin's queue is full
-  shutting_down,       // Warden is stopping and takes no new work
-  worker_lost,         // the worker died twice on this input (poison input)
-  unknown_plugin,      // no plugin with that id is loaded
+  quarantined,     // the plugin is quarantined after too many failures
+  overloaded,      // the plugin's queue is full
+  shutting_down,   // Warden is stopping and takes no new work
+  worker_lost,     // the worker died twice on this input (poison input)
+  unknown_plugin,  // no plugin with that id is loaded
   // input
-  malformed_input,     // a HAR file is not valid JSON or not HAR-shaped
+  malformed_input,  // a HAR file is not valid JSON or not HAR-shaped
 };
 
 // Stable snake_case name of every code ("timeout", "out_of_memory", ...).

@@ -23,9 +23,9 @@ struct Finding {
   std::string url;
   std::string title;
   Severity severity = Severity::info;
-  std::string description;       // "" when the plugin gave none
-  std::string evidence;          // "" when the plugin gave none
-  int cwe = 0;                   // 0 when the plugin gave none
+  std::string description;  // "" when the plugin gave none
+  std::string evidence;     // "" when the plugin gave none
+  int cwe = 0;              // 0 when the plugin gave none
   Confidence confidence = Confidence::unspecified;
 };
 

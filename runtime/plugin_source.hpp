@@ -20,8 +20,12 @@ class PluginSource {
   // Reads a plugin file; Error{file_unreadable} naming the path on failure.
   static Result<std::shared_ptr<const PluginSource>> read(const std::string& path);
 
-  const std::string& path() const { return path_; }
-  const std::string& code() const { return code_; }
+  const std::string& path() const {
+    return path_;
+  }
+  const std::string& code() const {
+    return code_;
+  }
 
   // V8 code cache for this exact source, produced by the first engine that
   // loaded it; later loads compile from it (cheaper recycles). May be null.

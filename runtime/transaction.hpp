@@ -11,7 +11,7 @@
 namespace warden {
 
 struct Header {
-  std::string name;   // case as captured
+  std::string name;  // case as captured
   std::string value;
 };
 
@@ -19,23 +19,23 @@ struct Request {
   std::string method;
   std::string url;
   std::string http_version;
-  std::vector<Header> headers;       // order as captured
-  std::optional<std::string> body;   // nullopt -> JS null
+  std::vector<Header> headers;      // order as captured
+  std::optional<std::string> body;  // nullopt -> JS null
 };
 
 struct Response {
-  int status = 0;                    // 0 when the exporter recorded none
+  int status = 0;  // 0 when the exporter recorded none
   std::string status_text;
   std::string http_version;
   std::vector<Header> headers;
   std::string mime_type;
-  std::string body;                  // "" when absent; base64 when body_encoding says so
-  std::string body_encoding;         // "" or "base64", as HAR content.encoding
+  std::string body;           // "" when absent; base64 when body_encoding says so
+  std::string body_encoding;  // "" or "base64", as HAR content.encoding
 };
 
 struct Transaction {
-  std::string id;                    // unique within a run
-  std::string started_date_time;     // as in the HAR entry, "" if absent
+  std::string id;                 // unique within a run
+  std::string started_date_time;  // as in the HAR entry, "" if absent
   Request request;
   Response response;
 };

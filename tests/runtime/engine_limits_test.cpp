@@ -79,7 +79,8 @@ TEST_CASE("a loop inside an async continuation is stopped too", "[runtime]") {
   auto options = small_options();
   options.limits.scan_timeout = 100ms;
   Clock::duration elapsed{};
-  Error e = timed_scan_error("return (async () => { await null; for (;;) {} })();", options, elapsed);
+  Error e =
+      timed_scan_error("return (async () => { await null; for (;;) {} })();", options, elapsed);
   CHECK(e.code == ErrorCode::timeout);
   CHECK(elapsed < 100ms + 200ms);
   check_fresh_engine_works();

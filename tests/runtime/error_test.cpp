@@ -1,9 +1,10 @@
-#include <catch2/catch.hpp>
+#include "runtime/error.hpp"
 
 #include <set>
 #include <string>
 
-#include "runtime/error.hpp"
+#include <catch2/catch.hpp>
+
 #include "runtime/finding.hpp"
 
 using warden::ErrorCode;
