@@ -66,6 +66,13 @@ layering() {
 }
 step "layering" layering
 
+# 6. Formatting (STYLE.md section 9), clang-format 14.
+formatting() {
+  command -v clang-format >/dev/null || { echo "clang-format not installed: skipped"; return 0; }
+  git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+}
+step "clang-format" formatting
+
 total=${#failed_steps[@]}
 if [ "$total" -eq 0 ]; then
   echo "all steps passed"
