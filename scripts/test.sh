@@ -49,7 +49,7 @@ if [ "${WARDEN_SKIP_ASAN:-0}" != 1 ]; then
   cmake --build build-asan -j "$jobs" --target runtime_tests actors_tests
   step "ctest (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-       bash -c "$(declare -f run_ctest); jobs=$jobs; run_ctest build-asan build-asan/ctest.log --timeout 900 -R '^(runtime|actors): '"
+       bash -c "$(declare -f run_ctest); jobs=$jobs; run_ctest build-asan build-asan/ctest.log --timeout 900 -R '^(runtime|actors):'"
 fi
 
 # 4. Fuzz the HAR reader for about a minute.
