@@ -241,6 +241,9 @@ int main(int argc, char* argv[]) {
     else if (flag == "--in-flight")
       options.in_flight = value;
   }
+  // CI only keeps the benchmark alive (STYLE.md section 7): a short run.
+  if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr)
+    options.scans = std::min<decltype(options.scans)>(options.scans, 300);
   const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};
   if (!std::filesystem::is_directory(corpus_dir)) {
     std::printf("actors_bench: skipped, no corpus at %s\n", corpus_dir.c_str());
