@@ -112,6 +112,15 @@ struct SupervisorState {
 
 using Self = supervisor_actor::stateful_pointer<SupervisorState>;
 
+// The slot a worker message names, or null when the indices are stale
+// (messages carry plugin and slot indices, never pointers).
+Slot* find_slot(SupervisorState& st, uint32_t plugin, uint32_t slot) {
+  if (plugin >= st.plugins.size() || slot >= st.plugins[plugin].slots.size()) {
+    return nullptr;
+  }
+  return &st.plugins[plugin].slots[slot];
+}
+
 Error make_plain_error(ErrorCode code, std::string message) {
   Error error;
   error.code = code;
@@ -471,14 +480,12 @@ void check_shutdown(Self self) {
 
 void on_batch_done(Self self, BatchDone& done) {
   auto& st = self->state;
-  if (done.plugin >= st.plugins.size()) {
+  Slot* found = find_slot(st, done.plugin, done.slot);
+  if (found == nullptr) {
     return;
   }
   auto& rt = st.plugins[done.plugin];
-  if (done.slot >= rt.slots.size()) {
-    return;
-  }
-  auto& slot = rt.slots[done.slot];
+  auto& slot = *found;
   if (slot.generation != done.generation || slot.outstanding_batch != done.batch_id) {
     return;  // cannot happen: a worker answers before its down message
   }
@@ -522,14 +529,12 @@ void on_batch_done(Self self, BatchDone& done) {
 
 void on_ready(Self self, const WorkerReady& ready) {
   auto& st = self->state;
-  if (ready.plugin >= st.plugins.size()) {
+  Slot* found = find_slot(st, ready.plugin, ready.slot);
+  if (found == nullptr) {
     return;
   }
   auto& rt = st.plugins[ready.plugin];
-  if (ready.slot >= rt.slots.size()) {
-    return;
-  }
-  auto& slot = rt.slots[ready.slot];
+  auto& slot = *found;
   if (slot.generation != ready.generation || slot.status != SlotStatus::starting) {
     return;
   }
@@ -869,10 +874,11 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
       [self](batch_done_atom, BatchDone& done) { on_batch_done(self, done); },
       [self](respawn_atom, uint32_t plugin, uint32_t slot_index, uint64_t token) {
         auto& st = self->state;
-        if (plugin >= st.plugins.size() || slot_index >= st.plugins[plugin].slots.size()) {
+        Slot* found = find_slot(st, plugin, slot_index);
+        if (found == nullptr) {
           return;
         }
-        auto& slot = st.plugins[plugin].slots[slot_index];
+        auto& slot = *found;
         if (slot.status != SlotStatus::backoff || slot.backoff_token != token) {
           return;  // quarantined, re-enabled or shut down meanwhile
         }
