@@ -255,6 +255,11 @@ Engine::Impl::~Impl() {
   module.Reset();
   context.Reset();
   view.reset();
+  // The default platform keeps a foreground task runner per isolate, with the
+  // tasks still queued, until told the isolate goes (libplatform.h: "has to be
+  // called for all Isolates which are deleted"); without it every recycle left one.
+  if (v8::Platform* platform = detail::current_platform())
+    v8::platform::NotifyIsolateShutdown(platform, isolate);
   isolate->Dispose();  // outside every scope (pitfall: "Disposing the isolate that is entered")
   isolate = nullptr;
 }
