@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
+#include <iterator>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/detail/v8_resources.hpp"
@@ -13,46 +16,35 @@
 namespace warden::runtime::detail {
 namespace {
 
+using Field = TransactionView::Field;
+
 // Below this an external string costs more (a resource allocation and a
 // finalizer) than copying the bytes into the V8 heap.
 constexpr std::size_t kExternalMinBytes = 256;
 
-// The builder. Keys in the contract's order (Object.keys, JSON.stringify and
-// spreads see them so). Header pairs are turned into objects in place, in the
-// array C++ made: each slot is read before it is overwritten (slot i is
-// written after slots 2i and 2i+1 are read), and own-index writes and the
-// length write never consult a prototype, so nothing a plugin later does to
-// Array.prototype or Object.prototype can reach the view.
-constexpr char kBuilder[] = R"JS((function () {
+// The text of every view's holder string (any non-empty constant will do: only
+// its owner matters).
+constexpr std::string_view kHolderText = "warden:transaction";
+
+// Turns C++'s flat [name0, value0, name1, value1, ...] into the contract's
+// [{name, value}, ...] in place: slot i is written after slots 2i and 2i+1 are
+// read, and own-index writes and the length write never consult a prototype,
+// so nothing a plugin does to Array.prototype or Object.prototype reaches it.
+constexpr char kHeaderBuilder[] = R"JS((function (flat) {
   "use strict";
-  const headers = (flat) => {
-    const n = flat.length >>> 1;
-    for (let i = 0; i < n; i++) flat[i] = { name: flat[2 * i], value: flat[2 * i + 1] };
-    flat.length = n;
-    return flat;
-  };
-  return (id, startedDateTime, method, url, requestVersion, requestHeaders, requestBody, status,
-          statusText, responseVersion, responseHeaders, mimeType, body, bodyEncoding) => ({
-    id,
-    startedDateTime,
-    request: {
-      method,
-      url,
-      httpVersion: requestVersion,
-      headers: headers(requestHeaders),
-      body: requestBody,
-    },
-    response: {
-      status,
-      statusText,
-      httpVersion: responseVersion,
-      headers: headers(responseHeaders),
-      mimeType,
-      body,
-      bodyEncoding,
-    },
-  });
-})())JS";
+  const n = flat.length >>> 1;
+  for (let i = 0; i < n; i++) flat[i] = { name: flat[2 * i], value: flat[2 * i + 1] };
+  flat.length = n;
+  return flat;
+}))JS";
+
+template <class T>
+v8::MaybeLocal<v8::Value> as_value(v8::MaybeLocal<T> maybe) {
+  v8::Local<T> made;
+  if (!maybe.ToLocal(&made))
+    return {};
+  return made;
+}
 
 }  // namespace
 
@@ -79,36 +71,186 @@ bool is_ascii(const char* data, std::size_t size) {
 }
 
 TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(context->GetIsolate()) {
+  for (std::size_t i = 0; i < kFieldCount; ++i)
+    fields_[i] = FieldInfo{this, static_cast<Field>(i), 0};
+
   // Our own code in a context no plugin has run in yet: cannot fail.
   v8::ScriptOrigin origin(isolate_, v8::String::NewFromUtf8Literal(isolate_, "warden:view.js"));
   v8::Local<v8::Value> builder =
-      v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate_, kBuilder), &origin)
+      v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate_, kHeaderBuilder),
+                          &origin)
           .ToLocalChecked()
           ->Run(context)
           .ToLocalChecked();
-  builder_.Reset(isolate_, builder.As<v8::Function>());
+  header_builder_.Reset(isolate_, builder.As<v8::Function>());
+
+  v8::Local<v8::Value> object_prototype = v8::Object::New(isolate_)->GetPrototype();
+  // Listed in the contract's order, which Object.keys and JSON.stringify must
+  // show. V8 installs a template's accessors in the reverse of the order they
+  // were declared in, so they are declared last to first.
+  auto shape = [&](std::initializer_list<std::pair<const char*, Field>> properties) {
+    // Internal fields need a constructor; its instances must still inherit
+    // straight from Object.prototype, like an object literal.
+    v8::Local<v8::FunctionTemplate> constructor = v8::FunctionTemplate::New(isolate_);
+    v8::Local<v8::ObjectTemplate> shape = constructor->InstanceTemplate();
+    shape->SetInternalFieldCount(static_cast<int>(1 + properties.size()));
+    int slot = static_cast<int>(properties.size());
+    for (auto it = std::rbegin(properties); it != std::rend(properties); ++it, --slot) {
+      const auto& [name, field] = *it;
+      fields_[static_cast<std::size_t>(field)].slot = slot;
+      shape->SetNativeDataProperty(
+          v8::String::NewFromUtf8(isolate_, name, v8::NewStringType::kInternalized)
+              .ToLocalChecked(),
+          &TransactionView::get, nullptr,
+          v8::External::New(isolate_, &fields_[static_cast<std::size_t>(field)]));
+    }
+    constructor->GetFunction(context)
+        .ToLocalChecked()
+        ->Set(context, v8::String::NewFromUtf8Literal(isolate_, "prototype"), object_prototype)
+        .Check();
+    return shape;
+  };
+  transaction_shape_.Reset(isolate_, shape({{"id", Field::id},
+                                            {"startedDateTime", Field::started_date_time},
+                                            {"request", Field::request},
+                                            {"response", Field::response}}));
+  request_shape_.Reset(isolate_, shape({{"method", Field::request_method},
+                                        {"url", Field::request_url},
+                                        {"httpVersion", Field::request_http_version},
+                                        {"headers", Field::request_headers},
+                                        {"body", Field::request_body}}));
+  response_shape_.Reset(isolate_, shape({{"status", Field::response_status},
+                                         {"statusText", Field::response_status_text},
+                                         {"httpVersion", Field::response_http_version},
+                                         {"headers", Field::response_headers},
+                                         {"mimeType", Field::response_mime_type},
+                                         {"body", Field::response_body},
+                                         {"bodyEncoding", Field::response_body_encoding}}));
 }
 
 TransactionView::~TransactionView() {
-  builder_.Reset();
+  header_builder_.Reset();
+  transaction_shape_.Reset();
+  request_shape_.Reset();
+  response_shape_.Reset();
   for (CachedString& slot : cache_)
     slot.value.Reset();
+}
+
+v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context,
+                                                  const TransactionPtr& transaction) {
+  v8::Local<v8::String> holder;
+  if (!new_external_ascii(isolate_, kHolderText, transaction).ToLocal(&holder))
+    return {};
+  return instance(context, transaction_shape_, holder);
+}
+
+v8::MaybeLocal<v8::Object> TransactionView::instance(v8::Local<v8::Context> context,
+                                                     const v8::Global<v8::ObjectTemplate>& shape,
+                                                     v8::Local<v8::Value> holder) {
+  v8::Local<v8::Object> object;
+  if (!shape.Get(isolate_)->NewInstance(context).ToLocal(&object))
+    return {};
+  object->SetInternalField(0, holder);
+  return object;
+}
+
+void TransactionView::get(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value>& info) {
+  const auto* which = static_cast<const FieldInfo*>(info.Data().As<v8::External>()->Value());
+  v8::Isolate* isolate = info.GetIsolate();
+  // The property lives on one of our template instances (a plugin's object that
+  // inherits from a view reaches it through the prototype chain; Holder() is
+  // still the view object).
+  v8::Local<v8::Object> object = info.Holder();
+  if (object->InternalFieldCount() <= which->slot)
+    return;  // not reachable: the property exists only on our instances
+  v8::Local<v8::Value> cached = object->GetInternalField(which->slot);
+  if (!cached->IsUndefined()) {
+    info.GetReturnValue().Set(cached);
+    return;
+  }
+  v8::Local<v8::Value> holder = object->GetInternalField(0);
+  const auto* owner = holder->IsString() ? external_ascii_owner(holder.As<v8::String>()) : nullptr;
+  if (owner == nullptr)
+    return;  // not reachable: every instance gets its holder before any read
+  // The holder string keeps the transaction alive; aliasing its reference
+  // avoids a second one.
+  const auto* transaction = static_cast<const Transaction*>(owner);
+  TransactionPtr shared(TransactionPtr{}, transaction);
+  v8::Local<v8::Value> result;
+  if (which->view->value(isolate->GetCurrentContext(), which->field, holder, shared)
+          .ToLocal(&result)) {
+    object->SetInternalField(which->slot, result);
+    info.GetReturnValue().Set(result);
+  }
+}
+
+v8::MaybeLocal<v8::Value> TransactionView::value(v8::Local<v8::Context> context, Field field,
+                                                 v8::Local<v8::Value> holder,
+                                                 const TransactionPtr& transaction) {
+  const Transaction& t = *transaction;
+  auto text = [&](const std::string& s) { return as_value(string(s, transaction)); };
+  auto again = [&](const std::string& s) { return as_value(repeated(s, transaction)); };
+  switch (field) {
+    case Field::id:
+      return text(t.id);
+    case Field::started_date_time:
+      return text(t.started_date_time);
+    case Field::request:
+      return as_value(instance(context, request_shape_, holder));
+    case Field::response:
+      return as_value(instance(context, response_shape_, holder));
+    case Field::request_method:
+      return again(t.request.method);
+    case Field::request_url:
+      return text(t.request.url);
+    case Field::request_http_version:
+      return again(t.request.http_version);
+    case Field::request_headers:
+      return headers(context, t.request.headers, transaction);
+    case Field::request_body:
+      if (!t.request.body)
+        return v8::Null(isolate_);
+      return text(*t.request.body);
+    case Field::response_status:
+      return v8::Integer::New(isolate_, t.response.status);
+    case Field::response_status_text:
+      return again(t.response.status_text);
+    case Field::response_http_version:
+      return again(t.response.http_version);
+    case Field::response_headers:
+      return headers(context, t.response.headers, transaction);
+    case Field::response_mime_type:
+      return again(t.response.mime_type);
+    case Field::response_body:
+      return text(t.response.body);
+    case Field::response_body_encoding:
+      return again(t.response.body_encoding);
+  }
+  return {};
 }
 
 v8::MaybeLocal<v8::String> TransactionView::string(const std::string& text,
                                                    const TransactionPtr& transaction) const {
   if (text.empty())
     return v8::String::Empty(isolate_);
+  v8::MaybeLocal<v8::String> made;
   if (!is_ascii(text.data(), text.size())) {
-    // Invalid UTF-8 becomes U+FFFD; empty beyond String::kMaxLength.
-    return v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kNormal,
+    // Invalid UTF-8 becomes U+FFFD.
+    made = v8::String::NewFromUtf8(isolate_, text.data(), v8::NewStringType::kNormal,
                                    static_cast<int>(std::min<std::size_t>(text.size(), INT32_MAX)));
+  } else if (text.size() >= kExternalMinBytes) {
+    made = new_external_ascii(isolate_, text, transaction);
+  } else {
+    made = v8::String::NewFromOneByte(isolate_, reinterpret_cast<const uint8_t*>(text.data()),
+                                      v8::NewStringType::kNormal, static_cast<int>(text.size()));
   }
-  if (text.size() >= kExternalMinBytes) {
-    return new_external_ascii(isolate_, text, transaction);
+  if (made.IsEmpty() && !isolate_->IsExecutionTerminating()) {
+    // Beyond String::kMaxLength: the plugin's read fails, visibly.
+    isolate_->ThrowException(v8::Exception::RangeError(v8::String::NewFromUtf8Literal(
+        isolate_, "transaction field too long for a JavaScript string")));
   }
-  return v8::String::NewFromOneByte(isolate_, reinterpret_cast<const uint8_t*>(text.data()),
-                                    v8::NewStringType::kNormal, static_cast<int>(text.size()));
+  return made;
 }
 
 v8::MaybeLocal<v8::String> TransactionView::repeated(const std::string& text,
@@ -126,8 +268,9 @@ v8::MaybeLocal<v8::String> TransactionView::repeated(const std::string& text,
   return made;
 }
 
-v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header>& list,
-                                                        const TransactionPtr& transaction) {
+v8::MaybeLocal<v8::Value> TransactionView::headers(v8::Local<v8::Context> context,
+                                                   const std::vector<Header>& list,
+                                                   const TransactionPtr& transaction) {
   constexpr std::size_t kOnStack = 128;
   v8::Local<v8::Value> on_stack[kOnStack];
   std::vector<v8::Local<v8::Value>> on_heap;
@@ -146,57 +289,8 @@ v8::MaybeLocal<v8::Array> TransactionView::flat_headers(const std::vector<Header
     elements[2 * i] = name;
     elements[2 * i + 1] = value;
   }
-  return v8::Array::New(isolate_, elements, count);
-}
-
-v8::MaybeLocal<v8::Object> TransactionView::build(v8::Local<v8::Context> context,
-                                                  const TransactionPtr& transaction) {
-  const Transaction& t = *transaction;
-  v8::Local<v8::Value> request_body = v8::Null(isolate_);
-  if (t.request.body) {
-    v8::Local<v8::String> body;
-    if (!string(*t.request.body, transaction).ToLocal(&body))
-      return {};
-    request_body = body;
-  }
-  v8::Local<v8::String> id, started, method, url, request_version, status_text, response_version,
-      mime_type, body, body_encoding;
-  v8::Local<v8::Array> request_headers, response_headers;
-  if (!string(t.id, transaction).ToLocal(&id) ||
-      !string(t.started_date_time, transaction).ToLocal(&started) ||
-      !repeated(t.request.method, transaction).ToLocal(&method) ||
-      !string(t.request.url, transaction).ToLocal(&url) ||
-      !repeated(t.request.http_version, transaction).ToLocal(&request_version) ||
-      !flat_headers(t.request.headers, transaction).ToLocal(&request_headers) ||
-      !repeated(t.response.status_text, transaction).ToLocal(&status_text) ||
-      !repeated(t.response.http_version, transaction).ToLocal(&response_version) ||
-      !flat_headers(t.response.headers, transaction).ToLocal(&response_headers) ||
-      !repeated(t.response.mime_type, transaction).ToLocal(&mime_type) ||
-      !string(t.response.body, transaction).ToLocal(&body) ||
-      !repeated(t.response.body_encoding, transaction).ToLocal(&body_encoding)) {
-    return {};
-  }
-  v8::Local<v8::Value> argv[] = {id,
-                                 started,
-                                 method,
-                                 url,
-                                 request_version,
-                                 request_headers,
-                                 request_body,
-                                 v8::Integer::New(isolate_, t.response.status),
-                                 status_text,
-                                 response_version,
-                                 response_headers,
-                                 mime_type,
-                                 body,
-                                 body_encoding};
-  v8::Local<v8::Value> built;
-  if (!builder_.Get(isolate_)
-           ->Call(context, v8::Undefined(isolate_), static_cast<int>(std::size(argv)), argv)
-           .ToLocal(&built)) {
-    return {};
-  }
-  return built.As<v8::Object>();
+  v8::Local<v8::Value> flat = v8::Array::New(isolate_, elements, count);
+  return header_builder_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 1, &flat);
 }
 
 }  // namespace warden::runtime::detail

@@ -65,6 +65,9 @@ class ExternalAscii final : public v8::String::ExternalOneByteStringResource {
   std::size_t length() const override {
     return text_.size();
   }
+  const void* owner() const {
+    return owner_.get();
+  }
 
  private:
   std::string_view text_;
@@ -87,6 +90,14 @@ v8::MaybeLocal<v8::String> new_external_ascii(v8::Isolate* isolate, std::string_
   }
   resource.release();  // owned by V8 from here on
   return result;
+}
+
+const void* external_ascii_owner(v8::Local<v8::String> string) {
+  if (!string->IsExternalOneByte())
+    return nullptr;
+  // Every external one-byte string in a Warden isolate is an ExternalAscii: the
+  // engine makes no other kind, and plugins cannot make external strings.
+  return static_cast<const ExternalAscii*>(string->GetExternalOneByteStringResource())->owner();
 }
 
 }  // namespace warden::runtime::detail
