@@ -6,6 +6,7 @@
 #include <deque>
 #include <optional>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -770,7 +771,8 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
                                            WardenConfig config) {
   auto& st = self->state;
   if (config.workers_per_plugin == 0) {
-    config.workers_per_plugin = 2;  // one serves while the other recycles
+    config.workers_per_plugin =
+        default_workers_per_plugin(plugins.size(), std::thread::hardware_concurrency());
   }
   if (config.max_batch == 0) {
     config.max_batch = 1;
@@ -890,6 +892,14 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
 }
 
 }  // namespace
+
+std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads) {
+  if (hardware_threads == 0) {
+    return 2;
+  }
+  const std::size_t plugins = std::max<std::size_t>(plugin_count, 1);
+  return std::max<std::size_t>(1, (hardware_threads + plugins - 1) / plugins);
+}
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
                                   WardenConfig config) {

@@ -5,6 +5,7 @@
 // down message arrived. Holds the restart policy, the bounded queues and the
 // statistics. Spawned by Warden::start (or a host that wants the raw handle).
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ struct SupervisedPlugin {
   runtime::PluginInfo info;
   std::string config_json = "{}";
 };
+
+// WardenConfig::workers_per_plugin when it is 0: just enough workers that
+// every hardware thread has one (plugins x workers >= hardware threads), at
+// least one per plugin. More only add threads that wait for a core, switches
+// between isolates, and JIT warm-up paid once per isolate. With one worker, a
+// plugin's requests wait (queued, never lost) while it recycles; the other
+// plugins keep the cores busy meanwhile. 0 hardware threads (unknown): 2.
+std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads);
 
 // Spawns the supervisor (detached: its wake-ups do not depend on the host's
 // scheduler policy) and its workers. The caller must eventually send

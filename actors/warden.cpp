@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <utility>
 
 #include "actors/plugin_worker.hpp"
@@ -26,11 +27,13 @@ Error plain_error(ErrorCode code, std::string message) {
 // calls from several host threads take turns on it.
 struct Warden::Impl {
   Impl(caf::actor_system& system, supervisor_actor supervisor,
-       std::vector<runtime::PluginInfo> plugins, std::vector<Error> load_errors)
+       std::vector<runtime::PluginInfo> plugins, std::vector<Error> load_errors,
+       std::size_t workers_per_plugin)
       : system(system),
         supervisor(std::move(supervisor)),
         plugins(std::move(plugins)),
         load_errors(std::move(load_errors)),
+        workers_per_plugin(workers_per_plugin),
         self(system) {}
 
   // An answer for every plugin when the supervisor itself cannot answer.
@@ -49,6 +52,7 @@ struct Warden::Impl {
   supervisor_actor supervisor;
   std::vector<runtime::PluginInfo> plugins;
   std::vector<Error> load_errors;
+  std::size_t workers_per_plugin = 0;
   std::mutex mutex;
   caf::scoped_actor self;
   bool stopped = false;
@@ -95,9 +99,14 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   for (const auto& error : load_errors) {
     spdlog::error("plugin not loaded: {}", error.describe());
   }
+  if (config.workers_per_plugin == 0) {
+    config.workers_per_plugin =
+        default_workers_per_plugin(supervised.size(), std::thread::hardware_concurrency());
+  }
+  const auto workers_per_plugin = config.workers_per_plugin;
   auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config));
   auto impl = std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
-                                     std::move(load_errors));
+                                     std::move(load_errors), workers_per_plugin);
   return std::unique_ptr<Warden>(new Warden(std::move(impl)));
 }
 
@@ -117,6 +126,10 @@ const std::vector<Error>& Warden::load_errors() const {
 
 supervisor_actor Warden::supervisor() const {
   return impl_->supervisor;
+}
+
+std::size_t Warden::workers_per_plugin() const {
+  return impl_->workers_per_plugin;
 }
 
 ScanReport Warden::scan(const TransactionPtr& transaction) {

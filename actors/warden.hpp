@@ -49,6 +49,9 @@ class Warden {
   const std::vector<runtime::PluginInfo>& plugins() const;
   const std::vector<Error>& load_errors() const;
   supervisor_actor supervisor() const;
+  // Workers (isolates, threads) each plugin runs: WardenConfig's, or the
+  // default chosen from the hardware threads (default_workers_per_plugin).
+  std::size_t workers_per_plugin() const;
 
   // Blocking: one transaction through every loaded plugin.
   ScanReport scan(const TransactionPtr& transaction);

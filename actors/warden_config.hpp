@@ -45,7 +45,9 @@ using WorkerEventHook = std::function<void(const WorkerEvent&)>;
 struct WardenConfig {
   std::vector<PluginSpec> plugins;
   runtime::EngineLimits limits;
-  std::size_t workers_per_plugin = 0;                // 0: sensible default (2)
+  // 0: default_workers_per_plugin (actors/supervisor.hpp): enough that every
+  // hardware thread has a worker, at least 1 (1 for 16 plugins on 2 cores).
+  std::size_t workers_per_plugin = 0;
   uint64_t recycle_after_scans = 10'000;             // per isolate; 0: never
   std::size_t heap_soft_limit_bytes = 0;             // recycle above this; 0: 3/4 of the heap limit
   std::size_t max_failure_restarts = 5;              // R: more than R within T quarantines

@@ -3,9 +3,11 @@
 #include "actors/warden.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
+#include "actors/supervisor.hpp"
 #include "tests/actors/actors_test_support.hpp"
 
 using namespace warden;
@@ -155,4 +157,36 @@ TEST_CASE("the destructor shuts Warden down so the actor system can end", "[acto
     CHECK((*warden)->scan(make_transaction(5)).failures.empty());
   }  // ~Warden: shutdown; ~actor_system below would wait forever otherwise
   SUCCEED();
+}
+
+TEST_CASE("the default pool gives every hardware thread a worker, at least one per plugin",
+          "[actors]") {
+  CHECK(default_workers_per_plugin(16, 2) == 1);  // the bundled plugins on a 2-core machine
+  CHECK(default_workers_per_plugin(1, 2) == 2);
+  CHECK(default_workers_per_plugin(3, 8) == 3);  // 9 workers for 8 hardware threads
+  CHECK(default_workers_per_plugin(8, 8) == 1);
+  CHECK(default_workers_per_plugin(0, 4) == 4);
+  CHECK(default_workers_per_plugin(5, 0) == 2);  // hardware threads unknown
+}
+
+TEST_CASE("Warden reports the pool size it chose, and keeps an explicit one", "[actors]") {
+  TempDir dir;
+  const std::vector<PluginSpec> plugins = {{dir.write("a.js", header_plugin("alpha"))},
+                                           {dir.write("b.js", header_plugin("beta"))}};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  for (const std::size_t workers : {0u, 3u}) {
+    WardenConfig config;
+    config.plugins = plugins;
+    config.workers_per_plugin = workers;
+    auto warden = Warden::start(system, config);
+    REQUIRE(warden.ok());
+    const auto expected =
+        workers != 0 ? workers : default_workers_per_plugin(2, std::thread::hardware_concurrency());
+    CHECK((*warden)->workers_per_plugin() == expected);
+    for (const auto& stats : (*warden)->stats()) {
+      CHECK(stats.workers == expected);  // starting or serving
+    }
+    (*warden)->shutdown();
+  }
 }
