@@ -56,6 +56,60 @@ struct Job {
   uint8_t losses = 0;
 };
 
+// The jobs not settled yet, by id, without a heap node per job: an id is a
+// place in `entries_` (low 32 bits) and that place's generation when the job
+// was added (high 32 bits), so the id of a settled job never finds the job
+// that reuses its place.
+class JobTable {
+ public:
+  uint64_t add(Job job) {
+    uint32_t index = 0;
+    if (free_.empty()) {
+      index = static_cast<uint32_t>(entries_.size());
+      entries_.emplace_back();
+    } else {
+      index = free_.back();
+      free_.pop_back();
+    }
+    auto& entry = entries_[index];
+    ++entry.generation;
+    entry.live = true;
+    entry.job = std::move(job);
+    return (uint64_t{entry.generation} << 32) | index;
+  }
+
+  // The live job named by `job_id`, or null.
+  Job* find(uint64_t job_id) {
+    const auto index = static_cast<uint32_t>(job_id);
+    if (index >= entries_.size()) {
+      return nullptr;
+    }
+    auto& entry = entries_[index];
+    if (!entry.live || entry.generation != static_cast<uint32_t>(job_id >> 32)) {
+      return nullptr;
+    }
+    return &entry.job;
+  }
+
+  // Forgets the job named by `job_id` (find() returned it) and hands it back.
+  Job take(uint64_t job_id) {
+    const auto index = static_cast<uint32_t>(job_id);
+    auto& entry = entries_[index];
+    entry.live = false;
+    free_.push_back(index);
+    return std::move(entry.job);
+  }
+
+ private:
+  struct Entry {
+    Job job;
+    uint32_t generation = 0;
+    bool live = false;
+  };
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> free_;
+};
+
 struct Outcome {
   std::vector<Finding> findings;
   std::optional<Error> error;
@@ -100,9 +154,8 @@ struct PluginRuntime {
 struct SupervisorState {
   WardenConfig config;
   std::vector<PluginRuntime> plugins;
-  std::unordered_map<uint64_t, Job> jobs;
+  JobTable jobs;
   std::unordered_map<uint64_t, Group> groups;
-  uint64_t next_job = 1;
   uint64_t next_group = 1;
   uint64_t next_batch = 1;
   uint64_t next_backoff_token = 1;
@@ -221,19 +274,19 @@ void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Outco
   }
 }
 
-// Settles a job answered by a worker (or given up on) and forgets it.
-void finish_job(Self self, uint64_t job_id, Outcome outcome, bool answered_by_worker) {
-  auto it = self->state.jobs.find(job_id);
-  if (it == self->state.jobs.end()) {
+// Settles a job answered by a worker at `answered` (or given up on, without
+// a time) and forgets it.
+void finish_job(Self self, uint64_t job_id, Outcome outcome,
+                std::optional<Clock::time_point> answered) {
+  if (self->state.jobs.find(job_id) == nullptr) {
     return;
   }
-  const Job job = std::move(it->second);
-  self->state.jobs.erase(it);
+  const Job job = self->state.jobs.take(job_id);
   auto& rt = self->state.plugins[job.plugin];
-  if (answered_by_worker) {
+  if (answered) {
     ++rt.scans;
     rt.findings += outcome.findings.size();
-    rt.latency.record(Clock::now() - job.enqueued);
+    rt.latency.record(*answered - job.enqueued);
   }
   settle(self, job.group, job.index, job.plugin, std::move(outcome));
 }
@@ -241,15 +294,15 @@ void finish_job(Self self, uint64_t job_id, Outcome outcome, bool answered_by_wo
 void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message) {
   Outcome outcome;
   outcome.error = make_plain_error(code, std::move(message));
-  finish_job(self, job_id, std::move(outcome), false);
+  finish_job(self, job_id, std::move(outcome), std::nullopt);
 }
 
-// Queues one (transaction, plugin) pair, or answers it at once when the
-// plugin cannot take it.
-void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin) {
+// Queues one (transaction, plugin) pair of `group`, or answers it at once
+// when the plugin cannot take it (the group is not sealed yet: no delivery).
+void enqueue(Self self, uint64_t group_id, Group& group, uint32_t index, uint32_t plugin,
+             Clock::time_point now) {
   auto& st = self->state;
   auto& rt = st.plugins[plugin];
-  auto& entry = st.groups[group_id].entries[index];
   auto refuse = [&](ErrorCode code, std::string message) {
     Outcome outcome;
     outcome.error = make_plain_error(code, std::move(message));
@@ -266,9 +319,8 @@ void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin) {
     return refuse(ErrorCode::overloaded, "plugin " + rt.spec.info.id + " has " +
                                              std::to_string(rt.queue.size()) + " requests waiting");
   }
-  const uint64_t job_id = st.next_job++;
-  st.jobs.emplace(job_id, Job{group_id, index, plugin, entry.transaction, Clock::now(), 0, 0});
-  rt.queue.push_back(job_id);
+  rt.queue.push_back(
+      st.jobs.add(Job{group_id, index, plugin, group.entries[index].transaction, now, 0, 0}));
 }
 
 void spawn_worker(Self self, uint32_t plugin, uint32_t slot_index) {
@@ -381,11 +433,11 @@ void dispatch(Self self, uint32_t plugin) {
     while (batch.size() < count && !rt.queue.empty()) {
       const uint64_t job_id = rt.queue.front();
       rt.queue.pop_front();
-      auto it = st.jobs.find(job_id);
-      if (it == st.jobs.end()) {
+      const Job* job = st.jobs.find(job_id);
+      if (job == nullptr) {
         continue;
       }
-      batch.push_back(ScanJob{job_id, it->second.transaction});
+      batch.push_back(ScanJob{job_id, job->transaction});
       slot.outstanding_jobs.push_back(job_id);
     }
     if (batch.empty()) {
@@ -497,13 +549,14 @@ void on_batch_done(Self self, BatchDone& done) {
   slot.heap_used_bytes = done.heap_used_bytes;
   std::vector<uint64_t> again;
   std::size_t answered = 0;
+  const auto now = Clock::now();
   for (auto& outcome : done.outcomes) {
     ++answered;
-    auto it = st.jobs.find(outcome.job_id);
-    if (it == st.jobs.end()) {
+    Job* found_job = st.jobs.find(outcome.job_id);
+    if (found_job == nullptr) {
       continue;
     }
-    auto& job = it->second;
+    auto& job = *found_job;
     if (outcome.error && outcome.error->code == ErrorCode::engine_unusable) {
       again.push_back(outcome.job_id);  // never really ran: not this input's fault
       continue;
@@ -515,7 +568,7 @@ void on_batch_done(Self self, BatchDone& done) {
       continue;
     }
     finish_job(self, outcome.job_id, Outcome{std::move(outcome.findings), std::move(outcome.error)},
-               true);
+               now);
   }
   // Jobs after a scan that broke the engine were never attempted.
   for (std::size_t i = answered; i < unanswered.size(); ++i) {
@@ -627,11 +680,11 @@ void on_down(Self self, caf::down_msg& down) {
       slot.status = SlotStatus::empty;
       std::vector<uint64_t> again;
       for (const auto job_id : lost) {
-        auto it = st.jobs.find(job_id);
-        if (it == st.jobs.end()) {
+        Job* job = st.jobs.find(job_id);
+        if (job == nullptr) {
           continue;
         }
-        if (++it->second.losses >= kMaxLosses) {
+        if (++job->losses >= kMaxLosses) {
           fail_job(self, job_id, ErrorCode::worker_lost,
                    "the worker of plugin " + rt.spec.info.id + " died " +
                        std::to_string(kMaxLosses) + " times while scanning this transaction");
@@ -695,14 +748,15 @@ uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
     entry.outcomes.resize(st.plugins.size());
     entry.remaining = targets.size();
   }
+  const auto now = Clock::now();
   for (std::size_t i = 0; i < group.entries.size(); ++i) {
     for (const auto plugin : targets) {
-      if (!st.groups[group_id].entries[i].transaction) {
+      if (!group.entries[i].transaction) {
         Outcome outcome;
         outcome.error = make_plain_error(ErrorCode::malformed_input, "null transaction");
         settle(self, group_id, static_cast<uint32_t>(i), plugin, std::move(outcome));
       } else {
-        enqueue(self, group_id, static_cast<uint32_t>(i), plugin);
+        enqueue(self, group_id, group, static_cast<uint32_t>(i), plugin, now);
       }
     }
   }
