@@ -10,6 +10,7 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include "runtime/detail/internal_script.hpp"
 #include "runtime/detail/platform.hpp"
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
@@ -438,12 +439,7 @@ void Engine::Impl::install_console(v8::Local<v8::Context> ctx) {
   global->Set(ctx, v8::String::NewFromUtf8Literal(isolate, "console"), console).Check();
   // Not an ECMAScript built-in, and its memories grow outside the heap limit.
   global->Delete(ctx, v8::String::NewFromUtf8Literal(isolate, "WebAssembly")).Check();
-  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "warden:realm.js"));
-  v8::Local<v8::Script> hardening =
-      v8::Script::Compile(ctx, v8::String::NewFromUtf8(isolate, kRealmHardening).ToLocalChecked(),
-                          &origin)
-          .ToLocalChecked();  // our own code, in a fresh context
-  hardening->Run(ctx).ToLocalChecked();
+  detail::run_internal_script(ctx, "warden:realm.js", kRealmHardening);
 }
 
 Result<bool> Engine::Impl::start() {

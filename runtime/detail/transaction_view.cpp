@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/detail/internal_script.hpp"
 #include "runtime/detail/v8_resources.hpp"
 
 namespace warden::runtime::detail {
@@ -74,14 +75,7 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
   for (std::size_t i = 0; i < kFieldCount; ++i)
     fields_[i] = FieldInfo{this, static_cast<Field>(i), 0};
 
-  // Our own code in a context no plugin has run in yet: cannot fail.
-  v8::ScriptOrigin origin(isolate_, v8::String::NewFromUtf8Literal(isolate_, "warden:view.js"));
-  v8::Local<v8::Value> builder =
-      v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate_, kHeaderBuilder),
-                          &origin)
-          .ToLocalChecked()
-          ->Run(context)
-          .ToLocalChecked();
+  v8::Local<v8::Value> builder = run_internal_script(context, "warden:view.js", kHeaderBuilder);
   header_builder_.Reset(isolate_, builder.As<v8::Function>());
 
   v8::Local<v8::Value> object_prototype = v8::Object::New(isolate_)->GetPrototype();
