@@ -13,6 +13,7 @@
 //     transactions until N recycles (down events with reason
 //     recycle_threshold) happened; RSS every `--sample-every` recycles, the
 //     change from the first sample after warm-up to the last, recycles/s.
+//     Twice: glibc's malloc defaults, and fixed mmap/trim thresholds.
 // Then the targets and a PASS/FAIL line each. Exits 0: it is a measurement.
 //
 // Plain main, not Google Benchmark: it measures process RSS, so every
@@ -20,7 +21,7 @@
 // the parent, which stays single-threaded and can fork safely).
 //
 //   memory_bench [--counts 16,64] [--recycles 10000] [--recycle-every 10]
-//                [--sample-every 500] [--warmup 500]
+//                [--sample-every 500] [--warmup 500] [--recycle-plugins two|all]
 // Corpus: WARDEN_SHARED_CORPUS (the scans need it: without it the idle-after-
 // work figures and part b are skipped with a message).
 // Plugins: WARDEN_SOURCE_DIR/plugins (skipped when absent) and an inline one.
@@ -73,7 +74,8 @@ struct Options {
   uint64_t recycles = 10'000;
   uint64_t recycle_every = 10;
   uint64_t sample_every = 500;
-  uint64_t warmup = 500;  // recycles before the baseline sample of part b
+  uint64_t warmup = 500;     // recycles before the baseline sample of part b
+  bool recycle_all = false;  // part b with every bundled plugin, not two of them
   std::size_t warm_scans_per_worker = 100;
 };
 
@@ -182,6 +184,22 @@ Breakdown read_breakdown() {
 
 void append(std::vector<double>& out, const Breakdown& b) {
   out.insert(out.end(), {b.stacks_mb, b.malloc_mb, b.other_anon_mb, b.files_mb});
+}
+
+// glibc raises its mmap threshold to the size of any mmapped chunk freed (up
+// to 32 MB) and its trim threshold to twice that; from then on such chunks
+// come from the arenas, which keep up to the trim threshold free on top: RSS
+// steps up, at a random moment, and stays. Fixing both thresholds (mallopt, or
+// MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ in the environment) turns that
+// off. A process-wide choice, so the host's: Warden does not make it.
+enum class MallocPolicy : uint8_t { glibc_defaults, fixed_thresholds };
+constexpr int kFixedThresholdBytes = 128 * 1024;  // glibc's initial values
+
+void apply(MallocPolicy policy) {
+  if (policy == MallocPolicy::fixed_thresholds) {
+    ::mallopt(M_MMAP_THRESHOLD, kFixedThresholdBytes);
+    ::mallopt(M_TRIM_THRESHOLD, kFixedThresholdBytes);
+  }
 }
 
 // Runs `body` in a forked child and returns the doubles it reports. The child
@@ -406,7 +424,8 @@ IdleFigures idle_section(const std::string& name, const std::vector<std::string>
 }
 
 // Child: recycles until `options.recycles` planned recycles happened. Returns
-// {first sample after warm-up, last sample, max, min, recycles/s} in MB.
+// {first sample after warm-up, last sample, max, min (MB), recycles/s, trend
+// (% over the series), recycles at the first and the last sample}.
 std::vector<double> recycle_child(const std::vector<std::string>& plugins, const Options& options,
                                   const std::vector<TransactionPtr>& corpus) {
   warden::runtime::V8Platform v8;
@@ -438,15 +457,15 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
   auto& warden = **started;
   std::printf("  %8s %9s %9s %9s %11s %11s %8s %8s\n", "recycles", "RSS MB", "anon MB", "vs base",
               "malloc held", "malloc used", "threads", "s");
-  std::vector<double> series;
+  std::vector<std::pair<double, double>> series;  // (recycles, RSS MB) from the warm-up on
   double base = 0;
-  uint64_t next_sample = options.sample_every;
   std::size_t next = 0;
+  double settling = 0;  // seconds spent quiet before samples, left out of the rate
   const auto start = Clock::now();
   auto sample = [&](uint64_t at) {
     const Rss rss = read_rss();
     const MallocFigures heap = read_malloc();
-    if (at == options.warmup || (base == 0 && at > options.warmup))
+    if (base == 0 && at >= options.warmup)
       base = rss.total_mb;
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     char versus[16] = "-";
@@ -457,33 +476,63 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
                 heap.held_mb, heap.used_mb, rss.threads, elapsed);
     std::fflush(stdout);
     if (at >= options.warmup)
-      series.push_back(rss.total_mb);
+      series.emplace_back(static_cast<double>(at), rss.total_mb);
   };
-  warden.scan_stream(
-      [&]() -> std::optional<TransactionPtr> {
-        const uint64_t done = recycles.load();
-        if (done >= next_sample) {
-          sample(next_sample);
-          next_sample += options.sample_every;
-        }
-        if (done >= options.recycles)
-          return std::nullopt;
-        return corpus[next++ % corpus.size()];
-      },
-      [](warden::actors::ScanReport&&) {}, 64);
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  // Samples are taken with the pipeline drained (scan_stream returned: every
+  // request answered) and the replacements loaded: RSS between recycles, not
+  // a snapshot of isolates caught mid-life, which varies by several percent.
+  for (uint64_t target = options.sample_every;;) {
+    const uint64_t stop_at = std::min(target, options.recycles);
+    warden.scan_stream(
+        [&]() -> std::optional<TransactionPtr> {
+          if (recycles.load() >= stop_at)
+            return std::nullopt;
+          return corpus[next++ % corpus.size()];
+        },
+        [](warden::actors::ScanReport&&) {}, 64);
+    const auto quiet = Clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    settling += std::chrono::duration<double>(Clock::now() - quiet).count();
+    const uint64_t done = recycles.load();
+    sample(done);
+    if (done >= options.recycles)
+      break;
+    target = (done / options.sample_every + 1) * options.sample_every;  // past any overshoot
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count() - settling;
   const double rate = static_cast<double>(recycles.load()) / seconds;
   std::printf(
-      "  %llu recycles (%llu other downs), %zu transactions in %.1f s: %.0f recycles/s, "
-      "%.0f transactions/s\n",
+      "  %llu recycles (%llu other downs), %zu transactions in %.1f s (pauses for samples "
+      "excluded): %.0f recycles/s, %.0f transactions/s\n",
       static_cast<unsigned long long>(recycles.load()),
       static_cast<unsigned long long>(other_downs.load()), next, seconds, rate,
       static_cast<double>(next) / seconds);
   warden.shutdown();
-  if (series.empty())
+  if (series.size() < 2)
     return {};
-  return {series.front(), series.back(), *std::max_element(series.begin(), series.end()),
-          *std::min_element(series.begin(), series.end()), rate};
+  // Least-squares line through the samples: the drift, less sensitive to one
+  // sample than first vs last.
+  double mean_x = 0, mean_y = 0;
+  for (const auto& [x, y] : series) {
+    mean_x += x / static_cast<double>(series.size());
+    mean_y += y / static_cast<double>(series.size());
+  }
+  double sxy = 0, sxx = 0;
+  for (const auto& [x, y] : series) {
+    sxy += (x - mean_x) * (y - mean_y);
+    sxx += (x - mean_x) * (x - mean_x);
+  }
+  const double slope = sxx > 0 ? sxy / sxx : 0;
+  const double fit_first = mean_y + slope * (series.front().first - mean_x);
+  const double trend_percent =
+      100.0 * slope * (series.back().first - series.front().first) / fit_first;
+  double max = 0, min = 1e300;
+  for (const auto& point : series) {
+    max = std::max(max, point.second);
+    min = std::min(min, point.second);
+  }
+  return {series.front().second, series.back().second, max, min, rate, trend_percent,
+          series.front().first,  series.back().first};
 }
 
 std::vector<std::size_t> parse_counts(const std::string& text) {
@@ -518,6 +567,8 @@ int main(int argc, char* argv[]) {
       options.sample_every = value;
     else if (flag == "--warmup")
       options.warmup = value;
+    else if (flag == "--recycle-plugins")
+      options.recycle_all = text == "all";
   }
   // CI only keeps the benchmark alive (STYLE.md section 7): a tiny run.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
@@ -573,12 +624,15 @@ int main(int argc, char* argv[]) {
       "trivial inline plugin",
       idle_section("trivial inline plugin", {trivial_path.string()}, options, corpus));
 
-  std::vector<double> flat;
-  // Two realistic bundled plugins (one worker each) when present, else the trivial one.
+  // Part b twice: with glibc's malloc defaults (what a host gets unconfigured)
+  // and with fixed 128 KiB mmap and trim thresholds (kFixedThresholds).
+  std::vector<std::pair<std::string, std::vector<double>>> flat;
+  // Two realistic bundled plugins (or all: --recycle-plugins all), one worker
+  // each, when present, else the trivial one.
   std::vector<std::string> recycled;
   for (const auto& path : bundled) {
     const auto file = std::filesystem::path{path}.filename().string();
-    if (file == "cookie-flags.js" || file == "secrets-in-response.js")
+    if (options.recycle_all || file == "cookie-flags.js" || file == "secrets-in-response.js")
       recycled.push_back(path);
   }
   if (recycled.empty())
@@ -586,14 +640,22 @@ int main(int argc, char* argv[]) {
   if (corpus.empty()) {
     std::printf("\n[b] RSS across recycles: skipped, no corpus\n");
   } else {
-    std::printf(
-        "\n[b] RSS across %llu recycles: %zu plugin(s) x 1 worker, recycle every %llu scans; "
-        "baseline = the sample at %llu recycles (after warm-up: malloc arenas, CAF and V8 "
-        "process-wide caches have reached their working size)\n",
-        static_cast<unsigned long long>(options.recycles), recycled.size(),
-        static_cast<unsigned long long>(options.recycle_every),
-        static_cast<unsigned long long>(options.warmup));
-    flat = in_child([&]() { return recycle_child(recycled, options, corpus); });
+    for (const auto policy : {MallocPolicy::glibc_defaults, MallocPolicy::fixed_thresholds}) {
+      const std::string name = policy == MallocPolicy::glibc_defaults
+                                   ? "glibc malloc defaults"
+                                   : "fixed 128 KiB mmap/trim thresholds";
+      std::printf(
+          "\n[b] RSS across %llu recycles, %s: %zu plugin(s) x 1 worker, recycle every %llu "
+          "scans; baseline = the first sample at >= %llu recycles (after a warm-up: arenas, "
+          "CAF's and V8's process-wide state at working size)\n",
+          static_cast<unsigned long long>(options.recycles), name.c_str(), recycled.size(),
+          static_cast<unsigned long long>(options.recycle_every),
+          static_cast<unsigned long long>(options.warmup));
+      flat.emplace_back(name, in_child([&]() {
+                          apply(policy);
+                          return recycle_child(recycled, options, corpus);
+                        }));
+    }
   }
 
   std::printf("\nTargets (issue #5):\n");
@@ -603,17 +665,21 @@ int main(int argc, char* argv[]) {
                         figures.per_worker_ready <= kIdleTargetMb),
                 kIdleTargetMb, name.c_str(), figures.per_worker_ready, figures.per_worker_worked);
   }
-  if (flat.size() == 5) {
-    const double change = 100.0 * (flat[1] / flat[0] - 1);
-    const double spread = 100.0 * (flat[2] / flat[0] - 1);
+  for (const auto& [name, f] : flat) {
+    if (f.size() != 8) {
+      std::printf("  ---- RSS flat across recycles, %s: not measured\n", name.c_str());
+      continue;
+    }
+    const double change = 100.0 * (f[1] / f[0] - 1);
+    const double high = 100.0 * (f[2] / f[0] - 1);
+    const double low = 100.0 * (f[3] / f[0] - 1);
     std::printf(
-        "  %s RSS flat within +-%.0f%% across %llu recycles: %.1f -> %.1f MB (%+.1f%%), max "
-        "%+.1f%% over the baseline, %.0f recycles/s\n",
-        verdict(std::abs(change) <= kFlatTargetPercent && spread <= kFlatTargetPercent),
-        kFlatTargetPercent, static_cast<unsigned long long>(options.recycles), flat[0], flat[1],
-        change, spread, flat[4]);
-  } else {
-    std::printf("  ---- RSS flat across recycles: not measured\n");
+        "  %s RSS flat within +-%.0f%% across %llu recycles, %s: %.1f MB at %.0f recycles -> "
+        "%.1f MB at %.0f (%+.1f%%; samples %+.1f%% .. %+.1f%%; least-squares trend %+.1f%%), "
+        "%.0f recycles/s\n",
+        verdict(std::abs(change) <= kFlatTargetPercent && std::abs(f[5]) <= kFlatTargetPercent),
+        kFlatTargetPercent, static_cast<unsigned long long>(options.recycles), name.c_str(), f[0],
+        f[6], f[1], f[7], change, low, high, f[5], f[4]);
   }
   std::filesystem::remove(trivial_path);
   return 0;
