@@ -304,6 +304,43 @@ function summarise(runs, workloadsList, runners, recycles) {
   return medians;
 }
 
+// Issue #5's targets, judged from the medians above (memory targets: bench/memory_bench).
+function targets(medians, workloadsList) {
+  const lines = [`## Targets (issue #5), from the medians above`, ""];
+  const pick = (w, runner, rec) => medians.find((m) => m.workload === w && m.runner === runner && m.recycle_every === rec);
+  const verdict = (ok) => (ok === null ? "not measured" : ok ? "**met**" : "**not met**");
+  for (const w of workloadsList) {
+    const warden = pick(w.name, "warden", 0);
+    if (!warden) continue;
+    lines.push(`### ${w.name}`, "", `| target | measured | verdict |`, `|---|---|---|`);
+    const ratio = (peer, want, strict) => {
+      const p = pick(w.name, peer, 0);
+      if (!p || !p.scans_per_s || !warden.scans_per_s) return lines.push(`| Warden ≥ ${want}× ${peer} | – | not measured |`);
+      const r = warden.scans_per_s / p.scans_per_s;
+      lines.push(`| Warden ${strict ? ">" : "≥"} ${want}× ${peer} | ${fmt(warden.scans_per_s, 0)} / ${fmt(p.scans_per_s, 0)} = ${r.toFixed(2)}× | ${verdict(strict ? r > want : r >= want)} |`);
+    };
+    ratio("v8-loop", 1.6);
+    ratio("isolated-vm", 3);
+    ratio("piscina", 3);
+    ratio("plain-node", 1, true);
+    for (const runner of ["warden", "warden-warm-spare"]) {
+      for (const rec of [1000, 100]) {
+        const m = pick(w.name, runner, rec);
+        if (!m || m.recycle_p50_ms == null) continue;
+        lines.push(`| ${runner}, recycle every ${rec}: p50 ≤ 2 ms, p99 ≤ 10 ms | p50 ${fmt(m.recycle_p50_ms, 2)} ms, p99 ${fmt(m.recycle_p99_ms, 2)} ms | ${verdict(m.recycle_p50_ms <= 2 && m.recycle_p99_ms <= 10)} |`);
+      }
+      const never = pick(w.name, runner, 0), every = pick(w.name, runner, 1000);
+      if (never && every && never.scans_per_s && every.scans_per_s) {
+        const r = every.scans_per_s / never.scans_per_s;
+        lines.push(`| ${runner}: throughput recycling every 1,000 within 5% of never | ${fmt(every.scans_per_s, 0)} / ${fmt(never.scans_per_s, 0)} = ${(100 * r).toFixed(1)}% | ${verdict(r >= 0.95)} |`);
+      }
+    }
+    const lost = medians.filter((m) => m.workload === w.name).reduce((a, m) => Math.max(a, m.max_lost ?? 0), 0);
+    lines.push(`| zero requests lost, every runner and run | max lost ${lost} | ${verdict(lost === 0)} |`, "");
+  }
+  return lines;
+}
+
 function markdown(meta, medians, problems, notBuilt, workloadsList, runners) {
   const lines = [];
   lines.push(`# Warden vs. the limit and the Node.js peers`, "");
@@ -333,6 +370,7 @@ function markdown(meta, medians, problems, notBuilt, workloadsList, runners) {
     }
     lines.push("");
   }
+  lines.push(...targets(medians, workloadsList));
   lines.push(`## Runners`, "");
   for (const r of runners) lines.push(`- **${r.name}**: ${r.what}.`);
   for (const r of notBuilt) lines.push(`- **${r.name}**: not built (\`${r.requires}\` missing): ${r.what}.`);
