@@ -360,6 +360,7 @@ std::vector<double> idle_child(const std::vector<std::string>& plugins, std::siz
 struct IdleFigures {
   double per_worker_ready = 0;  // slope, MB per worker
   double per_worker_worked = 0;
+  bool from_slope = false;  // else delta / workers of one count: the fixed part included
 };
 
 IdleFigures idle_section(const std::string& name, const std::vector<std::string>& plugins,
@@ -414,6 +415,7 @@ IdleFigures idle_section(const std::string& name, const std::vector<std::string>
           fixed[0], fixed[1], fixed[2], fixed[3], fixed[4]);
       return slope[0];
     };
+    figures.from_slope = true;
     figures.per_worker_ready = line("ready:", a.ready, b.ready);
     figures.per_worker_worked = line("after work:", a.worked, b.worked);
   } else if (!points.empty()) {
@@ -660,10 +662,12 @@ int main(int argc, char* argv[]) {
 
   std::printf("\nTargets (issue #5):\n");
   for (const auto& [name, figures] : idle) {
-    std::printf("  %s idle worker <= %.0f MB RSS, %s: %.2f MB/worker ready, %.2f after work\n",
+    std::printf("  %s idle worker <= %.0f MB RSS, %s: %.2f MB/worker ready, %.2f after work%s\n",
                 verdict(figures.per_worker_worked <= kIdleTargetMb &&
                         figures.per_worker_ready <= kIdleTargetMb),
-                kIdleTargetMb, name.c_str(), figures.per_worker_ready, figures.per_worker_worked);
+                kIdleTargetMb, name.c_str(), figures.per_worker_ready, figures.per_worker_worked,
+                figures.from_slope ? " (slope)"
+                                   : " (one worker count: delta / workers, fixed part included)");
   }
   for (const auto& [name, f] : flat) {
     if (f.size() != 8) {
