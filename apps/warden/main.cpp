@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <malloc.h>
 #include <memory>
 #include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -75,6 +76,13 @@ Examples:
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A host's choice, so made here and not in the library: glibc raises its mmap
+  // and trim thresholds on its own as isolates come and go, keeping freed memory
+  // (RSS +6.6% over 10,000 recycles of the 16 bundled plugins); fixed at
+  // 128 KiB it stays flat (+1.9%) at no measurable throughput cost
+  // (bench/README.md, "Memory").
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
   CLI::App app{
       "warden: run JavaScript security-check plugins over recorded HTTP traffic (HAR files).\n"
       "Each plugin runs in its own V8 isolate; findings come out in input order.",
