@@ -2,7 +2,7 @@
 // real supervisor, recycling by the supervisor) scans every transaction of the
 // workload with every plugin faster than the peers, and loses no request.
 //
-//   warden-bench-runner [--in-flight N] [--workers N]
+//   warden-bench-runner [--in-flight N] [--workers N] [--warm-spare]
 //     --plugins DIR --har FILE... --recycle-every N --repeat K
 //
 // Transactions are pipelined through Warden::scan_stream with a deep in-flight
@@ -137,7 +137,8 @@ void tally_report(const warden::actors::ScanReport& report,
 }
 
 int run(int argc, char** argv) {
-  const RunnerArgs args = parse_runner_args(argc, argv, {"--in-flight", "--workers"});
+  const RunnerArgs args =
+      parse_runner_args(argc, argv, {"--in-flight", "--workers"}, {"--warm-spare"});
   const std::size_t in_flight = flag_or(args, "--in-flight", 256);
   const std::size_t workers = flag_or(args, "--workers", 0);
   // spdlog's default logger writes to stdout, which carries our result line.
@@ -157,6 +158,7 @@ int run(int argc, char** argv) {
   config.console = bench_engine_options().console;
   config.recycle_after_scans = args.recycle_every;
   config.workers_per_plugin = workers;
+  config.warm_spare = args.flags.count("--warm-spare") > 0;
   config.on_worker_event = [&watch](const WorkerEvent& event) { watch.on_event(event); };
   auto started = warden::actors::Warden::start(system, config);
   if (!started)
@@ -169,8 +171,8 @@ int run(int argc, char** argv) {
   for (const auto& info : warden.plugins())
     plugin_ids.push_back(info.id);
 
-  // The clock starts when every worker serves (Warden's default pool is 2).
-  const uint64_t expected_workers = plugin_ids.size() * (workers == 0 ? 2 : workers);
+  // The clock starts when every worker serves.
+  const uint64_t expected_workers = plugin_ids.size() * warden.workers_per_plugin();
   if (!watch.wait_ready(expected_workers, std::chrono::seconds{30})) {
     std::cerr << "warden-bench-runner: not every worker was ready after 30 s; starting anyway\n";
   }
@@ -239,7 +241,9 @@ int run(int argc, char** argv) {
   extra["retries"] = retries;
   extra["reports"] = reports;
   extra["in_flight"] = in_flight;
-  extra["workers_per_plugin"] = workers == 0 ? "default" : std::to_string(workers);
+  extra["workers_per_plugin"] =
+      std::to_string(warden.workers_per_plugin()) + (workers == 0 ? " (default)" : "");
+  extra["warm_spare"] = config.warm_spare ? "yes" : "no";
   extra["transactions"] = transactions.size();
   extra["plugins"] = plugin_ids.size();
   print_result_line(std::move(figures), tally);
