@@ -860,8 +860,8 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
                                            WardenConfig config) {
   auto& st = self->state;
   if (config.workers_per_plugin == 0) {
-    config.workers_per_plugin =
-        default_workers_per_plugin(plugins.size(), std::thread::hardware_concurrency());
+    config.workers_per_plugin = default_workers_per_plugin(
+        plugins.size(), std::thread::hardware_concurrency(), config.recycle_after_scans);
   }
   if (config.max_batch == 0) {
     config.max_batch = 1;
@@ -982,12 +982,15 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
 
 }  // namespace
 
-std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads) {
+std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads,
+                                       uint64_t recycle_after_scans) {
   if (hardware_threads == 0) {
     return 2;
   }
   const std::size_t plugins = std::max<std::size_t>(plugin_count, 1);
-  return std::max<std::size_t>(1, (hardware_threads + plugins - 1) / plugins);
+  const std::size_t floor =
+      recycle_after_scans != 0 && recycle_after_scans < kFrequentRecycle ? 2 : 1;
+  return std::max<std::size_t>(floor, (hardware_threads + plugins - 1) / plugins);
 }
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,

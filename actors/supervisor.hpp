@@ -6,6 +6,7 @@
 // statistics. Spawned by Warden::start (or a host that wants the raw handle).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,14 @@ struct SupervisedPlugin {
 // every hardware thread has one (plugins x workers >= hardware threads), at
 // least one per plugin. More only add threads that wait for a core, switches
 // between isolates, and JIT warm-up paid once per isolate. With one worker, a
-// plugin's requests wait (queued, never lost) while it recycles; the other
-// plugins keep the cores busy meanwhile. 0 hardware threads (unknown): 2.
-std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads);
+// plugin's requests wait (queued, never lost) while it recycles, and with
+// them every transaction that needs its answer; so when recycles are frequent
+// (recycle_after_scans below kFrequentRecycle: a reload costs about as much
+// as that many scans) each plugin gets at least 2, one serving while the
+// other reloads. 0 hardware threads (unknown): 2.
+inline constexpr uint64_t kFrequentRecycle = 1000;
+std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardware_threads,
+                                       uint64_t recycle_after_scans);
 
 // Spawns the supervisor (detached: its wake-ups do not depend on the host's
 // scheduler policy) and its workers. The caller must eventually send

@@ -100,8 +100,8 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
     spdlog::error("plugin not loaded: {}", error.describe());
   }
   if (config.workers_per_plugin == 0) {
-    config.workers_per_plugin =
-        default_workers_per_plugin(supervised.size(), std::thread::hardware_concurrency());
+    config.workers_per_plugin = default_workers_per_plugin(
+        supervised.size(), std::thread::hardware_concurrency(), config.recycle_after_scans);
   }
   const auto workers_per_plugin = config.workers_per_plugin;
   auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config));

@@ -161,12 +161,20 @@ TEST_CASE("the destructor shuts Warden down so the actor system can end", "[acto
 
 TEST_CASE("the default pool gives every hardware thread a worker, at least one per plugin",
           "[actors]") {
-  CHECK(default_workers_per_plugin(16, 2) == 1);  // the bundled plugins on a 2-core machine
-  CHECK(default_workers_per_plugin(1, 2) == 2);
-  CHECK(default_workers_per_plugin(3, 8) == 3);  // 9 workers for 8 hardware threads
-  CHECK(default_workers_per_plugin(8, 8) == 1);
-  CHECK(default_workers_per_plugin(0, 4) == 4);
-  CHECK(default_workers_per_plugin(5, 0) == 2);  // hardware threads unknown
+  CHECK(default_workers_per_plugin(16, 2, 0) == 1);  // the bundled plugins on a 2-core machine
+  CHECK(default_workers_per_plugin(16, 2, 10'000) == 1);
+  CHECK(default_workers_per_plugin(1, 2, 0) == 2);
+  CHECK(default_workers_per_plugin(3, 8, 0) == 3);  // 9 workers for 8 hardware threads
+  CHECK(default_workers_per_plugin(8, 8, 0) == 1);
+  CHECK(default_workers_per_plugin(0, 4, 0) == 4);
+  CHECK(default_workers_per_plugin(5, 0, 0) == 2);  // hardware threads unknown
+}
+
+TEST_CASE("with frequent recycles the default pool keeps a second worker per plugin", "[actors]") {
+  CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle - 1) == 2);
+  CHECK(default_workers_per_plugin(16, 2, 100) == 2);
+  CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle) == 1);
+  CHECK(default_workers_per_plugin(1, 4, 100) == 4);
 }
 
 TEST_CASE("Warden reports the pool size it chose, and keeps an explicit one", "[actors]") {
@@ -181,8 +189,10 @@ TEST_CASE("Warden reports the pool size it chose, and keeps an explicit one", "[
     config.workers_per_plugin = workers;
     auto warden = Warden::start(system, config);
     REQUIRE(warden.ok());
-    const auto expected =
-        workers != 0 ? workers : default_workers_per_plugin(2, std::thread::hardware_concurrency());
+    const auto expected = workers != 0
+                              ? workers
+                              : default_workers_per_plugin(2, std::thread::hardware_concurrency(),
+                                                           config.recycle_after_scans);
     CHECK((*warden)->workers_per_plugin() == expected);
     for (const auto& stats : (*warden)->stats()) {
       CHECK(stats.workers == expected);  // starting or serving
