@@ -183,3 +183,41 @@ TEST_CASE("repeated header names and fields stay exact across scans of one engin
           "POST|HTTP/2|Not Found|application/json|base64|content-type=d|caf\xC3\xA9s=e|X=f");
   }
 }
+
+TEST_CASE("a view read through a frozen object, a prototype chain or a Proxy gives the same data",
+          "[runtime]") {
+  // The view's fields are made on first read (native data properties); none
+  // of these ways of reaching them may lose or change a value.
+  CHECK(title_of(R"(
+    const expected = JSON.stringify(txn);
+    const frozen = Object.freeze(txn);
+    const viaFrozen = JSON.stringify(frozen);
+    const child = Object.create(txn.response);
+    const viaChild = child.status + ':' + child.headers.length + ':' + (child.headers === txn.response.headers);
+    const viaProxy = JSON.stringify(new Proxy(txn.request, {}));
+    const viaReflect = Reflect.get(txn.request, 'url', {});
+    return [{ title: [viaFrozen === expected, viaChild, viaProxy === JSON.stringify(txn.request),
+                      viaReflect].join('|'), severity: 'info' }];)") ==
+        "true|200:2:true|true|https://example.com/login?next=/");
+}
+
+TEST_CASE("a field read first after the scan returned still has its value", "[runtime]") {
+  // A plugin may keep the view and read fields it never touched during the
+  // scan later (a promise continuation, the next scan): the view keeps its
+  // transaction alive.
+  auto engine = load_code(
+      "let kept = null;\nexport default { id: 'keeper', scan(txn) {\n"
+      "  const before = kept;\n  kept = txn;\n"
+      "  if (before === null) return [];\n"
+      "  return [{ title: before.request.method + ' ' + before.response.headers[0].value + ' ' +\n"
+      "                   before.id, severity: 'info' }]; } };\n");
+  REQUIRE(engine.ok());
+  auto first = std::make_shared<Transaction>(*sample_transaction());
+  first->id = "first";
+  REQUIRE((*engine)->scan(first).ok());
+  first.reset();  // the engine's view is the only reference left
+  auto findings = (*engine)->scan(sample_transaction());
+  REQUIRE(findings.ok());
+  REQUIRE(findings->size() == 1);
+  CHECK((*findings)[0].title == "GET text/html; charset=utf-8 first");
+}
