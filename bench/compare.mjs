@@ -34,6 +34,8 @@ const PROTOCOL = ["--plugins", "{plugins}", "--har", "{har}", "--recycle-every",
 const RUNNERS = [
   { name: "warden", group: "warden", argv: ["{bin}/warden-bench-runner", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
     what: "Warden: actor API (scan_stream), real plugin actors and supervisor" },
+  { name: "warden-warm-spare", group: "warden", argv: ["{bin}/warden-bench-runner", "--warm-spare", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
+    what: "the same with WardenConfig::warm_spare: each plugin keeps one loaded spare that takes over at a planned recycle" },
   { name: "v8-loop", group: "limit", argv: ["{bin}/warden-bench-limit", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
     what: "the limit: one engine per plugin, plain loop on one thread, no actors; recycle recreates the isolate on the same thread" },
   { name: "v8-loop-threads", group: "limit", argv: ["{bin}/warden-bench-limit", "--threads", "per-plugin", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
