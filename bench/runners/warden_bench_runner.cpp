@@ -42,24 +42,28 @@ using warden::actors::WorkerEvent;
 
 // Watches the supervisor's worker events (from its thread and the workers'):
 // counts workers serving, and times each planned recycle from the old
-// worker's down message to its slot's replacement serving.
+// worker's down message to the next worker of that plugin starting to serve.
+// Per plugin, first down to first ready: the replacement may serve from
+// another slot (a warm spare takes over in its own place), and with a pool the
+// replacements come ready in the order their predecessors went down.
 class WorkerWatch {
  public:
   void on_event(const WorkerEvent& event) {
     std::lock_guard<std::mutex> guard{mutex_};
-    const auto key = std::make_pair(event.plugin_id, event.slot);
     if (event.kind == WorkerEvent::Kind::ready) {
       ++ready_;
-      if (auto it = retired_at_.find(key); it != retired_at_.end()) {
+      if (auto it = retired_at_.find(event.plugin_id); it != retired_at_.end()) {
         recycle_ms_.push_back(
-            std::chrono::duration<double, std::milli>(event.at - it->second).count());
-        retired_at_.erase(it);
+            std::chrono::duration<double, std::milli>(event.at - it->second.front()).count());
+        it->second.pop_front();
+        if (it->second.empty())
+          retired_at_.erase(it);
       }
       changed_.notify_all();
     } else if (event.kind == WorkerEvent::Kind::down) {
       if (event.reason == "recycle_threshold" || event.reason == "heap_soft_limit") {
         ++recycles_;
-        retired_at_[key] = event.at;
+        retired_at_[event.plugin_id].push_back(event.at);
       } else if (event.reason != "shutdown") {
         ++restarts_;
       }
@@ -104,7 +108,7 @@ class WorkerWatch {
   uint64_t recycles_ = 0;
   uint64_t restarts_ = 0;
   std::vector<double> recycle_ms_;
-  std::map<std::pair<std::string, uint32_t>, Clock::time_point> retired_at_;
+  std::map<std::string, std::deque<Clock::time_point>> retired_at_;  // by plugin
 };
 
 uint64_t flag_or(const RunnerArgs& args, const std::string& flag, uint64_t fallback) {
