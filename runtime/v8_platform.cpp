@@ -1,6 +1,7 @@
 #include "runtime/v8_platform.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <libplatform/libplatform.h>
@@ -41,6 +42,10 @@ V8Platform::V8Platform() : impl_(std::make_unique<Impl>()) {
   // each time was 16% of loading a plugin (callgrind). The snapshot is part of
   // the library, not input, and code caches are made in this process.
   v8::V8::SetFlagsFromString("--no-verify-snapshot-checksum");
+  // For diagnosis (e.g. "--trace-opt --trace-deopt"): whoever starts the host
+  // may set V8 flags, as NODE_OPTIONS allows for Node.js.
+  if (const char* flags = std::getenv("WARDEN_V8_FLAGS"))
+    v8::V8::SetFlagsFromString(flags);
   impl_->platform = v8::platform::NewDefaultPlatform();
   v8::V8::InitializePlatform(impl_->platform.get());
   v8::V8::Initialize();
