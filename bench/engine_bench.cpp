@@ -236,7 +236,34 @@ __attribute__((noinline)) void profiled_load(const std::shared_ptr<const PluginS
   benchmark::DoNotOptimize(engine.ok());
 }
 
+// Never inlined: callgrind's toggle for a recycled engine's life of `scans`
+// scans (load from the code cache, cold code, then whatever tiers up).
+__attribute__((noinline)) std::size_t profiled_life(
+    const std::shared_ptr<const PluginSource>& source, std::size_t scans) {
+  auto engine = Engine::load(source, bench_options());
+  std::size_t done = 0;
+  for (std::size_t i = 0; engine.ok() && i < scans; ++i, ++done)
+    benchmark::DoNotOptimize((*engine)->scan(corpus()[i % corpus().size()]).ok());
+  return done;
+}
+
 int profile(const std::string& which) {
+  if (which == "life1000") {  // Ir per scan over a recycled engine's 1,000 scans, load included
+    std::size_t scans = 0;
+    for (const auto& file : bundled_plugin_files()) {
+      auto source = PluginSource::read(file.string());
+      if (!source.ok())
+        continue;
+      {  // an earlier life: leaves the code cache a recycled engine starts from
+        auto first = Engine::load(*source, bench_options());
+        for (std::size_t i = 0; first.ok() && i < 100; ++i)
+          benchmark::DoNotOptimize((*first)->scan(corpus()[i]).ok());
+      }
+      scans += profiled_life(*source, 1000);
+    }
+    std::printf("profiled scans: %zu\n", scans);
+    return 0;
+  }
   if (which == "load") {  // Ir per load: total / 20
     auto source = std::make_shared<const PluginSource>("realistic.js", kRealisticPlugin);
     benchmark::DoNotOptimize(Engine::load(source, bench_options()).ok());  // makes the code cache
