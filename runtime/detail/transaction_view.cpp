@@ -164,15 +164,15 @@ void TransactionView::get(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8
     return;
   }
   v8::Local<v8::Value> holder = object->GetInternalField(0);
-  const auto* owner = holder->IsString() ? external_ascii_owner(holder.As<v8::String>()) : nullptr;
+  std::shared_ptr<const void> owner =
+      holder->IsString() ? external_ascii_owner(holder.As<v8::String>()) : nullptr;
   if (owner == nullptr)
     return;  // not reachable: every instance gets its holder before any read
-  // The holder string keeps the transaction alive; aliasing its reference
-  // avoids a second one.
-  const auto* transaction = static_cast<const Transaction*>(owner);
-  TransactionPtr shared(TransactionPtr{}, transaction);
+  // A real reference, not an alias: strings made from it (zero-copy bodies)
+  // must keep the transaction alive after the view objects are gone.
+  const auto transaction = std::static_pointer_cast<const Transaction>(std::move(owner));
   v8::Local<v8::Value> result;
-  if (which->view->value(isolate->GetCurrentContext(), which->field, holder, shared)
+  if (which->view->value(isolate->GetCurrentContext(), which->field, holder, transaction)
           .ToLocal(&result)) {
     object->SetInternalField(which->slot, result);
     info.GetReturnValue().Set(result);

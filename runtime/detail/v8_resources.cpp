@@ -65,8 +65,8 @@ class ExternalAscii final : public v8::String::ExternalOneByteStringResource {
   std::size_t length() const override {
     return text_.size();
   }
-  const void* owner() const {
-    return owner_.get();
+  const std::shared_ptr<const void>& owner() const {
+    return owner_;
   }
 
  private:
@@ -92,7 +92,7 @@ v8::MaybeLocal<v8::String> new_external_ascii(v8::Isolate* isolate, std::string_
   return result;
 }
 
-const void* external_ascii_owner(v8::Local<v8::String> string) {
+std::shared_ptr<const void> external_ascii_owner(v8::Local<v8::String> string) {
   if (!string->IsExternalOneByte())
     return nullptr;
   // Every external one-byte string in a Warden isolate is an ExternalAscii: the

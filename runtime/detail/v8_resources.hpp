@@ -32,6 +32,6 @@ v8::MaybeLocal<v8::String> new_external_ascii(v8::Isolate* isolate, std::string_
 // The owner of a string made by new_external_ascii (null for any other
 // string). Lets a JS value carry a C++ reference that V8's garbage collector
 // releases: no weak handle, no finalizer of our own.
-const void* external_ascii_owner(v8::Local<v8::String> string);
+std::shared_ptr<const void> external_ascii_owner(v8::Local<v8::String> string);
 
 }  // namespace warden::runtime::detail

@@ -221,3 +221,28 @@ TEST_CASE("a field read first after the scan returned still has its value", "[ru
   REQUIRE(findings->size() == 1);
   CHECK((*findings)[0].title == "GET text/html; charset=utf-8 first");
 }
+
+TEST_CASE("a long body kept by the plugin outlives the view and the transaction", "[runtime]") {
+  // Long ASCII bodies are zero-copy strings over the transaction's memory: the
+  // string alone must keep the transaction alive once the view objects that
+  // made it are collected (freed, its first bytes would hold malloc's list
+  // pointers; V8 reads them uninstrumented, so ASan would not see it).
+  auto engine = load_code(
+      "let kept = null;\nexport default { id: 'body-keeper', scan(txn) {\n"
+      "  if (kept === null) { kept = txn.response.body; return []; }\n"
+      "  const junk = [];\n"
+      "  for (let i = 0; i < 400; i++) junk.push(new Array(5000).fill(i));\n"
+      "  return [{ title: kept.length + ':' + kept.slice(0, 16) + kept.slice(-3) + ':' +\n"
+      "                   junk.length,\n"
+      "            severity: 'info' }]; } };\n");
+  REQUIRE(engine.ok());
+  auto first = std::make_shared<Transaction>(*sample_transaction());
+  first->response.body = std::string(5000, 'b') + "END";
+  REQUIRE((*engine)->scan(first).ok());
+  first.reset();
+  auto findings = (*engine)->scan(sample_transaction());
+  if (!findings.ok())
+    FAIL(findings.error().describe());
+  REQUIRE(findings->size() == 1);
+  CHECK((*findings)[0].title == "5003:bbbbbbbbbbbbbbbbEND:400");
+}
