@@ -515,8 +515,8 @@ void enable_plugin(Self self, uint32_t plugin) {
   rt.policy.reset();
   spdlog::info("plugin {} re-enabled", rt.spec.info.id);
   for (uint32_t s = 0; s < rt.slots.size(); ++s) {
-    if (rt.slots[s].status == SlotStatus::empty && !rt.slots[s].spare) {
-      spawn_worker(self, plugin, s);  // a spare only follows a down message
+    if (rt.slots[s].status == SlotStatus::empty) {
+      spawn_worker(self, plugin, s);
     }
   }
 }
@@ -873,15 +873,13 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
     auto& slots = st.plugins.back().slots;
     slots.resize(st.config.workers_per_plugin);
     if (st.config.warm_spare) {
-      slots.emplace_back().spare = true;  // filled after the first planned down
+      slots.emplace_back().spare = true;  // loads now: the first recycle promotes it too
     }
   }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   for (uint32_t p = 0; p < st.plugins.size(); ++p) {
     for (uint32_t s = 0; s < st.plugins[p].slots.size(); ++s) {
-      if (!st.plugins[p].slots[s].spare) {
-        spawn_worker(self, p, s);
-      }
+      spawn_worker(self, p, s);
     }
   }
   return {

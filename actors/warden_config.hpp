@@ -60,12 +60,13 @@ struct WardenConfig {
   std::size_t max_batch = 32;         // transactions handed to a worker per message
   WorkerEventHook on_worker_event;    // tests and benchmarks; may be empty
   // Planned recycles (threshold, heap soft limit) promote a warm spare: each
-  // plugin keeps one extra worker loaded but idle, spawned after a down
-  // message into the place that down vacated, and serving the moment the next
-  // planned down arrives (a worker past its threshold keeps serving while the
-  // spare still loads). The first planned recycle of each plugin has no spare
-  // yet. Costs one idle isolate and thread per plugin; off: the replacement
-  // is spawned, and loads, after the down message.
+  // plugin keeps one extra worker loaded but idle, in a place of its own in
+  // the pool, and serving the moment a planned down arrives (a worker past its
+  // threshold keeps serving while the spare still loads); the next spare is
+  // spawned after that down message, into the place it vacated, on a new
+  // thread. The first spare loads at start. Costs one idle isolate and thread
+  // per plugin; off: the replacement is spawned, and loads, after the down
+  // message.
   bool warm_spare = false;
 };
 

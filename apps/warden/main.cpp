@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
                    "replace an isolate after N scans (0: never)")
       ->capture_default_str()
       ->type_name("N");
+  scan_cmd->add_flag("--warm-spare", scan.warm_spare,
+                     "keep one loaded spare isolate per plugin, so a recycle has no load gap");
   scan_cmd->add_option("--timeout-ms", scan.timeout_ms, "time limit of one scan, in ms")
       ->check(CLI::Range(1, 3'600'000))
       ->capture_default_str()

@@ -298,6 +298,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
   config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
   config.workers_per_plugin = options.workers_per_plugin;
   config.recycle_after_scans = options.recycle_after;
+  config.warm_spare = options.warm_spare;
   config.console = log_console;
 
   auto started_warden = actors::Warden::start(system, std::move(config));

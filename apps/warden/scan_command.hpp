@@ -35,6 +35,7 @@ struct ScanOptions {
   std::optional<Severity> fail_on;
   std::size_t workers_per_plugin = 0;  // 0: the facade's default
   uint64_t recycle_after = 10'000;     // scans per isolate; 0: never
+  bool warm_spare = false;             // WardenConfig::warm_spare
   uint64_t timeout_ms = 1000;          // per scan
   uint64_t heap_mb = 128;              // per isolate
   std::size_t max_in_flight = 64;      // transactions being scanned at once

@@ -239,6 +239,26 @@ TEST_CASE("the bundled demo scans with the bundled plugins", "[cli]") {
   CHECK_THAT(run.out, Catch::Contains("Scanned"));
 }
 
+TEST_CASE("warden --warm-spare recycles through spares and reports the same findings", "[cli]") {
+  const std::string demo = source_path("examples/demo.har");
+  if (!std::filesystem::exists(demo)) {
+    WARN("examples/demo.har not present: skipped");
+    return;
+  }
+  auto plain = run_warden({"scan", "--format", "jsonl", "--recycle-after", "3", demo});
+  auto warm = run_warden(
+      {"scan", "--format", "jsonl", "--stats", "--recycle-after", "3", "--warm-spare", demo});
+  INFO(warm.err.substr(0, 2000));
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(warm.exit_code == 0);
+  CHECK(parse_jsonl(warm.out).size() == 14);
+  CHECK(warm.out == plain.out);  // same findings, same order
+  auto stats = stats_from(warm.err);
+  REQUIRE(stats.is_object());
+  CHECK(stats["restarts"]["recycle_threshold"].get<int>() > 0);
+  CHECK(stats["errors"].empty());
+}
+
 TEST_CASE("warden --plugins takes one path, so HAR files may follow it", "[cli]") {
   // Regression: CLI11 let `--plugins DIR a.har b.har` swallow the HAR files as
   // plugin paths (a HAR then "failed to load" as a plugin and was not scanned).
