@@ -437,7 +437,9 @@ void dispatch(Self self, uint32_t plugin) {
     const std::size_t share = (rt.queue.size() + (idle.size() - i) - 1) / (idle.size() - i);
     std::size_t count = std::clamp<std::size_t>(share, 1, st.config.max_batch);
     // Never past the recycle threshold within a batch, nor with the batches
-    // it still holds: recycling is exact.
+    // it still holds. A worker at its threshold that may not retire yet (no
+    // sibling serves: maybe_retire) goes on serving past it rather than leave
+    // the plugin without a worker; it retires once a sibling serves.
     uint64_t held_jobs = 0;
     for (const auto& sent : slot.in_flight) {
       held_jobs += sent.jobs.size();
