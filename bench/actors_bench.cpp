@@ -29,6 +29,7 @@
 
 #include "actors/latency_histogram.hpp"
 #include "actors/warden.hpp"
+#include "bench/corpus.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/plugin_source.hpp"
@@ -82,27 +83,6 @@ struct RunResult {
   double recycle_p99_ms = 0;
   uint64_t recycles = 0;
 };
-
-std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator{dir}) {
-    if (entry.path().extension() == ".har") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<TransactionPtr> result;
-  for (const auto& file : files) {
-    auto read = warden::runtime::read_har_file(file.string(), [&](warden::Transaction&& t) {
-      result.push_back(std::make_shared<const warden::Transaction>(std::move(t)));
-      return true;
-    });
-    if (!read) {
-      std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
-    }
-  }
-  return result;
-}
 
 // The corpus repeated up to `count` transactions, ids made unique ("i").
 std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& corpus, std::size_t count) {
@@ -250,7 +230,7 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   warden::runtime::V8Platform v8;
-  const auto corpus = read_corpus(corpus_dir);
+  const auto corpus = warden::bench::read_corpus(corpus_dir);
   if (corpus.empty()) {
     std::printf("actors_bench: skipped, the corpus at %s has no entries\n", corpus_dir.c_str());
     return 0;

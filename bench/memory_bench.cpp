@@ -50,6 +50,7 @@
 #include <caf/all.hpp>
 
 #include "actors/warden.hpp"
+#include "bench/corpus.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/v8_platform.hpp"
 
@@ -249,25 +250,6 @@ std::vector<double> in_child(const std::function<std::vector<double>()>& body) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     std::printf("  (child failed, status %d)\n", status);
   return out;
-}
-
-std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator{dir}) {
-    if (entry.path().extension() == ".har")
-      files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<TransactionPtr> result;
-  for (const auto& file : files) {
-    auto read = warden::runtime::read_har_file(file.string(), [&](warden::Transaction&& t) {
-      result.push_back(std::make_shared<const warden::Transaction>(std::move(t)));
-      return true;
-    });
-    if (!read)
-      std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
-  }
-  return result;
 }
 
 void silence(warden::actors::WardenConfig& config) {
@@ -587,7 +569,7 @@ int main(int argc, char* argv[]) {
   std::vector<TransactionPtr> corpus;
   const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};
   if (std::filesystem::is_directory(corpus_dir))
-    corpus = read_corpus(corpus_dir);
+    corpus = warden::bench::read_corpus(corpus_dir);
   std::vector<std::string> bundled;
   const std::filesystem::path bundled_dir = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
   if (std::filesystem::is_directory(bundled_dir)) {

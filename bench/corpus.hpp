@@ -1,0 +1,36 @@
+#pragma once
+// The HAR corpus as the benchmarks read it: every *.har of a folder, in name
+// order, every entry a shared transaction. A file that fails is skipped with a
+// message on stderr (benchmarks measure; they do not judge inputs).
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "runtime/har_reader.hpp"
+#include "runtime/transaction.hpp"
+
+namespace warden::bench {
+
+inline std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator{dir}) {
+    if (entry.path().extension() == ".har")
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<TransactionPtr> result;
+  for (const auto& file : files) {
+    auto read = runtime::read_har_file(file.string(), [&](Transaction&& t) {
+      result.push_back(std::make_shared<const Transaction>(std::move(t)));
+      return true;
+    });
+    if (!read)
+      std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
+  }
+  return result;
+}
+
+}  // namespace warden::bench
