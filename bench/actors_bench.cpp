@@ -29,7 +29,7 @@
 
 #include "actors/latency_histogram.hpp"
 #include "actors/warden.hpp"
-#include "bench/corpus.hpp"
+#include "bench/inputs.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/plugin_source.hpp"
@@ -236,14 +236,8 @@ int main(int argc, char* argv[]) {
     return 0;
   }
   std::vector<std::string> plugins;
-  const std::filesystem::path bundled = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
-  if (std::filesystem::is_directory(bundled)) {
-    for (const auto& entry : std::filesystem::directory_iterator{bundled}) {
-      if (entry.path().extension() == ".js")
-        plugins.push_back(entry.path().string());
-    }
-    std::sort(plugins.begin(), plugins.end());
-  }
+  for (const auto& file : warden::bench::bundled_plugin_files())
+    plugins.push_back(file.string());
   const auto inline_path = std::filesystem::temp_directory_path() / "warden-bench-inline.js";
   if (plugins.empty()) {
     std::ofstream{inline_path} << kInlinePlugin;

@@ -24,6 +24,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/inputs.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/v8_platform.hpp"
@@ -93,25 +94,12 @@ void load_corpus() {
     std::printf("corpus absent, skipped (%s)\n", dir.c_str());
     return;
   }
-  std::size_t files = 0, bytes = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".har")
-      continue;
-    auto read = read_har_file(
-        entry.path().string(),
-        [&](Transaction&& t) {
-          bytes += t.response.body.size() + (t.request.body ? t.request.body->size() : 0);
-          corpus().push_back(std::make_shared<const Transaction>(std::move(t)));
-          return true;
-        },
-        entry.path().filename().string() + "#");
-    if (read.ok())
-      ++files;
-    else
-      std::printf("  %s\n", read.error().describe().c_str());
-  }
-  std::printf("corpus: %zu transactions from %zu HAR files, %.1f MB of bodies\n", corpus().size(),
-              files, static_cast<double>(bytes) / (1 << 20));
+  corpus() = warden::bench::read_corpus(dir);
+  std::size_t bytes = 0;
+  for (const auto& t : corpus())
+    bytes += t->response.body.size() + (t->request.body ? t->request.body->size() : 0);
+  std::printf("corpus: %zu transactions from %s, %.1f MB of bodies\n", corpus().size(), dir.c_str(),
+              static_cast<double>(bytes) / (1 << 20));
 }
 
 void print_load_times(const char* label, const std::string& code, bool use_cache) {
@@ -193,22 +181,8 @@ void BM_ScanRealisticCorpus(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanRealisticCorpus);
 
-std::vector<std::filesystem::path> bundled_plugin_files() {
-  const std::filesystem::path dir = std::string(WARDEN_SOURCE_DIR) + "/plugins";
-  std::error_code ec;
-  std::vector<std::filesystem::path> files;
-  if (!std::filesystem::is_directory(dir, ec))
-    return files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".js")
-      files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 void register_bundled_plugins() {
-  for (const auto& file : bundled_plugin_files()) {
+  for (const auto& file : warden::bench::bundled_plugin_files()) {
     auto source = PluginSource::read(file.string());
     if (!source.ok())
       continue;
@@ -250,7 +224,7 @@ __attribute__((noinline)) std::size_t profiled_life(
 int profile(const std::string& which) {
   if (which == "life1000") {  // Ir per scan over a recycled engine's 1,000 scans, load included
     std::size_t scans = 0;
-    for (const auto& file : bundled_plugin_files()) {
+    for (const auto& file : warden::bench::bundled_plugin_files()) {
       auto source = PluginSource::read(file.string());
       if (!source.ok())
         continue;
@@ -284,7 +258,7 @@ int profile(const std::string& which) {
   } else if (which == "touch") {
     plugins.emplace_back("touch.js", kTouchPlugin);
   } else {
-    for (const auto& file : bundled_plugin_files()) {
+    for (const auto& file : warden::bench::bundled_plugin_files()) {
       auto source = PluginSource::read(file.string());
       if (source.ok())
         plugins.emplace_back(file.string(), (*source)->code());

@@ -50,7 +50,7 @@
 #include <caf/all.hpp>
 
 #include "actors/warden.hpp"
-#include "bench/corpus.hpp"
+#include "bench/inputs.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/v8_platform.hpp"
 
@@ -571,14 +571,8 @@ int main(int argc, char* argv[]) {
   if (std::filesystem::is_directory(corpus_dir))
     corpus = warden::bench::read_corpus(corpus_dir);
   std::vector<std::string> bundled;
-  const std::filesystem::path bundled_dir = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
-  if (std::filesystem::is_directory(bundled_dir)) {
-    for (const auto& entry : std::filesystem::directory_iterator{bundled_dir}) {
-      if (entry.path().extension() == ".js")
-        bundled.push_back(entry.path().string());
-    }
-    std::sort(bundled.begin(), bundled.end());
-  }
+  for (const auto& file : warden::bench::bundled_plugin_files())
+    bundled.push_back(file.string());
   const auto trivial_path = std::filesystem::temp_directory_path() /
                             ("warden-memory-bench-" + std::to_string(::getpid()) + ".js");
   std::ofstream{trivial_path} << kTrivialPlugin;
@@ -601,7 +595,7 @@ int main(int argc, char* argv[]) {
 
   std::vector<std::pair<std::string, IdleFigures>> idle;
   if (bundled.empty())
-    std::printf("\n[a] bundled plugins: skipped, none at %s\n", bundled_dir.c_str());
+    std::printf("\n[a] bundled plugins: skipped, none at %s/plugins\n", WARDEN_SOURCE_DIR);
   else
     idle.emplace_back("bundled plugins", idle_section("bundled plugins", bundled, options, corpus));
   idle.emplace_back(

@@ -1,7 +1,8 @@
 #pragma once
-// The HAR corpus as the benchmarks read it: every *.har of a folder, in name
-// order, every entry a shared transaction. A file that fails is skipped with a
-// message on stderr (benchmarks measure; they do not judge inputs).
+// What the benchmarks run over: the HAR corpus (every *.har of a folder, in
+// name order, every entry a shared transaction; a file that fails is skipped
+// with a message on stderr: benchmarks measure, they do not judge inputs) and
+// the bundled plugins.
 
 #include <algorithm>
 #include <filesystem>
@@ -31,6 +32,21 @@ inline std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir)
       std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
   }
   return result;
+}
+
+// plugins/*.js of the source tree, in name order; empty when there is none.
+inline std::vector<std::filesystem::path> bundled_plugin_files() {
+  const std::filesystem::path dir = std::filesystem::path{WARDEN_SOURCE_DIR} / "plugins";
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error))
+    return files;
+  for (const auto& entry : std::filesystem::directory_iterator{dir}) {
+    if (entry.path().extension() == ".js")
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace warden::bench
