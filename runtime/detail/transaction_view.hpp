@@ -71,7 +71,8 @@ class TransactionView {
     response_body,
     response_body_encoding,
   };
-  static constexpr std::size_t kFieldCount = 16;
+  static constexpr std::size_t kFieldCount =  // follows the enum: one place to add a field
+      static_cast<std::size_t>(Field::response_body_encoding) + 1;
 
  private:
   struct FieldInfo {
