@@ -182,8 +182,8 @@ struct Engine::Impl {
         options(std::move(options)) {}
   ~Impl();
 
-  Result<bool> start();
-  Result<bool> load_module();
+  Status start();
+  Status load_module();
   Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
 
   // Where things went wrong in the plugin, as an Error value.
@@ -442,7 +442,7 @@ void Engine::Impl::install_console(v8::Local<v8::Context> ctx) {
   detail::run_internal_script(ctx, "warden:realm.js", kRealmHardening);
 }
 
-Result<bool> Engine::Impl::start() {
+Status Engine::Impl::start() {
   allocator = detail::make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
   v8::Isolate::CreateParams params;
   params.constraints.ConfigureDefaultsFromHeapSize(0, options.limits.heap_limit_bytes);
@@ -459,7 +459,7 @@ Result<bool> Engine::Impl::start() {
   return load_module();
 }
 
-Result<bool> Engine::Impl::load_module() {
+Status Engine::Impl::load_module() {
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
   v8::Local<v8::Context> ctx = v8::Context::New(isolate);
@@ -673,7 +673,7 @@ Result<bool> Engine::Impl::load_module() {
           std::make_shared<const std::vector<uint8_t>>(data->data, data->data + data->length));
     }
   }
-  return true;
+  return {};
 }
 
 Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
@@ -896,7 +896,7 @@ Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptio
     return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
     auto impl = std::make_unique<Impl>(std::move(source), std::move(options));
-    Result<bool> started = impl->start();
+    Status started = impl->start();
     if (!started.ok())
       return std::move(started).error();
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
