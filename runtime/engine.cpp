@@ -10,10 +10,12 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
-#include "runtime/detail/internal_script.hpp"
+#include "runtime/detail/console.hpp"
 #include "runtime/detail/platform.hpp"
+#include "runtime/detail/realm_hardening.hpp"
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
+#include "runtime/detail/v8_strings.hpp"
 #include "runtime/detail/watchdog.hpp"
 
 // Design notes (why it is built this way):
@@ -33,86 +35,17 @@
 namespace warden::runtime {
 namespace {
 
+using detail::describe_type;
 using detail::ScanDeadline;
+using detail::to_std;
+using detail::v8_string;
 using detail::Watchdog;
 
-constexpr std::size_t kMaxConsoleMessageBytes = 8 * 1024;
 // Heap granted past the limit once it is reached, so V8 can unwind the
 // terminated script instead of aborting the process.
 // V8 finishes the allocation in progress (up to ~1 GB for its largest object)
 // before the termination takes effect; without enough room it aborts.
 constexpr std::size_t kMinHeapHeadroomBytes = 512u << 20;
-
-// Runs in the plugin's realm before the plugin (known residual: generic loops
-// over 2**32-length sparse arrays, e.g. copyWithin/indexOf, cannot be
-// interrupted either). Array.prototype.fill on a huge
-// sparse array runs V8's generic C++ fill loop, which has no interrupt check:
-// neither the watchdog nor the heap limit can stop it, and V8 aborts the
-// process once the heap cannot grow. Large ranges go through a JS loop instead,
-// which honours both; small ones keep the native fill.
-constexpr const char* kRealmHardening = R"JS((() => {
-  "use strict";
-  const nativeFill = Array.prototype.fill;
-  const apply = Reflect.apply, trunc = Math.trunc, min = Math.min, max = Math.max;
-  const relative = (value, length, fallback) => {
-    if (value === undefined) return fallback;
-    const n = trunc(+value) || 0;
-    return n < 0 ? max(length + n, 0) : min(n, length);
-  };
-  const fill = {
-    fill(value, start, end) {
-      if (this === null || this === undefined) {
-        throw new TypeError("Array.prototype.fill called on null or undefined");
-      }
-      const o = Object(this);
-      const length = min(max(trunc(+o.length) || 0, 0), 2 ** 53 - 1);
-      let k = relative(start, length, 0);
-      const final = relative(end, length, length);
-      if (final - k <= 1048576) return apply(nativeFill, o, [value, k, final]);
-      for (; k < final; k++) o[k] = value;
-      return o;
-    },
-  }.fill;
-  Object.defineProperty(Array.prototype, "fill", {
-    value: fill, writable: true, enumerable: false, configurable: true,
-  });
-  // split/match/replace build their result in one C++ array; on a string of
-  // 2**27+ characters it can exceed V8's largest array, a fatal error.
-  const guard = (name, bound) => {
-    const native = String.prototype[name];
-    const wrapped = {
-      [name](...args) {
-        if (typeof this === "string" && this.length > bound) {
-          throw new RangeError("Invalid array length: String.prototype." + name +
-                               " on a string of " + this.length + " characters");
-        }
-        return apply(native, this, args);
-      },
-    }[name];
-    Object.defineProperty(String.prototype, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
-    });
-  };
-  guard("split", 2 ** 27 - 64);
-  guard("match", 2 ** 27 - 64);
-  guard("replace", 2 ** 26);
-  guard("replaceAll", 2 ** 26);
-})();)JS";
-
-std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
-v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
-  v8::Local<v8::String> result;
-  if (!v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                               static_cast<int>(text.size()))
-           .ToLocal(&result)) {
-    return v8::String::Empty(isolate);  // only beyond String::kMaxLength
-  }
-  return result;
-}
 
 std::string format_ms(std::chrono::milliseconds ms) {
   return std::to_string(ms.count()) + " ms";
@@ -144,33 +77,6 @@ int default_export_line(const std::string& code) {
     return 1;
   auto begin = code.begin();
   return 1 + static_cast<int>(std::count(begin, begin + match.position(0), '\n'));
-}
-
-// What JS's typeof-like description of a value is, for error messages.
-std::string describe_type(v8::Local<v8::Value> value) {
-  if (value->IsUndefined())
-    return "undefined";
-  if (value->IsNull())
-    return "null";
-  if (value->IsString())
-    return "a string";
-  if (value->IsNumber())
-    return "a number";
-  if (value->IsBoolean())
-    return "a boolean";
-  if (value->IsBigInt())
-    return "a bigint";
-  if (value->IsSymbol())
-    return "a symbol";
-  if (value->IsFunction())
-    return "a function";
-  if (value->IsProxy())
-    return "a Proxy";
-  if (value->IsPromise())
-    return "a Promise";
-  if (value->IsArray())
-    return "an array";
-  return "an object";
 }
 
 }  // namespace
@@ -205,11 +111,6 @@ struct Engine::Impl {
                                              const Transaction& transaction);
   Result<v8::Local<v8::Value>> settle(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
 
-  void install_console(v8::Local<v8::Context> context);
-  template <LogLevel level>
-  static void console_call(const v8::FunctionCallbackInfo<v8::Value>& info);
-  std::string format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info);
-
   static size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit);
   static v8::MaybeLocal<v8::Promise> reject_dynamic_import(
       v8::Local<v8::Context> context, v8::Local<v8::Data> host_defined_options,
@@ -224,6 +125,9 @@ struct Engine::Impl {
   bool usable = true;
   bool out_of_memory = false;  // set by the near-heap-limit callback
   bool code_cache_consumed = false;
+  // console.* reads the sink and the id when called: the id is known once the
+  // default export was read.
+  detail::ConsoleTarget console_target{&options.console, &info.id};
 
   // Declared before the isolate: it must outlive it (V8 guide, section 3).
   std::shared_ptr<detail::ArrayBufferUsage> array_buffer_usage =
@@ -362,86 +266,6 @@ Error Engine::Impl::forced_stop(ErrorCode timeout_code, const std::string& what,
   return error;
 }
 
-template <LogLevel level>
-void Engine::Impl::console_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* self = static_cast<Impl*>(info.Data().As<v8::External>()->Value());
-  std::string text = self->format_console_args(info);
-  if (!self->options.console)
-    return;
-  try {
-    self->options.console(level, self->info.id, text);
-  } catch (...) {
-    // No C++ exception may unwind through V8 frames; a failing sink drops the line.
-  }
-}
-
-std::string Engine::Impl::format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-  std::string out;
-  for (int i = 0; i < info.Length() && out.size() <= kMaxConsoleMessageBytes; ++i) {
-    if (i > 0)
-      out += ' ';
-    v8::Local<v8::Value> arg = info[i];
-    v8::TryCatch try_catch(isolate);
-    std::string part;
-    if (arg->IsString()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsSymbol()) {
-      v8::Local<v8::Value> description = arg.As<v8::Symbol>()->Description(isolate);
-      part = "Symbol(" + (description->IsUndefined() ? "" : to_std(isolate, description)) + ")";
-    } else if (arg->IsFunction()) {
-      part = "[Function]";
-    } else if (arg->IsNativeError()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsObject()) {
-      // JSON like console.log's object view; cycles, BigInts or throwing getters
-      // fall back to String(value), then to a fixed text.
-      v8::Local<v8::String> json;
-      if (v8::JSON::Stringify(ctx, arg).ToLocal(&json)) {
-        part = to_std(isolate, json);
-      } else if (!try_catch.HasTerminated()) {
-        try_catch.Reset();
-        v8::Local<v8::String> text;
-        part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "[object]";
-      }
-    } else {
-      v8::Local<v8::String> text;
-      part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "?";
-    }
-    if (try_catch.HasTerminated()) {
-      try_catch.ReThrow();  // termination must reach the top
-      return out;
-    }
-    out += part;
-  }
-  if (out.size() > kMaxConsoleMessageBytes) {
-    out.resize(kMaxConsoleMessageBytes);
-    out += "... (truncated)";
-  }
-  return out;
-}
-
-void Engine::Impl::install_console(v8::Local<v8::Context> ctx) {
-  v8::Local<v8::Object> console = v8::Object::New(isolate);
-  v8::Local<v8::External> self = v8::External::New(isolate, this);
-  auto add = [&](const char* name, v8::FunctionCallback callback) {
-    v8::Local<v8::Function> fn =
-        v8::Function::New(ctx, callback, self, 0, v8::ConstructorBehavior::kThrow)
-            .ToLocalChecked();  // fresh context, no plugin code has run
-    console->Set(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked(), fn).Check();
-  };
-  add("log", &console_call<LogLevel::info>);
-  add("info", &console_call<LogLevel::info>);
-  add("warn", &console_call<LogLevel::warn>);
-  add("error", &console_call<LogLevel::error>);
-  add("debug", &console_call<LogLevel::debug>);
-  v8::Local<v8::Object> global = ctx->Global();
-  global->Set(ctx, v8::String::NewFromUtf8Literal(isolate, "console"), console).Check();
-  // Not an ECMAScript built-in, and its memories grow outside the heap limit.
-  global->Delete(ctx, v8::String::NewFromUtf8Literal(isolate, "WebAssembly")).Check();
-  detail::run_internal_script(ctx, "warden:realm.js", kRealmHardening);
-}
-
 Status Engine::Impl::start() {
   allocator = detail::make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
   v8::Isolate::CreateParams params;
@@ -465,7 +289,8 @@ Status Engine::Impl::load_module() {
   v8::Local<v8::Context> ctx = v8::Context::New(isolate);
   v8::Context::Scope context_scope(ctx);
   context.Reset(isolate, ctx);
-  install_console(ctx);
+  detail::install_console(ctx, &console_target);
+  detail::harden_realm(ctx);
   view.emplace(ctx);  // before any plugin code runs in this context
   auto key = [&](const char* name) {
     return v8::Eternal<v8::String>(
