@@ -11,6 +11,8 @@
 #include <v8.h>
 
 #include "runtime/detail/console.hpp"
+#include "runtime/detail/findings_reader.hpp"
+#include "runtime/detail/js_error.hpp"
 #include "runtime/detail/platform.hpp"
 #include "runtime/detail/realm_hardening.hpp"
 #include "runtime/detail/transaction_view.hpp"
@@ -36,6 +38,8 @@ namespace warden::runtime {
 namespace {
 
 using detail::describe_type;
+using detail::js_error;
+using detail::JsException;
 using detail::ScanDeadline;
 using detail::to_std;
 using detail::v8_string;
@@ -92,12 +96,6 @@ struct Engine::Impl {
   Status load_module();
   Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
 
-  // Where things went wrong in the plugin, as an Error value.
-  Error error_from(ErrorCode code, const std::string& prefix, v8::Local<v8::Value> exception,
-                   v8::Local<v8::Message> message);
-  Error error_from_try_catch(ErrorCode code, const std::string& prefix, v8::TryCatch& try_catch);
-  Error error_from_rejection(ErrorCode code, const std::string& prefix,
-                             v8::Local<v8::Value> reason);
   Error load_error(ErrorCode code, std::string message, int line, int column = 0);
 
   // Ends a terminated (or about to be) execution: cancels the termination so the
@@ -106,10 +104,8 @@ struct Engine::Impl {
                     std::chrono::milliseconds budget);
   bool termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const;
 
-  Result<std::vector<Finding>> read_findings(v8::Local<v8::Context> context,
-                                             v8::Local<v8::Value> value,
-                                             const Transaction& transaction);
-  Result<v8::Local<v8::Value>> settle(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
+  Result<v8::Local<v8::Value>> settle(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+                                      v8::TryCatch& try_catch);
 
   static size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit);
   static v8::MaybeLocal<v8::Promise> reject_dynamic_import(
@@ -140,11 +136,8 @@ struct Engine::Impl {
   v8::Global<v8::Object> plugin;
   v8::Global<v8::Function> scan_function;
   std::optional<detail::TransactionView> view;
-  // Keys read on every scan, internalized once per isolate: a fresh key string
-  // per Get costs an allocation and a string-table lookup (V8 guide, section 7).
-  struct Keys {
-    v8::Eternal<v8::String> title, severity, description, evidence, cwe, confidence, then;
-  } keys;
+  v8::Eternal<v8::String> then_key;  // internalized once, read on every scan
+  std::optional<detail::FindingsReader> findings_reader;
   // Last: stopped (joined) first, while the isolate still exists.
   std::unique_ptr<Watchdog> watchdog;
 };
@@ -199,51 +192,6 @@ Error Engine::Impl::load_error(ErrorCode code, std::string message, int line, in
   return error;
 }
 
-Error Engine::Impl::error_from(ErrorCode code, const std::string& prefix,
-                               v8::Local<v8::Value> exception, v8::Local<v8::Message> message) {
-  v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-  Error error{code, prefix, source->path()};
-  {
-    // Converting may run plugin code (toString, getters): it must not throw out.
-    v8::TryCatch inner(isolate);
-    std::string text =
-        exception.IsEmpty() ? std::string("unknown error") : to_std(isolate, exception);
-    if (inner.HasCaught() && !inner.HasTerminated())
-      text = "(exception not printable)";
-    error.message += text;
-    if (!exception.IsEmpty() && exception->IsObject() && !exception->IsProxy()) {
-      v8::Local<v8::Value> stack;
-      if (exception.As<v8::Object>()
-              ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "stack"))
-              .ToLocal(&stack) &&
-          stack->IsString()) {
-        error.stack = to_std(isolate, stack);
-      }
-    }
-    if (inner.HasTerminated())
-      inner.ReThrow();
-  }
-  if (!message.IsEmpty()) {
-    error.line = message->GetLineNumber(ctx).FromMaybe(0);
-    error.column = message->GetStartColumn(ctx).FromMaybe(-1) + 1;  // 0-based in V8
-    std::string resource = to_std(isolate, message->GetScriptResourceName());
-    if (!resource.empty() && resource != "undefined")
-      error.file = resource;
-  }
-  return error;
-}
-
-Error Engine::Impl::error_from_try_catch(ErrorCode code, const std::string& prefix,
-                                         v8::TryCatch& try_catch) {
-  return error_from(code, prefix, try_catch.Exception(), try_catch.Message());
-}
-
-Error Engine::Impl::error_from_rejection(ErrorCode code, const std::string& prefix,
-                                         v8::Local<v8::Value> reason) {
-  // For Error objects the message carries the location where they were created.
-  return error_from(code, prefix, reason, v8::Exception::CreateMessage(isolate, reason));
-}
-
 bool Engine::Impl::termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const {
   return deadline_fired || out_of_memory || try_catch.HasTerminated() ||
          isolate->IsExecutionTerminating();
@@ -292,13 +240,9 @@ Status Engine::Impl::load_module() {
   detail::install_console(ctx, &console_target);
   detail::harden_realm(ctx);
   view.emplace(ctx);  // before any plugin code runs in this context
-  auto key = [&](const char* name) {
-    return v8::Eternal<v8::String>(
-        isolate,
-        v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked());
-  };
-  keys = Keys{key("title"), key("severity"),   key("description"), key("evidence"),
-              key("cwe"),   key("confidence"), key("then")};
+  findings_reader.emplace(isolate, source->path(), options.limits.max_findings);
+  then_key = v8::Eternal<v8::String>(
+      isolate, v8::String::NewFromUtf8Literal(isolate, "then", v8::NewStringType::kInternalized));
 
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::String> code;
@@ -325,7 +269,8 @@ Status Engine::Impl::load_module() {
            isolate, &compile_source,
            cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&mod)) {
-    return error_from_try_catch(ErrorCode::syntax_error, "", try_catch);
+    return js_error(isolate, ErrorCode::syntax_error, "", JsException::caught(try_catch),
+                    source->path());
   }
   // A rejected cache (other V8, other flags) means V8 compiled from source.
   code_cache_consumed = cache && !compile_source.GetCachedData()->rejected;
@@ -344,7 +289,8 @@ Status Engine::Impl::load_module() {
   auto no_imports = [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
                        v8::Local<v8::Module>) -> v8::MaybeLocal<v8::Module> { return {}; };
   if (!mod->InstantiateModule(ctx, no_imports).FromMaybe(false)) {
-    return error_from_try_catch(ErrorCode::module_threw, "", try_catch);
+    return js_error(isolate, ErrorCode::module_threw, "", JsException::caught(try_catch),
+                    source->path());
   }
 
   // Module evaluation and init() share one deadline.
@@ -366,7 +312,8 @@ Status Engine::Impl::load_module() {
   if (!mod->Evaluate(ctx).ToLocal(&evaluated)) {
     if (auto error = stopped("module evaluation"))
       return *error;
-    return error_from_try_catch(ErrorCode::module_threw, "", try_catch);
+    return js_error(isolate, ErrorCode::module_threw, "", JsException::caught(try_catch),
+                    source->path());
   }
   // Top-level await is on: Evaluate always returns a promise; a throwing module
   // gives a rejected one and the TryCatch sees nothing (pitfall 2).
@@ -376,7 +323,8 @@ Status Engine::Impl::load_module() {
   if (evaluated->IsPromise()) {
     v8::Local<v8::Promise> done = evaluated.As<v8::Promise>();
     if (done->State() == v8::Promise::kRejected) {
-      return error_from_rejection(ErrorCode::module_threw, "", done->Result());
+      return js_error(isolate, ErrorCode::module_threw, "",
+                      JsException::rejected(isolate, done->Result()), source->path());
     }
     if (done->State() == v8::Promise::kPending) {
       usable = false;
@@ -394,8 +342,8 @@ Status Engine::Impl::load_module() {
   if (!ns->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "default")).ToLocal(&exported)) {
     if (auto error = stopped("module evaluation"))
       return *error;
-    return error_from_try_catch(ErrorCode::no_default_export,
-                                "reading the default export: ", try_catch);
+    return js_error(isolate, ErrorCode::no_default_export,
+                    "reading the default export: ", JsException::caught(try_catch), source->path());
   }
   if (!exported->IsObject() || exported->IsFunction()) {
     return load_error(
@@ -411,7 +359,8 @@ Status Engine::Impl::load_module() {
       return std::nullopt;
     if (auto error = stopped("reading the default export"))
       return error;
-    return error_from_try_catch(code, std::string("reading ") + name + ": ", try_catch);
+    return js_error(isolate, code, std::string("reading ") + name + ": ",
+                    JsException::caught(try_catch), source->path());
   };
 
   v8::Local<v8::Value> id_value, name_value, version_value, scan_value, init_value;
@@ -453,7 +402,8 @@ Status Engine::Impl::load_module() {
     v8::Local<v8::Value> config;
     if (!v8::JSON::Parse(ctx, v8_string(isolate, options.config_json)).ToLocal(&config)) {
       Error error =
-          error_from_try_catch(ErrorCode::init_failed, "config is not valid JSON: ", try_catch);
+          js_error(isolate, ErrorCode::init_failed,
+                   "config is not valid JSON: ", JsException::caught(try_catch), source->path());
       error.file = source->path();
       error.line = export_line;
       return error;
@@ -463,7 +413,8 @@ Status Engine::Impl::load_module() {
     if (!init_value.As<v8::Function>()->Call(ctx, plugin_object, 1, argv).ToLocal(&returned)) {
       if (auto error = stopped("init()"))
         return *error;
-      return error_from_try_catch(ErrorCode::init_failed, "init() threw: ", try_catch);
+      return js_error(isolate, ErrorCode::init_failed,
+                      "init() threw: ", JsException::caught(try_catch), source->path());
     }
     isolate->PerformMicrotaskCheckpoint();
     if (auto error = stopped("init()"))
@@ -471,7 +422,9 @@ Status Engine::Impl::load_module() {
     if (returned->IsPromise()) {
       v8::Local<v8::Promise> done = returned.As<v8::Promise>();
       if (done->State() == v8::Promise::kRejected) {
-        return error_from_rejection(ErrorCode::init_failed, "init() rejected: ", done->Result());
+        return js_error(isolate, ErrorCode::init_failed,
+                        "init() rejected: ", JsException::rejected(isolate, done->Result()),
+                        source->path());
       }
       if (done->State() == v8::Promise::kPending) {
         usable = false;
@@ -502,21 +455,24 @@ Status Engine::Impl::load_module() {
 }
 
 Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
-                                                  v8::Local<v8::Value> value) {
+                                                  v8::Local<v8::Value> value,
+                                                  v8::TryCatch& try_catch) {
   // Thenables are adopted like `await` would: a resolver calls their then().
   v8::Local<v8::Promise> promise;
   if (value->IsPromise()) {
     promise = value.As<v8::Promise>();
   } else if (value->IsObject() && !value->IsArray()) {
     v8::Local<v8::Value> then;
-    if (!value.As<v8::Object>()->Get(ctx, keys.then.Get(isolate)).ToLocal(&then)) {
-      return Error{ErrorCode::js_exception, "", source->path()};  // caller reads the TryCatch
+    if (!value.As<v8::Object>()->Get(ctx, then_key.Get(isolate)).ToLocal(&then)) {
+      return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                      source->path());
     }
     if (then->IsFunction()) {
       v8::Local<v8::Promise::Resolver> resolver;
       if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver) ||
           resolver->Resolve(ctx, value).IsNothing()) {
-        return Error{ErrorCode::js_exception, "", source->path()};
+        return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                        source->path());
       }
       promise = resolver->GetPromise();
     }
@@ -530,7 +486,9 @@ Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
     case v8::Promise::kFulfilled:
       return promise->Result();
     case v8::Promise::kRejected:
-      return error_from_rejection(ErrorCode::js_exception, "scan rejected: ", promise->Result());
+      return js_error(isolate, ErrorCode::js_exception,
+                      "scan rejected: ", JsException::rejected(isolate, promise->Result()),
+                      source->path());
     case v8::Promise::kPending:
       break;
   }
@@ -538,113 +496,6 @@ Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
                "promise did not settle within " + format_ms(options.limits.scan_timeout) +
                    " (it was pending with no work left to run, so it never would)",
                source->path()};
-}
-
-Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> ctx,
-                                                         v8::Local<v8::Value> value,
-                                                         const Transaction& transaction) {
-  auto invalid = [&](std::string message) {
-    return Error{ErrorCode::invalid_result, std::move(message), source->path()};
-  };
-  auto thrown = [&]() {  // caller's TryCatch holds the exception
-    return Error{ErrorCode::js_exception, "", source->path()};
-  };
-  if (!value->IsArray()) {
-    return invalid("scan returned " + describe_type(value) + ", expected an array");
-  }
-  v8::Local<v8::Array> array = value.As<v8::Array>();
-  const uint32_t count = array->Length();
-  if (count > options.limits.max_findings) {
-    return invalid("scan returned " + std::to_string(count) + " findings, more than the limit of " +
-                   std::to_string(options.limits.max_findings));
-  }
-  if (count == 0)
-    return std::vector<Finding>();
-  v8::Local<v8::String> k_title = keys.title.Get(isolate);
-  v8::Local<v8::String> k_severity = keys.severity.Get(isolate);
-  v8::Local<v8::String> k_description = keys.description.Get(isolate);
-  v8::Local<v8::String> k_evidence = keys.evidence.Get(isolate);
-  v8::Local<v8::String> k_cwe = keys.cwe.Get(isolate);
-  v8::Local<v8::String> k_confidence = keys.confidence.Get(isolate);
-
-  std::vector<Finding> findings;
-  findings.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    // Built only for an error message: most findings are valid.
-    auto where = [i] { return "finding " + std::to_string(i) + ": "; };
-    v8::Local<v8::Value> item;
-    if (!array->Get(ctx, i).ToLocal(&item))
-      return thrown();
-    if (!item->IsObject() || item->IsFunction()) {
-      return invalid(where() + "expected an object, got " + describe_type(item));
-    }
-    v8::Local<v8::Object> object = item.As<v8::Object>();
-    Finding finding;
-    finding.plugin_id = info.id;
-    finding.transaction_id = transaction.id;
-    finding.url = transaction.request.url;
-
-    v8::Local<v8::Value> title, severity, description, evidence, cwe, confidence;
-    if (!object->Get(ctx, k_title).ToLocal(&title))
-      return thrown();
-    if (!title->IsString() || title.As<v8::String>()->Length() == 0) {
-      return invalid(where() + "title must be a non-empty string");
-    }
-    finding.title = to_std(isolate, title);
-
-    if (!object->Get(ctx, k_severity).ToLocal(&severity))
-      return thrown();
-    if (!severity->IsString()) {
-      return invalid(where() + "severity must be one of info, low, medium, high, critical (got " +
-                     describe_type(severity) + ")");
-    }
-    std::string severity_text = to_std(isolate, severity);
-    std::optional<Severity> parsed_severity = parse_severity(severity_text);
-    if (!parsed_severity)
-      return invalid(where() + "unknown severity '" + severity_text + "'");
-    finding.severity = *parsed_severity;
-
-    // Optional fields: undefined or null mean absent.
-    if (!object->Get(ctx, k_description).ToLocal(&description))
-      return thrown();
-    if (!description->IsNullOrUndefined()) {
-      if (!description->IsString())
-        return invalid(where() + "description must be a string");
-      finding.description = to_std(isolate, description);
-    }
-    if (!object->Get(ctx, k_evidence).ToLocal(&evidence))
-      return thrown();
-    if (!evidence->IsNullOrUndefined()) {
-      if (!evidence->IsString())
-        return invalid(where() + "evidence must be a string");
-      finding.evidence = to_std(isolate, evidence);
-    }
-    if (!object->Get(ctx, k_cwe).ToLocal(&cwe))
-      return thrown();
-    if (!cwe->IsNullOrUndefined()) {
-      double number = cwe->IsNumber() ? cwe.As<v8::Number>()->Value() : 0;
-      if (!cwe->IsNumber() || !(number >= 1) || number > INT32_MAX ||
-          number != static_cast<double>(static_cast<int>(number))) {
-        return invalid(where() + "cwe must be a positive integer");
-      }
-      finding.cwe = static_cast<int>(number);
-    }
-    if (!object->Get(ctx, k_confidence).ToLocal(&confidence))
-      return thrown();
-    if (!confidence->IsNullOrUndefined()) {
-      std::optional<Confidence> parsed;
-      if (confidence->IsString())
-        parsed = parse_confidence(to_std(isolate, confidence));
-      if (!parsed) {
-        return invalid(where() + "confidence must be low, medium or high, got " +
-                       (confidence->IsString() ? "'" + to_std(isolate, confidence) + "'"
-                                               : describe_type(confidence)));
-      }
-      finding.confidence = *parsed;
-    }
-    findings.push_back(std::move(finding));
-  }
-  return findings;
 }
 
 Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transaction) {
@@ -681,21 +532,19 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
     }
     v8::Local<v8::Value> argv[] = {txn};
     v8::Local<v8::Value> returned;
+    // Exceptions are described where they are caught, still under the
+    // deadline: describing runs plugin code (toString, a stack getter).
     if (!scan_function.Get(isolate)->Call(ctx, plugin.Get(isolate), 1, argv).ToLocal(&returned)) {
-      return Error{ErrorCode::js_exception, "", source->path()};
+      return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                      source->path());
     }
-    Result<v8::Local<v8::Value>> settled = settle(ctx, returned);
+    Result<v8::Local<v8::Value>> settled = settle(ctx, returned, try_catch);
     if (!settled.ok())
       return std::move(settled).error();
-    return read_findings(ctx, *settled, *transaction);
+    return findings_reader->read(ctx, *settled, *transaction, info.id, try_catch);
   }();
-  // Still under the deadline: describing the exception runs plugin code
-  // (toString, a stack getter), and so does work queued before a throw, which
-  // must not leak into the next scan.
-  if (!result.ok() && result.error().code == ErrorCode::js_exception &&
-      result.error().message.empty() && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-    result = error_from_try_catch(ErrorCode::js_exception, "", try_catch);
-  }
+  // Still under the deadline: work queued before a throw runs now and must not
+  // leak into the next scan.
   if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating()) {
     try_catch.Reset();
     isolate->PerformMicrotaskCheckpoint();
@@ -708,8 +557,8 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
   if (!result.ok()) {
     Error error = std::move(result).error();
     if (error.code == ErrorCode::timeout)
-      usable = false;  // a promise that never settles
-    if (error.message.empty())
+      usable = false;           // a promise that never settles
+    if (error.message.empty())  // e.g. `throw ""`
       error.message = "scan failed without an exception";
     return error;
   }
