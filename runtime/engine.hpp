@@ -22,6 +22,9 @@
 #include "runtime/transaction.hpp"
 
 namespace warden::runtime {
+namespace detail {
+struct EngineState;
+}
 
 struct EngineLimits {
   std::chrono::milliseconds scan_timeout{1000};  // per scan, async work included
@@ -82,9 +85,8 @@ class Engine {
   EngineStats stats() const;
 
  private:
-  struct Impl;
-  explicit Engine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Engine(std::unique_ptr<detail::EngineState> state);
+  std::unique_ptr<detail::EngineState> state_;  // V8 lives behind it, out of this header
 };
 
 }  // namespace warden::runtime
