@@ -147,7 +147,7 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
 
 }  // namespace
 
-Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptions options) {
+Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
@@ -155,7 +155,7 @@ Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptio
     Status loaded = detail::load_module(*state);
     if (!loaded.ok())
       return std::move(loaded).error();
-    return std::unique_ptr<Engine>(new Engine(std::move(state)));
+    return Engine(std::move(state));
   } catch (const std::exception& e) {
     return Error{ErrorCode::init_failed, std::string("engine set-up failed: ") + e.what()};
   }
@@ -163,6 +163,8 @@ Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptio
 
 Engine::Engine(std::unique_ptr<EngineState> state) : state_(std::move(state)) {}
 
+Engine::Engine(Engine&& other) noexcept = default;
+Engine& Engine::operator=(Engine&& other) noexcept = default;
 Engine::~Engine() = default;
 
 Result<std::vector<Finding>> Engine::scan(const TransactionPtr& transaction) {

@@ -65,11 +65,15 @@ class Engine {
   // Creates an isolate on the calling thread, evaluates the module and runs
   // init(config). A rejection names file, line, column and reason (see
   // ErrorCode's load errors).
-  static Result<std::unique_ptr<Engine>> load(PluginSourcePtr source, EngineOptions options);
+  static Result<Engine> load(PluginSourcePtr source, EngineOptions options);
 
-  ~Engine();
+  // Moving hands over the isolate, which stays bound to the thread that
+  // created it; a moved-from Engine may only be destroyed or assigned to.
+  Engine(Engine&& other) noexcept;
+  Engine& operator=(Engine&& other) noexcept;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+  ~Engine();
 
   // Runs scan(txn) and validates its findings, driving a returned Promise to
   // completion within the same time limit. Findings carry plugin id,

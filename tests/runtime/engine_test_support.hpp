@@ -37,9 +37,8 @@ inline std::string plugin_with_scan(const std::string& body) {
   return "export default {\n  id: 'test-plugin',\n  scan(txn) {\n" + body + "\n  },\n};\n";
 }
 
-inline Result<std::unique_ptr<Engine>> load_code(const std::string& code,
-                                                 EngineOptions options = small_options(),
-                                                 const std::string& path = "inline.js") {
+inline Result<Engine> load_code(const std::string& code, EngineOptions options = small_options(),
+                                const std::string& path = "inline.js") {
   return Engine::load(inline_source(path, code), std::move(options));
 }
 
