@@ -3,8 +3,9 @@
 // loads the plugin and scans transactions with it under a time and heap limit.
 // Knows V8 (privately) and nothing of CAF.
 //
-// Threads: an Engine is created, used and destroyed on ONE thread (it asserts
-// so); only the watchdog inside touches the isolate from elsewhere, through
+// Threads: an Engine is created, used and destroyed on ONE thread (destroying
+// it on another logs both thread ids and aborts the process, in every build);
+// only the watchdog inside touches the isolate from elsewhere, through
 // TerminateExecution(). No v8::Locker is used. A V8Platform must outlive it.
 
 #include <chrono>

@@ -3,7 +3,9 @@
 #include "runtime/detail/engine_state.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
 #include <utility>
 
 #include <libplatform/libplatform.h>
@@ -46,6 +48,22 @@ v8::MaybeLocal<v8::Promise> reject_dynamic_import(v8::Local<v8::Context> context
   return resolver->GetPromise();
 }
 
+// An isolate lives and dies on one thread (docs/design.md, "Guarantees", 2).
+// Breaking that is a programming error in the host, not a plugin's doing:
+// say which threads, and stop before V8 corrupts itself.
+void check_owner_thread(const EngineState& state) {
+  const std::thread::id here = std::this_thread::get_id();
+  if (here == state.owner_thread)
+    return;
+  std::ostringstream text;
+  text << "warden: fatal: the engine of plugin '" << state.info.id << "' ("
+       << (state.source ? state.source->path() : std::string()) << ") was created on thread "
+       << state.owner_thread << " and is being destroyed on thread " << here
+       << "; an isolate must live and die on one thread\n";
+  std::cerr << text.str() << std::flush;
+  std::abort();
+}
+
 }  // namespace
 
 std::string format_ms(std::chrono::milliseconds ms) {
@@ -76,8 +94,7 @@ EngineState::EngineState(PluginSourcePtr source, EngineOptions options)
 }
 
 EngineState::~EngineState() {
-  // An isolate lives and dies on one thread (docs/design.md, "Guarantees", 2).
-  assert(std::this_thread::get_id() == owner_thread);
+  check_owner_thread(*this);
   watchdog.reset();  // no TerminateExecution may race with Dispose
   if (isolate == nullptr)
     return;

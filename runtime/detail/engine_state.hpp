@@ -4,7 +4,7 @@
 // (engine.cpp and the module loader).
 //
 // Threads: built, used and destroyed on the thread that created it; the
-// destructor asserts so. Only the watchdog
+// destructor aborts the process on any other thread. Only the watchdog
 // touches the isolate from elsewhere, through TerminateExecution(), so no
 // v8::Locker is used.
 
@@ -30,7 +30,8 @@ struct EngineState {
   // near-heap-limit and dynamic-import callbacks and the watchdog; the module
   // is loaded afterwards (ModuleLoader).
   EngineState(PluginSourcePtr source, EngineOptions options);
-  // On the creating thread only. Order: watchdog, Globals, shutdown notice,
+  // On the creating thread only (checked in every build: a wrong thread logs
+  // both thread ids and aborts). Order: watchdog, Globals, shutdown notice,
   // Dispose.
   ~EngineState();
   EngineState(const EngineState&) = delete;
