@@ -1,4 +1,4 @@
-// An isolate lives and dies on one thread (DESIGN.md, guarantee 2): many
+// An isolate lives and dies on one thread (docs/design.md, "Guarantees", 2): many
 // create/use/dispose cycles, on one thread and on a fresh thread per cycle.
 #include <thread>
 
