@@ -152,6 +152,7 @@ Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
     return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
     auto state = std::make_unique<EngineState>(std::move(source), std::move(options));
+    state->create_isolate();
     Status loaded = detail::load_module(*state);
     if (!loaded.ok())
       return std::move(loaded).error();

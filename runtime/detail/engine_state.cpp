@@ -77,10 +77,12 @@ std::string format_mb(std::size_t bytes) {
 EngineState::EngineState(PluginSourcePtr source, EngineOptions options)
     : owner_thread(std::this_thread::get_id()),
       source(std::move(source)),
-      options(std::move(options)) {
-  allocator = make_counting_allocator(this->options.limits.heap_limit_bytes, array_buffer_usage);
+      options(std::move(options)) {}
+
+void EngineState::create_isolate() {
+  allocator = make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
   v8::Isolate::CreateParams params;
-  params.constraints.ConfigureDefaultsFromHeapSize(0, this->options.limits.heap_limit_bytes);
+  params.constraints.ConfigureDefaultsFromHeapSize(0, options.limits.heap_limit_bytes);
   params.array_buffer_allocator_shared = allocator;
   isolate = v8::Isolate::New(params);
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -90,7 +92,7 @@ EngineState::EngineState(PluginSourcePtr source, EngineOptions options)
   isolate->SetAllowWasmCodeGenerationCallback(
       [](v8::Local<v8::Context>, v8::Local<v8::String>) { return false; });
   watchdog = std::make_unique<Watchdog>(isolate);
-  stats.heap_limit_bytes = this->options.limits.heap_limit_bytes;
+  stats.heap_limit_bytes = options.limits.heap_limit_bytes;
 }
 
 EngineState::~EngineState() {

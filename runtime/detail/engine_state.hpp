@@ -26,9 +26,7 @@
 namespace warden::runtime::detail {
 
 struct EngineState {
-  // Creates the isolate on the calling thread, with the heap limit, the
-  // near-heap-limit and dynamic-import callbacks and the watchdog; the module
-  // is loaded afterwards (ModuleLoader).
+  // Binds the state to the calling thread; no isolate yet.
   EngineState(PluginSourcePtr source, EngineOptions options);
   // On the creating thread only (checked in every build: a wrong thread logs
   // both thread ids and aborts). Order: watchdog, Globals, shutdown notice,
@@ -36,6 +34,12 @@ struct EngineState {
   ~EngineState();
   EngineState(const EngineState&) = delete;
   EngineState& operator=(const EngineState&) = delete;
+
+  // Creates the isolate with the heap limit, the near-heap-limit and
+  // dynamic-import callbacks, and the watchdog; the module is loaded after it
+  // (load_module). Separate from the constructor so that, if it throws, the
+  // destructor still disposes whatever was created.
+  void create_isolate();
 
   // True once a forced termination happened: the deadline fired, the heap
   // limit was reached, or V8 reports a termination.
