@@ -9,7 +9,7 @@
 // supervisor.
 
 #include <cstdint>
-#include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/all.hpp>
@@ -33,10 +33,9 @@ struct WorkerSetup {
 };
 
 // Built on the spawning thread (empty); filled in the spawn function, on the
-// worker's thread. Engine is neither movable nor default-constructible and
-// Engine::load hands out a unique_ptr, so that is what the state holds.
+// worker's thread, and destroyed with the state in on_exit, on that thread.
 struct WorkerState {
-  std::unique_ptr<runtime::Engine> engine;
+  std::optional<runtime::Engine> engine;
   static inline const char* name = "warden.plugin_worker";
 };
 

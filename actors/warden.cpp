@@ -80,7 +80,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
       load_errors.push_back(std::move(engine).error());
       continue;
     }
-    const auto info = (*engine)->info();
+    const auto info = engine->info();
     if (!ids.insert(info.id).second) {
       Error error = plain_error(ErrorCode::duplicate_id,
                                 "plugin id '" + info.id + "' is already used by another plugin");

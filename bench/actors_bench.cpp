@@ -98,7 +98,7 @@ std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& corpus, 
 
 RunResult plain_loop(const std::vector<std::string>& plugins,
                      const std::vector<TransactionPtr>& input) {
-  std::vector<std::unique_ptr<warden::runtime::Engine>> engines;
+  std::vector<warden::runtime::Engine> engines;
   for (const auto& path : plugins) {
     auto source = warden::runtime::PluginSource::read(path);
     if (!source)
@@ -115,7 +115,7 @@ RunResult plain_loop(const std::vector<std::string>& plugins,
   for (const auto& transaction : input) {
     const auto begin = Clock::now();
     for (auto& engine : engines) {
-      auto found = engine->scan(transaction);
+      auto found = engine.scan(transaction);
       if (found) {
         result.findings += found->size();
       } else {

@@ -143,7 +143,7 @@ void scan_corpus(benchmark::State& state, std::string path, std::string code) {
   }
   std::size_t i = 0, findings = 0, errors = 0;
   for (auto _ : state) {
-    auto result = (*engine)->scan(corpus()[i]);
+    auto result = engine->scan(corpus()[i]);
     if (result.ok())
       findings += result->size();
     else
@@ -161,7 +161,7 @@ void BM_ScanTrivialEmptyTransaction(benchmark::State& state) {
       Engine::load(std::make_shared<const PluginSource>("t.js", kTrivialPlugin), bench_options());
   auto empty = std::make_shared<const Transaction>();
   for (auto _ : state)
-    benchmark::DoNotOptimize((*engine)->scan(empty).ok());
+    benchmark::DoNotOptimize(engine->scan(empty).ok());
 }
 BENCHMARK(BM_ScanTrivialEmptyTransaction);
 
@@ -217,7 +217,7 @@ __attribute__((noinline)) std::size_t profiled_life(
   auto engine = Engine::load(source, bench_options());
   std::size_t done = 0;
   for (std::size_t i = 0; engine.ok() && i < scans; ++i, ++done)
-    benchmark::DoNotOptimize((*engine)->scan(corpus()[i % corpus().size()]).ok());
+    benchmark::DoNotOptimize(engine->scan(corpus()[i % corpus().size()]).ok());
   return done;
 }
 
@@ -231,7 +231,7 @@ int profile(const std::string& which) {
       {  // an earlier life: leaves the code cache a recycled engine starts from
         auto first = Engine::load(*source, bench_options());
         for (std::size_t i = 0; first.ok() && i < 100; ++i)
-          benchmark::DoNotOptimize((*first)->scan(corpus()[i]).ok());
+          benchmark::DoNotOptimize(first->scan(corpus()[i]).ok());
       }
       scans += profiled_life(*source, 1000);
     }
@@ -272,8 +272,8 @@ int profile(const std::string& which) {
       return 1;
     }
     for (const auto& transaction : corpus())  // warm-up: compile, tier up, grow the heap
-      benchmark::DoNotOptimize((*engine)->scan(transaction).ok());
-    scans += profiled_pass(**engine);
+      benchmark::DoNotOptimize(engine->scan(transaction).ok());
+    scans += profiled_pass(*engine);
   }
   std::printf("profiled scans: %zu\n", scans);
   return 0;

@@ -1,30 +1,25 @@
+// class Engine: loads a plugin into its own isolate (EngineState,
+// load_module) and scans transactions with it under the scan deadline.
 #include "runtime/engine.hpp"
 
-#include <algorithm>
-#include <cassert>
-#include <optional>
-#include <regex>
-#include <thread>
 #include <utility>
 
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
-#include "runtime/detail/internal_script.hpp"
+#include "runtime/detail/await_settled.hpp"
+#include "runtime/detail/engine_state.hpp"
+#include "runtime/detail/js_error.hpp"
+#include "runtime/detail/module_loader.hpp"
 #include "runtime/detail/platform.hpp"
-#include "runtime/detail/transaction_view.hpp"
-#include "runtime/detail/v8_resources.hpp"
-#include "runtime/detail/watchdog.hpp"
 
-// Design notes (why it is built this way):
+// Why it is built this way:
 // - One isolate, one context, one plugin; created, used and disposed on one
-//   thread, no v8::Locker (V8 guide, section 4). The watchdog thread only calls
-//   RequestInterrupt/TerminateExecution.
-// - Microtasks run only at our explicit checkpoints (kExplicit), inside the
-//   scan's deadline. After the checkpoint nothing else can settle a promise (the
-//   sandbox has no timers, I/O or host tasks), so a promise still pending then
-//   can never settle: we report the timeout at once instead of idling until the
-//   deadline.
+//   thread, so no v8::Locker (docs/design.md, "Threading and ownership
+//   rules"). The watchdog thread only calls RequestInterrupt and
+//   TerminateExecution.
+// - Microtasks run only at our explicit checkpoints (detail/await_settled),
+//   inside the scan's deadline.
 // - A forced termination (deadline or heap limit) leaves the isolate's state
 //   suspect: the engine refuses further scans (engine_unusable) and must be
 //   replaced. A JS exception (RangeError from deep recursion or a refused
@@ -33,813 +28,72 @@
 namespace warden::runtime {
 namespace {
 
+using detail::EngineState;
+using detail::js_error;
+using detail::JsException;
 using detail::ScanDeadline;
-using detail::Watchdog;
+using detail::Settled;
 
-constexpr std::size_t kMaxConsoleMessageBytes = 8 * 1024;
-// Heap granted past the limit once it is reached, so V8 can unwind the
-// terminated script instead of aborting the process.
-// V8 finishes the allocation in progress (up to ~1 GB for its largest object)
-// before the termination takes effect; without enough room it aborts.
-constexpr std::size_t kMinHeapHeadroomBytes = 512u << 20;
-
-// Runs in the plugin's realm before the plugin (known residual: generic loops
-// over 2**32-length sparse arrays, e.g. copyWithin/indexOf, cannot be
-// interrupted either). Array.prototype.fill on a huge
-// sparse array runs V8's generic C++ fill loop, which has no interrupt check:
-// neither the watchdog nor the heap limit can stop it, and V8 aborts the
-// process once the heap cannot grow. Large ranges go through a JS loop instead,
-// which honours both; small ones keep the native fill.
-constexpr const char* kRealmHardening = R"JS((() => {
-  "use strict";
-  const nativeFill = Array.prototype.fill;
-  const apply = Reflect.apply, trunc = Math.trunc, min = Math.min, max = Math.max;
-  const relative = (value, length, fallback) => {
-    if (value === undefined) return fallback;
-    const n = trunc(+value) || 0;
-    return n < 0 ? max(length + n, 0) : min(n, length);
-  };
-  const fill = {
-    fill(value, start, end) {
-      if (this === null || this === undefined) {
-        throw new TypeError("Array.prototype.fill called on null or undefined");
-      }
-      const o = Object(this);
-      const length = min(max(trunc(+o.length) || 0, 0), 2 ** 53 - 1);
-      let k = relative(start, length, 0);
-      const final = relative(end, length, length);
-      if (final - k <= 1048576) return apply(nativeFill, o, [value, k, final]);
-      for (; k < final; k++) o[k] = value;
-      return o;
-    },
-  }.fill;
-  Object.defineProperty(Array.prototype, "fill", {
-    value: fill, writable: true, enumerable: false, configurable: true,
-  });
-  // split/match/replace build their result in one C++ array; on a string of
-  // 2**27+ characters it can exceed V8's largest array, a fatal error.
-  const guard = (name, bound) => {
-    const native = String.prototype[name];
-    const wrapped = {
-      [name](...args) {
-        if (typeof this === "string" && this.length > bound) {
-          throw new RangeError("Invalid array length: String.prototype." + name +
-                               " on a string of " + this.length + " characters");
-        }
-        return apply(native, this, args);
-      },
-    }[name];
-    Object.defineProperty(String.prototype, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
-    });
-  };
-  guard("split", 2 ** 27 - 64);
-  guard("match", 2 ** 27 - 64);
-  guard("replace", 2 ** 26);
-  guard("replaceAll", 2 ** 26);
-})();)JS";
-
-std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
-}
-
-v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text) {
-  v8::Local<v8::String> result;
-  if (!v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                               static_cast<int>(text.size()))
-           .ToLocal(&result)) {
-    return v8::String::Empty(isolate);  // only beyond String::kMaxLength
-  }
-  return result;
-}
-
-std::string format_ms(std::chrono::milliseconds ms) {
-  return std::to_string(ms.count()) + " ms";
-}
-
-std::string format_mb(std::size_t bytes) {
-  return std::to_string(bytes >> 20) + " MB";
-}
-
-// Plugin ids: [a-z0-9][a-z0-9-]*.
-bool valid_id(const std::string& id) {
-  if (id.empty())
-    return false;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    char c = id[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && c == '-');
-    if (!ok)
-      return false;
-  }
-  return true;
-}
-
-// 1-based line of the first `export default` in the source, 1 if none: where
-// errors about the default export's shape point.
-int default_export_line(const std::string& code) {
-  static const std::regex pattern(R"(export\s+default\b)");
-  std::smatch match;
-  if (!std::regex_search(code, match, pattern))
-    return 1;
-  auto begin = code.begin();
-  return 1 + static_cast<int>(std::count(begin, begin + match.position(0), '\n'));
-}
-
-// What JS's typeof-like description of a value is, for error messages.
-std::string describe_type(v8::Local<v8::Value> value) {
-  if (value->IsUndefined())
-    return "undefined";
-  if (value->IsNull())
-    return "null";
-  if (value->IsString())
-    return "a string";
-  if (value->IsNumber())
-    return "a number";
-  if (value->IsBoolean())
-    return "a boolean";
-  if (value->IsBigInt())
-    return "a bigint";
-  if (value->IsSymbol())
-    return "a symbol";
-  if (value->IsFunction())
-    return "a function";
-  if (value->IsProxy())
-    return "a Proxy";
-  if (value->IsPromise())
-    return "a Promise";
-  if (value->IsArray())
-    return "an array";
-  return "an object";
-}
-
-}  // namespace
-
-struct Engine::Impl {
-  Impl(PluginSourcePtr source, EngineOptions options)
-      : owner_thread(std::this_thread::get_id()),
-        source(std::move(source)),
-        options(std::move(options)) {}
-  ~Impl();
-
-  Result<bool> start();
-  Result<bool> load_module();
-  Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
-
-  // Where things went wrong in the plugin, as an Error value.
-  Error error_from(ErrorCode code, const std::string& prefix, v8::Local<v8::Value> exception,
-                   v8::Local<v8::Message> message);
-  Error error_from_try_catch(ErrorCode code, const std::string& prefix, v8::TryCatch& try_catch);
-  Error error_from_rejection(ErrorCode code, const std::string& prefix,
-                             v8::Local<v8::Value> reason);
-  Error load_error(ErrorCode code, std::string message, int line, int column = 0);
-
-  // Ends a terminated (or about to be) execution: cancels the termination so the
-  // isolate can be used for teardown, marks the engine unusable and says why.
-  Error forced_stop(ErrorCode timeout_code, const std::string& what,
-                    std::chrono::milliseconds budget);
-  bool termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const;
-
-  Result<std::vector<Finding>> read_findings(v8::Local<v8::Context> context,
-                                             v8::Local<v8::Value> value,
-                                             const Transaction& transaction);
-  Result<v8::Local<v8::Value>> settle(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
-
-  void install_console(v8::Local<v8::Context> context);
-  template <LogLevel level>
-  static void console_call(const v8::FunctionCallbackInfo<v8::Value>& info);
-  std::string format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info);
-
-  static size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit);
-  static v8::MaybeLocal<v8::Promise> reject_dynamic_import(
-      v8::Local<v8::Context> context, v8::Local<v8::Data> host_defined_options,
-      v8::Local<v8::Value> resource_name, v8::Local<v8::String> specifier,
-      v8::Local<v8::FixedArray> import_assertions);
-
-  const std::thread::id owner_thread;
-  PluginSourcePtr source;
-  EngineOptions options;
-  PluginInfo info;
-  EngineStats stats;
-  bool usable = true;
-  bool out_of_memory = false;  // set by the near-heap-limit callback
-  bool code_cache_consumed = false;
-
-  // Declared before the isolate: it must outlive it (V8 guide, section 3).
-  std::shared_ptr<detail::ArrayBufferUsage> array_buffer_usage =
-      std::make_shared<detail::ArrayBufferUsage>();
-  std::shared_ptr<v8::ArrayBuffer::Allocator> allocator;
-  v8::Isolate* isolate = nullptr;
-  // Globals: reset in ~Impl before the isolate is disposed (pitfall 9).
-  v8::Global<v8::Context> context;
-  v8::Global<v8::Module> module;
-  v8::Global<v8::Object> plugin;
-  v8::Global<v8::Function> scan_function;
-  std::optional<detail::TransactionView> view;
-  // Keys read on every scan, internalized once per isolate: a fresh key string
-  // per Get costs an allocation and a string-table lookup (V8 guide, section 7).
-  struct Keys {
-    v8::Eternal<v8::String> title, severity, description, evidence, cwe, confidence, then;
-  } keys;
-  // Last: stopped (joined) first, while the isolate still exists.
-  std::unique_ptr<Watchdog> watchdog;
-};
-
-Engine::Impl::~Impl() {
-  // An isolate lives and dies on one thread (DESIGN.md, guarantee 2).
-  assert(std::this_thread::get_id() == owner_thread);
-  watchdog.reset();  // no TerminateExecution may race with Dispose
-  if (isolate == nullptr)
-    return;
-  scan_function.Reset();
-  plugin.Reset();
-  module.Reset();
-  context.Reset();
-  view.reset();
-  // The default platform keeps a foreground task runner per isolate, with the
-  // tasks still queued, until told the isolate goes (libplatform.h: "has to be
-  // called for all Isolates which are deleted"); without it every recycle left one.
-  if (v8::Platform* platform = detail::current_platform())
-    v8::platform::NotifyIsolateShutdown(platform, isolate);
-  isolate->Dispose();  // outside every scope (pitfall: "Disposing the isolate that is entered")
-  isolate = nullptr;
-}
-
-size_t Engine::Impl::near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
-  auto* self = static_cast<Impl*>(data);
-  self->out_of_memory = true;
-  self->isolate->TerminateExecution();
-  // Room for V8 to unwind the terminated script; the engine is then unusable
-  // and gets replaced, so this memory is short-lived.
-  return current_limit + std::max(kMinHeapHeadroomBytes, 4 * initial_limit);
-}
-
-v8::MaybeLocal<v8::Promise> Engine::Impl::reject_dynamic_import(
-    v8::Local<v8::Context> context, v8::Local<v8::Data> /*host_defined_options*/,
-    v8::Local<v8::Value> /*resource_name*/, v8::Local<v8::String> specifier,
-    v8::Local<v8::FixedArray> /*import_assertions*/) {
-  v8::Isolate* isolate = context->GetIsolate();
-  v8::Local<v8::Promise::Resolver> resolver;
-  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
-    return {};
-  std::string text = "dynamic import('" + to_std(isolate, specifier) +
-                     "') is not allowed: a Warden plugin is one self-contained module";
-  if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
-    return {};
-  }
-  return resolver->GetPromise();
-}
-
-Error Engine::Impl::load_error(ErrorCode code, std::string message, int line, int column) {
-  Error error{code, std::move(message), source->path(), line, column};
-  return error;
-}
-
-Error Engine::Impl::error_from(ErrorCode code, const std::string& prefix,
-                               v8::Local<v8::Value> exception, v8::Local<v8::Message> message) {
-  v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-  Error error{code, prefix, source->path()};
-  {
-    // Converting may run plugin code (toString, getters): it must not throw out.
-    v8::TryCatch inner(isolate);
-    std::string text =
-        exception.IsEmpty() ? std::string("unknown error") : to_std(isolate, exception);
-    if (inner.HasCaught() && !inner.HasTerminated())
-      text = "(exception not printable)";
-    error.message += text;
-    if (!exception.IsEmpty() && exception->IsObject() && !exception->IsProxy()) {
-      v8::Local<v8::Value> stack;
-      if (exception.As<v8::Object>()
-              ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "stack"))
-              .ToLocal(&stack) &&
-          stack->IsString()) {
-        error.stack = to_std(isolate, stack);
-      }
-    }
-    if (inner.HasTerminated())
-      inner.ReThrow();
-  }
-  if (!message.IsEmpty()) {
-    error.line = message->GetLineNumber(ctx).FromMaybe(0);
-    error.column = message->GetStartColumn(ctx).FromMaybe(-1) + 1;  // 0-based in V8
-    std::string resource = to_std(isolate, message->GetScriptResourceName());
-    if (!resource.empty() && resource != "undefined")
-      error.file = resource;
-  }
-  return error;
-}
-
-Error Engine::Impl::error_from_try_catch(ErrorCode code, const std::string& prefix,
-                                         v8::TryCatch& try_catch) {
-  return error_from(code, prefix, try_catch.Exception(), try_catch.Message());
-}
-
-Error Engine::Impl::error_from_rejection(ErrorCode code, const std::string& prefix,
-                                         v8::Local<v8::Value> reason) {
-  // For Error objects the message carries the location where they were created.
-  return error_from(code, prefix, reason, v8::Exception::CreateMessage(isolate, reason));
-}
-
-bool Engine::Impl::termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const {
-  return deadline_fired || out_of_memory || try_catch.HasTerminated() ||
-         isolate->IsExecutionTerminating();
-}
-
-Error Engine::Impl::forced_stop(ErrorCode timeout_code, const std::string& what,
-                                std::chrono::milliseconds budget) {
-  // Always cancel: after a termination inside a microtask checkpoint the isolate
-  // stays "terminating" and every later call fails silently (pitfall 3).
-  isolate->CancelTerminateExecution();
-  usable = false;
-  if (out_of_memory) {
-    ErrorCode code = timeout_code == ErrorCode::timeout ? ErrorCode::out_of_memory : timeout_code;
-    return Error{code,
-                 what + " exceeded the heap limit of " + format_mb(options.limits.heap_limit_bytes),
-                 source->path()};
-  }
-  Error error{timeout_code, what + " ran past " + format_ms(budget), source->path(),
-              watchdog->fired_line(), watchdog->fired_column()};
-  return error;
-}
-
-template <LogLevel level>
-void Engine::Impl::console_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* self = static_cast<Impl*>(info.Data().As<v8::External>()->Value());
-  std::string text = self->format_console_args(info);
-  if (!self->options.console)
-    return;
-  try {
-    self->options.console(level, self->info.id, text);
-  } catch (...) {
-    // No C++ exception may unwind through V8 frames; a failing sink drops the line.
-  }
-}
-
-std::string Engine::Impl::format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
-  std::string out;
-  for (int i = 0; i < info.Length() && out.size() <= kMaxConsoleMessageBytes; ++i) {
-    if (i > 0)
-      out += ' ';
-    v8::Local<v8::Value> arg = info[i];
-    v8::TryCatch try_catch(isolate);
-    std::string part;
-    if (arg->IsString()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsSymbol()) {
-      v8::Local<v8::Value> description = arg.As<v8::Symbol>()->Description(isolate);
-      part = "Symbol(" + (description->IsUndefined() ? "" : to_std(isolate, description)) + ")";
-    } else if (arg->IsFunction()) {
-      part = "[Function]";
-    } else if (arg->IsNativeError()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsObject()) {
-      // JSON like console.log's object view; cycles, BigInts or throwing getters
-      // fall back to String(value), then to a fixed text.
-      v8::Local<v8::String> json;
-      if (v8::JSON::Stringify(ctx, arg).ToLocal(&json)) {
-        part = to_std(isolate, json);
-      } else if (!try_catch.HasTerminated()) {
-        try_catch.Reset();
-        v8::Local<v8::String> text;
-        part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "[object]";
-      }
-    } else {
-      v8::Local<v8::String> text;
-      part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "?";
-    }
-    if (try_catch.HasTerminated()) {
-      try_catch.ReThrow();  // termination must reach the top
-      return out;
-    }
-    out += part;
-  }
-  if (out.size() > kMaxConsoleMessageBytes) {
-    out.resize(kMaxConsoleMessageBytes);
-    out += "... (truncated)";
-  }
-  return out;
-}
-
-void Engine::Impl::install_console(v8::Local<v8::Context> ctx) {
-  v8::Local<v8::Object> console = v8::Object::New(isolate);
-  v8::Local<v8::External> self = v8::External::New(isolate, this);
-  auto add = [&](const char* name, v8::FunctionCallback callback) {
-    v8::Local<v8::Function> fn =
-        v8::Function::New(ctx, callback, self, 0, v8::ConstructorBehavior::kThrow)
-            .ToLocalChecked();  // fresh context, no plugin code has run
-    console->Set(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked(), fn).Check();
-  };
-  add("log", &console_call<LogLevel::info>);
-  add("info", &console_call<LogLevel::info>);
-  add("warn", &console_call<LogLevel::warn>);
-  add("error", &console_call<LogLevel::error>);
-  add("debug", &console_call<LogLevel::debug>);
-  v8::Local<v8::Object> global = ctx->Global();
-  global->Set(ctx, v8::String::NewFromUtf8Literal(isolate, "console"), console).Check();
-  // Not an ECMAScript built-in, and its memories grow outside the heap limit.
-  global->Delete(ctx, v8::String::NewFromUtf8Literal(isolate, "WebAssembly")).Check();
-  detail::run_internal_script(ctx, "warden:realm.js", kRealmHardening);
-}
-
-Result<bool> Engine::Impl::start() {
-  allocator = detail::make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
-  v8::Isolate::CreateParams params;
-  params.constraints.ConfigureDefaultsFromHeapSize(0, options.limits.heap_limit_bytes);
-  params.array_buffer_allocator_shared = allocator;
-  isolate = v8::Isolate::New(params);
-  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
-  isolate->SetAllowAtomicsWait(false);  // Atomics.wait would block the engine thread
-  isolate->AddNearHeapLimitCallback(&Impl::near_heap_limit, this);
-  isolate->SetHostImportModuleDynamicallyCallback(&Impl::reject_dynamic_import);
-  isolate->SetAllowWasmCodeGenerationCallback(
-      [](v8::Local<v8::Context>, v8::Local<v8::String>) { return false; });
-  watchdog = std::make_unique<Watchdog>(isolate);
-  stats.heap_limit_bytes = options.limits.heap_limit_bytes;
-  return load_module();
-}
-
-Result<bool> Engine::Impl::load_module() {
-  v8::Isolate::Scope isolate_scope(isolate);
-  v8::HandleScope handle_scope(isolate);
-  v8::Local<v8::Context> ctx = v8::Context::New(isolate);
-  v8::Context::Scope context_scope(ctx);
-  context.Reset(isolate, ctx);
-  install_console(ctx);
-  view.emplace(ctx);  // before any plugin code runs in this context
-  auto key = [&](const char* name) {
-    return v8::Eternal<v8::String>(
-        isolate,
-        v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked());
-  };
-  keys = Keys{key("title"), key("severity"),   key("description"), key("evidence"),
-              key("cwe"),   key("confidence"), key("then")};
-
-  v8::TryCatch try_catch(isolate);
-  v8::Local<v8::String> code;
-  if (!v8::String::NewFromUtf8(isolate, source->code().data(), v8::NewStringType::kNormal,
-                               static_cast<int>(source->code().size()))
-           .ToLocal(&code)) {
-    return load_error(ErrorCode::syntax_error, "source is too large", 0);
-  }
-  // is_module MUST be true: otherwise CompileModule aborts the process (pitfall 1).
-  v8::ScriptOrigin origin(isolate, v8_string(isolate, source->path()), 0, 0, false, -1,
-                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
-  std::shared_ptr<const std::vector<uint8_t>> cache = source->code_cache();
-  v8::ScriptCompiler::CachedData* cached_data = nullptr;
-  if (cache) {
-    // Source takes ownership of the CachedData object, not of the bytes, which
-    // `cache` keeps alive until compilation is done.
-    cached_data =
-        new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
-                                           v8::ScriptCompiler::CachedData::BufferNotOwned);
-  }
-  v8::ScriptCompiler::Source compile_source(code, origin, cached_data);
-  v8::Local<v8::Module> mod;
-  if (!v8::ScriptCompiler::CompileModule(
-           isolate, &compile_source,
-           cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
-           .ToLocal(&mod)) {
-    return error_from_try_catch(ErrorCode::syntax_error, "", try_catch);
-  }
-  // A rejected cache (other V8, other flags) means V8 compiled from source.
-  code_cache_consumed = cache && !compile_source.GetCachedData()->rejected;
-  module.Reset(isolate, mod);
-
-  // Checked before instantiation: the plugin must be self-contained.
-  v8::Local<v8::FixedArray> requests = mod->GetModuleRequests();
-  if (requests->Length() > 0) {
-    v8::Local<v8::ModuleRequest> request = requests->Get(ctx, 0).As<v8::ModuleRequest>();
-    v8::Location where = mod->SourceOffsetToLocation(request->GetSourceOffset());
-    return load_error(ErrorCode::static_import,
-                      "static import of '" + to_std(isolate, request->GetSpecifier()) +
-                          "' is not allowed: a Warden plugin is one self-contained module",
-                      where.GetLineNumber() + 1, where.GetColumnNumber() + 1);
-  }
-  auto no_imports = [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
-                       v8::Local<v8::Module>) -> v8::MaybeLocal<v8::Module> { return {}; };
-  if (!mod->InstantiateModule(ctx, no_imports).FromMaybe(false)) {
-    return error_from_try_catch(ErrorCode::module_threw, "", try_catch);
-  }
-
-  // Module evaluation and init() share one deadline.
-  ScanDeadline deadline(*watchdog, options.limits.load_timeout);
-  auto stopped = [&](const std::string& what) -> std::optional<Error> {
-    if (!termination_happened(try_catch, false))
-      return std::nullopt;
-    deadline.finish();
-    return forced_stop(ErrorCode::load_timeout, what, options.limits.load_timeout);
-  };
-  auto finish_stopped = [&](const std::string& what) -> std::optional<Error> {
-    bool fired = deadline.finish();
-    if (!termination_happened(try_catch, fired))
-      return std::nullopt;
-    return forced_stop(ErrorCode::load_timeout, what, options.limits.load_timeout);
-  };
-
-  v8::Local<v8::Value> evaluated;
-  if (!mod->Evaluate(ctx).ToLocal(&evaluated)) {
-    if (auto error = stopped("module evaluation"))
-      return *error;
-    return error_from_try_catch(ErrorCode::module_threw, "", try_catch);
-  }
-  // Top-level await is on: Evaluate always returns a promise; a throwing module
-  // gives a rejected one and the TryCatch sees nothing (pitfall 2).
-  isolate->PerformMicrotaskCheckpoint();
-  if (auto error = stopped("module evaluation"))
-    return *error;
-  if (evaluated->IsPromise()) {
-    v8::Local<v8::Promise> done = evaluated.As<v8::Promise>();
-    if (done->State() == v8::Promise::kRejected) {
-      return error_from_rejection(ErrorCode::module_threw, "", done->Result());
-    }
-    if (done->State() == v8::Promise::kPending) {
-      usable = false;
-      return load_error(ErrorCode::load_timeout,
-                        "module evaluation did not settle within " +
-                            format_ms(options.limits.load_timeout) +
-                            ": a top-level await waits on a promise nothing can settle",
-                        0);
-    }
-  }
-
-  const int export_line = default_export_line(source->code());
-  v8::Local<v8::Object> ns = mod->GetModuleNamespace().As<v8::Object>();
-  v8::Local<v8::Value> exported;
-  if (!ns->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "default")).ToLocal(&exported)) {
-    if (auto error = stopped("module evaluation"))
-      return *error;
-    return error_from_try_catch(ErrorCode::no_default_export,
-                                "reading the default export: ", try_catch);
-  }
-  if (!exported->IsObject() || exported->IsFunction()) {
-    return load_error(
-        ErrorCode::no_default_export,
-        "the default export must be an object { id, scan(txn) }, got " + describe_type(exported),
-        export_line);
-  }
-  v8::Local<v8::Object> plugin_object = exported.As<v8::Object>();
-  // Reads one property of the default export; getters and Proxies run JS here.
-  auto property = [&](const char* name, ErrorCode code,
-                      v8::Local<v8::Value>* out) -> std::optional<Error> {
-    if (plugin_object->Get(ctx, v8_string(isolate, name)).ToLocal(out))
-      return std::nullopt;
-    if (auto error = stopped("reading the default export"))
-      return error;
-    return error_from_try_catch(code, std::string("reading ") + name + ": ", try_catch);
-  };
-
-  v8::Local<v8::Value> id_value, name_value, version_value, scan_value, init_value;
-  if (auto error = property("id", ErrorCode::invalid_id, &id_value))
-    return *error;
-  if (!id_value->IsString()) {
-    return load_error(ErrorCode::invalid_id,
-                      "the default export's id must be a string matching [a-z0-9][a-z0-9-]*, got " +
-                          describe_type(id_value),
-                      export_line);
-  }
-  info.id = to_std(isolate, id_value);
-  info.path = source->path();
-  if (!valid_id(info.id)) {
-    return load_error(ErrorCode::invalid_id,
-                      "id '" + info.id + "' does not match [a-z0-9][a-z0-9-]*", export_line);
-  }
-  if (auto error = property("scan", ErrorCode::no_scan_function, &scan_value))
-    return *error;
-  if (!scan_value->IsFunction()) {
-    return load_error(
-        ErrorCode::no_scan_function,
-        "the default export has no scan function (scan is " + describe_type(scan_value) + ")",
-        export_line);
-  }
-  if (auto error = property("name", ErrorCode::no_default_export, &name_value))
-    return *error;
-  if (name_value->IsString())
-    info.name = to_std(isolate, name_value);
-  if (auto error = property("version", ErrorCode::no_default_export, &version_value)) {
-    return *error;
-  }
-  if (version_value->IsString())
-    info.version = to_std(isolate, version_value);
-  if (auto error = property("init", ErrorCode::init_failed, &init_value))
-    return *error;
-
-  if (init_value->IsFunction()) {
-    v8::Local<v8::Value> config;
-    if (!v8::JSON::Parse(ctx, v8_string(isolate, options.config_json)).ToLocal(&config)) {
-      Error error =
-          error_from_try_catch(ErrorCode::init_failed, "config is not valid JSON: ", try_catch);
-      error.file = source->path();
-      error.line = export_line;
-      return error;
-    }
-    v8::Local<v8::Value> argv[] = {config};
-    v8::Local<v8::Value> returned;
-    if (!init_value.As<v8::Function>()->Call(ctx, plugin_object, 1, argv).ToLocal(&returned)) {
-      if (auto error = stopped("init()"))
-        return *error;
-      return error_from_try_catch(ErrorCode::init_failed, "init() threw: ", try_catch);
-    }
-    isolate->PerformMicrotaskCheckpoint();
-    if (auto error = stopped("init()"))
-      return *error;
-    if (returned->IsPromise()) {
-      v8::Local<v8::Promise> done = returned.As<v8::Promise>();
-      if (done->State() == v8::Promise::kRejected) {
-        return error_from_rejection(ErrorCode::init_failed, "init() rejected: ", done->Result());
-      }
-      if (done->State() == v8::Promise::kPending) {
-        usable = false;
-        return load_error(
-            ErrorCode::load_timeout,
-            "init() promise did not settle within " + format_ms(options.limits.load_timeout),
-            export_line);
-      }
-    }
-  }
-  if (auto error = finish_stopped("init()"))
-    return *error;
-
-  plugin.Reset(isolate, plugin_object);
-  scan_function.Reset(isolate, scan_value.As<v8::Function>());
-
-  // Recycled engines skip parsing: the first engine that loads this source
-  // leaves a cache (made after evaluation, so it holds what ran).
-  if (!code_cache_consumed) {
-    std::unique_ptr<v8::ScriptCompiler::CachedData> data(
-        v8::ScriptCompiler::CreateCodeCache(mod->GetUnboundModuleScript()));
-    if (data && data->length > 0) {
-      source->set_code_cache(
-          std::make_shared<const std::vector<uint8_t>>(data->data, data->data + data->length));
-    }
-  }
-  return true;
-}
-
-Result<v8::Local<v8::Value>> Engine::Impl::settle(v8::Local<v8::Context> ctx,
-                                                  v8::Local<v8::Value> value) {
-  // Thenables are adopted like `await` would: a resolver calls their then().
-  v8::Local<v8::Promise> promise;
-  if (value->IsPromise()) {
-    promise = value.As<v8::Promise>();
-  } else if (value->IsObject() && !value->IsArray()) {
+// The value scan() returned, awaited: thenables are adopted like `await`
+// would, through a resolver that calls their then().
+Result<v8::Local<v8::Value>> settle(EngineState& state, v8::Local<v8::Context> ctx,
+                                    v8::Local<v8::Value> value, v8::TryCatch& try_catch) {
+  v8::Isolate* isolate = state.isolate;
+  v8::Local<v8::Value> awaited = value;
+  if (!value->IsPromise() && value->IsObject() && !value->IsArray()) {
     v8::Local<v8::Value> then;
-    if (!value.As<v8::Object>()->Get(ctx, keys.then.Get(isolate)).ToLocal(&then)) {
-      return Error{ErrorCode::js_exception, "", source->path()};  // caller reads the TryCatch
+    if (!value.As<v8::Object>()->Get(ctx, state.then_key.Get(isolate)).ToLocal(&then)) {
+      return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                      state.source->path());
     }
     if (then->IsFunction()) {
       v8::Local<v8::Promise::Resolver> resolver;
       if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver) ||
           resolver->Resolve(ctx, value).IsNothing()) {
-        return Error{ErrorCode::js_exception, "", source->path()};
+        return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                        state.source->path());
       }
-      promise = resolver->GetPromise();
+      awaited = resolver->GetPromise();
     }
   }
-  // Always: a synchronous scan may still have queued work, which must run now,
-  // inside this scan's deadline, not leak into the next one.
-  isolate->PerformMicrotaskCheckpoint();
-  if (promise.IsEmpty())
-    return value;
-  switch (promise->State()) {
-    case v8::Promise::kFulfilled:
-      return promise->Result();
-    case v8::Promise::kRejected:
-      return error_from_rejection(ErrorCode::js_exception, "scan rejected: ", promise->Result());
-    case v8::Promise::kPending:
+  Settled settled = detail::await_settled(isolate, awaited);
+  switch (settled.state) {
+    case Settled::State::fulfilled:
+      return settled.value;
+    case Settled::State::rejected:
+      return js_error(isolate, ErrorCode::js_exception,
+                      "scan rejected: ", JsException::rejected(isolate, settled.value),
+                      state.source->path());
+    case Settled::State::pending:
       break;
   }
   return Error{ErrorCode::timeout,
-               "promise did not settle within " + format_ms(options.limits.scan_timeout) +
+               "promise did not settle within " +
+                   detail::format_ms(state.options.limits.scan_timeout) +
                    " (it was pending with no work left to run, so it never would)",
-               source->path()};
+               state.source->path()};
 }
 
-Result<std::vector<Finding>> Engine::Impl::read_findings(v8::Local<v8::Context> ctx,
-                                                         v8::Local<v8::Value> value,
-                                                         const Transaction& transaction) {
-  auto invalid = [&](std::string message) {
-    return Error{ErrorCode::invalid_result, std::move(message), source->path()};
-  };
-  auto thrown = [&]() {  // caller's TryCatch holds the exception
-    return Error{ErrorCode::js_exception, "", source->path()};
-  };
-  if (!value->IsArray()) {
-    return invalid("scan returned " + describe_type(value) + ", expected an array");
-  }
-  v8::Local<v8::Array> array = value.As<v8::Array>();
-  const uint32_t count = array->Length();
-  if (count > options.limits.max_findings) {
-    return invalid("scan returned " + std::to_string(count) + " findings, more than the limit of " +
-                   std::to_string(options.limits.max_findings));
-  }
-  if (count == 0)
-    return std::vector<Finding>();
-  v8::Local<v8::String> k_title = keys.title.Get(isolate);
-  v8::Local<v8::String> k_severity = keys.severity.Get(isolate);
-  v8::Local<v8::String> k_description = keys.description.Get(isolate);
-  v8::Local<v8::String> k_evidence = keys.evidence.Get(isolate);
-  v8::Local<v8::String> k_cwe = keys.cwe.Get(isolate);
-  v8::Local<v8::String> k_confidence = keys.confidence.Get(isolate);
-
-  std::vector<Finding> findings;
-  findings.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    // Built only for an error message: most findings are valid.
-    auto where = [i] { return "finding " + std::to_string(i) + ": "; };
-    v8::Local<v8::Value> item;
-    if (!array->Get(ctx, i).ToLocal(&item))
-      return thrown();
-    if (!item->IsObject() || item->IsFunction()) {
-      return invalid(where() + "expected an object, got " + describe_type(item));
-    }
-    v8::Local<v8::Object> object = item.As<v8::Object>();
-    Finding finding;
-    finding.plugin_id = info.id;
-    finding.transaction_id = transaction.id;
-    finding.url = transaction.request.url;
-
-    v8::Local<v8::Value> title, severity, description, evidence, cwe, confidence;
-    if (!object->Get(ctx, k_title).ToLocal(&title))
-      return thrown();
-    if (!title->IsString() || title.As<v8::String>()->Length() == 0) {
-      return invalid(where() + "title must be a non-empty string");
-    }
-    finding.title = to_std(isolate, title);
-
-    if (!object->Get(ctx, k_severity).ToLocal(&severity))
-      return thrown();
-    if (!severity->IsString()) {
-      return invalid(where() + "severity must be one of info, low, medium, high, critical (got " +
-                     describe_type(severity) + ")");
-    }
-    std::string severity_text = to_std(isolate, severity);
-    std::optional<Severity> parsed_severity = parse_severity(severity_text);
-    if (!parsed_severity)
-      return invalid(where() + "unknown severity '" + severity_text + "'");
-    finding.severity = *parsed_severity;
-
-    // Optional fields: undefined or null mean absent.
-    if (!object->Get(ctx, k_description).ToLocal(&description))
-      return thrown();
-    if (!description->IsNullOrUndefined()) {
-      if (!description->IsString())
-        return invalid(where() + "description must be a string");
-      finding.description = to_std(isolate, description);
-    }
-    if (!object->Get(ctx, k_evidence).ToLocal(&evidence))
-      return thrown();
-    if (!evidence->IsNullOrUndefined()) {
-      if (!evidence->IsString())
-        return invalid(where() + "evidence must be a string");
-      finding.evidence = to_std(isolate, evidence);
-    }
-    if (!object->Get(ctx, k_cwe).ToLocal(&cwe))
-      return thrown();
-    if (!cwe->IsNullOrUndefined()) {
-      double number = cwe->IsNumber() ? cwe.As<v8::Number>()->Value() : 0;
-      if (!cwe->IsNumber() || !(number >= 1) || number > INT32_MAX ||
-          number != static_cast<double>(static_cast<int>(number))) {
-        return invalid(where() + "cwe must be a positive integer");
-      }
-      finding.cwe = static_cast<int>(number);
-    }
-    if (!object->Get(ctx, k_confidence).ToLocal(&confidence))
-      return thrown();
-    if (!confidence->IsNullOrUndefined()) {
-      std::optional<Confidence> parsed;
-      if (confidence->IsString())
-        parsed = parse_confidence(to_std(isolate, confidence));
-      if (!parsed) {
-        return invalid(where() + "confidence must be low, medium or high, got " +
-                       (confidence->IsString() ? "'" + to_std(isolate, confidence) + "'"
-                                               : describe_type(confidence)));
-      }
-      finding.confidence = *parsed;
-    }
-    findings.push_back(std::move(finding));
-  }
-  return findings;
-}
-
-Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transaction) {
-  if (!usable) {
+// One scan under the scan deadline; see Engine::scan.
+Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr& transaction) {
+  v8::Isolate* isolate = state.isolate;
+  if (!state.usable) {
     return Error{ErrorCode::engine_unusable,
                  "the engine was stopped by an earlier timeout or out-of-memory and must be "
                  "replaced",
-                 source->path()};
+                 state.source->path()};
   }
   if (!transaction)
-    return Error{ErrorCode::js_exception, "no transaction", source->path()};
-  ++stats.executions;
+    return Error{ErrorCode::js_exception, "no transaction", state.source->path()};
+  ++state.stats.executions;
 
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
-  v8::Local<v8::Context> ctx = context.Get(isolate);
+  v8::Local<v8::Context> ctx = state.context.Get(isolate);
   v8::Context::Scope context_scope(ctx);
   v8::TryCatch try_catch(isolate);
 
-  ScanDeadline deadline(*watchdog, options.limits.scan_timeout);
+  ScanDeadline deadline(*state.watchdog, state.options.limits.scan_timeout);
   Result<std::vector<Finding>> result = [&]() -> Result<std::vector<Finding>> {
     // The isolate's foreground tasks (GC follow-ups, FinalizationRegistry
     // callbacks, which run plugin code) would pile up unrun otherwise; run them
@@ -850,92 +104,97 @@ Result<std::vector<Finding>> Engine::Impl::scan(const TransactionPtr& transactio
       }
     }
     v8::Local<v8::Object> txn;
-    if (!view->build(ctx, transaction).ToLocal(&txn)) {
+    if (!state.view->build(ctx, transaction).ToLocal(&txn)) {
       return Error{ErrorCode::js_exception, "the transaction could not be converted",
-                   source->path()};
+                   state.source->path()};
     }
     v8::Local<v8::Value> argv[] = {txn};
     v8::Local<v8::Value> returned;
-    if (!scan_function.Get(isolate)->Call(ctx, plugin.Get(isolate), 1, argv).ToLocal(&returned)) {
-      return Error{ErrorCode::js_exception, "", source->path()};
+    // Exceptions are described where they are caught, still under the
+    // deadline: describing runs plugin code (toString, a stack getter).
+    if (!state.scan_function.Get(isolate)
+             ->Call(ctx, state.plugin.Get(isolate), 1, argv)
+             .ToLocal(&returned)) {
+      return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
+                      state.source->path());
     }
-    Result<v8::Local<v8::Value>> settled = settle(ctx, returned);
+    Result<v8::Local<v8::Value>> settled = settle(state, ctx, returned, try_catch);
     if (!settled.ok())
       return std::move(settled).error();
-    return read_findings(ctx, *settled, *transaction);
+    return state.findings_reader->read(ctx, *settled, *transaction, state.info.id, try_catch);
   }();
-  // Still under the deadline: describing the exception runs plugin code
-  // (toString, a stack getter), and so does work queued before a throw, which
-  // must not leak into the next scan.
-  if (!result.ok() && result.error().code == ErrorCode::js_exception &&
-      result.error().message.empty() && try_catch.HasCaught() && !try_catch.HasTerminated()) {
-    result = error_from_try_catch(ErrorCode::js_exception, "", try_catch);
-  }
+  // Still under the deadline: work queued before a throw runs now and must not
+  // leak into the next scan.
   if (!try_catch.HasTerminated() && !isolate->IsExecutionTerminating()) {
     try_catch.Reset();
     isolate->PerformMicrotaskCheckpoint();
   }
   bool fired = deadline.finish();
 
-  if (termination_happened(try_catch, fired)) {
-    return forced_stop(ErrorCode::timeout, "scan", options.limits.scan_timeout);
+  if (state.termination_happened(try_catch, fired)) {
+    return state.forced_stop(ErrorCode::timeout, "scan", state.options.limits.scan_timeout);
   }
   if (!result.ok()) {
     Error error = std::move(result).error();
     if (error.code == ErrorCode::timeout)
-      usable = false;  // a promise that never settles
-    if (error.message.empty())
+      state.usable = false;     // a promise that never settles
+    if (error.message.empty())  // e.g. `throw ""`
       error.message = "scan failed without an exception";
     return error;
   }
   return result;
 }
 
-Result<std::unique_ptr<Engine>> Engine::load(PluginSourcePtr source, EngineOptions options) {
+}  // namespace
+
+Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
-    auto impl = std::make_unique<Impl>(std::move(source), std::move(options));
-    Result<bool> started = impl->start();
-    if (!started.ok())
-      return std::move(started).error();
-    return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+    auto state = std::make_unique<EngineState>(std::move(source), std::move(options));
+    state->create_isolate();
+    Status loaded = detail::load_module(*state);
+    if (!loaded.ok())
+      return std::move(loaded).error();
+    return Engine(std::move(state));
   } catch (const std::exception& e) {
     return Error{ErrorCode::init_failed, std::string("engine set-up failed: ") + e.what()};
   }
 }
 
-Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(std::unique_ptr<EngineState> state) : state_(std::move(state)) {}
 
+Engine::Engine(Engine&& other) noexcept = default;
+Engine& Engine::operator=(Engine&& other) noexcept = default;
 Engine::~Engine() = default;
 
 Result<std::vector<Finding>> Engine::scan(const TransactionPtr& transaction) {
   try {
-    return impl_->scan(transaction);
+    return scan_once(*state_, transaction);
   } catch (const std::exception& e) {
     return Error{ErrorCode::js_exception, std::string("host error: ") + e.what(),
-                 impl_->source->path()};
+                 state_->source->path()};
   }
 }
 
 const PluginInfo& Engine::info() const {
-  return impl_->info;
+  return state_->info;
 }
 
 bool Engine::reusable() const {
-  return impl_->usable;
+  return state_->usable;
 }
 
 EngineStats Engine::stats() const {
-  EngineStats stats = impl_->stats;
+  EngineStats stats = state_->stats;
   v8::HeapStatistics heap;
   {
-    v8::Isolate::Scope isolate_scope(impl_->isolate);
-    impl_->isolate->GetHeapStatistics(&heap);
+    v8::Isolate::Scope isolate_scope(state_->isolate);
+    state_->isolate->GetHeapStatistics(&heap);
   }
   stats.heap_used_bytes = heap.used_heap_size();
   stats.heap_limit_bytes = heap.heap_size_limit();
-  stats.code_cache_consumed = impl_->code_cache_consumed;
+  stats.code_cache_consumed = state_->code_cache_consumed;
   return stats;
 }
 

@@ -3,8 +3,9 @@
 // loads the plugin and scans transactions with it under a time and heap limit.
 // Knows V8 (privately) and nothing of CAF.
 //
-// Threads: an Engine is created, used and destroyed on ONE thread (it asserts
-// so); only the watchdog inside touches the isolate from elsewhere, through
+// Threads: an Engine is created, used and destroyed on ONE thread (destroying
+// it on another logs both thread ids and aborts the process, in every build);
+// only the watchdog inside touches the isolate from elsewhere, through
 // TerminateExecution(). No v8::Locker is used. A V8Platform must outlive it.
 
 #include <chrono>
@@ -22,6 +23,9 @@
 #include "runtime/transaction.hpp"
 
 namespace warden::runtime {
+namespace detail {
+struct EngineState;
+}
 
 struct EngineLimits {
   std::chrono::milliseconds scan_timeout{1000};  // per scan, async work included
@@ -62,11 +66,15 @@ class Engine {
   // Creates an isolate on the calling thread, evaluates the module and runs
   // init(config). A rejection names file, line, column and reason (see
   // ErrorCode's load errors).
-  static Result<std::unique_ptr<Engine>> load(PluginSourcePtr source, EngineOptions options);
+  static Result<Engine> load(PluginSourcePtr source, EngineOptions options);
 
-  ~Engine();
+  // Moving hands over the isolate, which stays bound to the thread that
+  // created it; a moved-from Engine may only be destroyed or assigned to.
+  Engine(Engine&& other) noexcept;
+  Engine& operator=(Engine&& other) noexcept;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+  ~Engine();
 
   // Runs scan(txn) and validates its findings, driving a returned Promise to
   // completion within the same time limit. Findings carry plugin id,
@@ -82,9 +90,8 @@ class Engine {
   EngineStats stats() const;
 
  private:
-  struct Impl;
-  explicit Engine(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Engine(std::unique_ptr<detail::EngineState> state);
+  std::unique_ptr<detail::EngineState> state_;  // V8 lives behind it, out of this header
 };
 
 }  // namespace warden::runtime

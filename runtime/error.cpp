@@ -1,3 +1,4 @@
+// Error codes' stable names and an Error's one-line description.
 #include "runtime/error.hpp"
 
 namespace warden {

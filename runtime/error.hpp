@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace warden {
 
@@ -48,6 +49,15 @@ bool is_fatal_for_engine(ErrorCode code);
 // An error as a value: the code, a human-readable reason and, where known,
 // the file and 1-based line/column it points at and a JS stack trace.
 struct Error {
+  Error() = default;
+  // Keeps the brace form Error{code, message, file} working everywhere.
+  Error(ErrorCode code, std::string message, std::string file = {}, int line = 0, int column = 0)
+      : code(code),
+        message(std::move(message)),
+        file(std::move(file)),
+        line(line),
+        column(column) {}
+
   ErrorCode code = ErrorCode::none;
   std::string message;
   std::string file;

@@ -1,3 +1,4 @@
+// Severity and confidence names, and their parsing from plugin text.
 #include "runtime/finding.hpp"
 
 namespace warden {

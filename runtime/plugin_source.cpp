@@ -1,3 +1,4 @@
+// Reading a plugin file once, and the code cache its engines share.
 #include "runtime/plugin_source.hpp"
 
 #include <cerrno>

@@ -1,9 +1,10 @@
 #pragma once
 // warden::Result<T>: a value or a warden::Error, returned by everything in
 // runtime/ that can fail (C++20 has no std::expected; caf::expected would
-// break the layering).
+// break the layering); warden::Status is Result<void>, "ok or an Error".
 
 #include <cassert>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -61,5 +62,34 @@ class [[nodiscard]] Result {
  private:
   std::variant<T, Error> state_;
 };
+
+// "Ok or an Error", for operations that produce nothing else: `return {};` is ok.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const {
+    return !error_.has_value();
+  }
+  explicit operator bool() const {
+    return ok();
+  }
+
+  const Error& error() const& {
+    assert(!ok());
+    return *error_;
+  }
+  Error&& error() && {
+    assert(!ok());
+    return std::move(*error_);
+  }
+
+ private:
+  std::optional<Error> error_;
+};
+
+using Status = Result<void>;
 
 }  // namespace warden

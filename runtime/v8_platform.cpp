@@ -1,3 +1,4 @@
+// The process-wide V8 set-up: version check, platform, initialise and dispose.
 #include "runtime/v8_platform.hpp"
 
 #include <atomic>

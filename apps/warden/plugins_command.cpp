@@ -36,7 +36,7 @@ std::vector<Loaded> load_all(const std::vector<std::string>& files) {
       if (!engine.ok()) {
         entry.error = engine.error();
       } else {
-        const runtime::PluginInfo& info = (*engine)->info();
+        const runtime::PluginInfo& info = engine->info();
         if (auto [it, fresh] = ids.emplace(info.id, file); !fresh) {
           entry.error = Error{ErrorCode::duplicate_id,
                               "plugin id \"" + info.id + "\" is also used by " + it->second, file};

@@ -49,7 +49,7 @@ class RecyclingEngine {
   runtime::PluginSourcePtr source_;
   runtime::EngineOptions options_;
   uint64_t recycle_every_;
-  std::unique_ptr<runtime::Engine> engine_;
+  std::optional<runtime::Engine> engine_;
   std::string plugin_id_;
   uint64_t scans_since_recycle_ = 0;
   uint64_t restarts_ = 0;

@@ -1,3 +1,4 @@
+// Running the engine's own scripts, each compiled from source once per process.
 #include "runtime/detail/internal_script.hpp"
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// The lazy JS view of a Transaction: templates, native data properties, value caches.
 #include "runtime/detail/transaction_view.hpp"
 
 #include <algorithm>

@@ -1,7 +1,8 @@
 #pragma once
 // Engine-private subclasses of V8 interfaces, behind factory functions so only
-// their own translation unit (v8_resources.cpp) needs -fno-rtti (libnode has no
-// RTTI; V8 guide, pitfall 18). Included by runtime/ sources only.
+// their own translation unit (v8_resources.cpp) needs -fno-rtti: libnode has
+// no RTTI, so a class deriving from a V8 interface fails to link without it.
+// Included by runtime/ sources only.
 
 #include <atomic>
 #include <cstddef>

@@ -1,3 +1,4 @@
+// The watchdog thread that stops an engine's JavaScript at its deadline.
 #include "runtime/detail/watchdog.hpp"
 
 namespace warden::runtime::detail {

@@ -6,7 +6,8 @@
 // touches the isolate only through RequestInterrupt() and TerminateExecution(),
 // both documented as callable from any thread. One mutex makes "the script
 // finished" (disarm) and "the deadline hit" mutually exclusive, so a late timer
-// can never terminate the NEXT script (V8 guide, pitfall 4).
+// can never terminate the NEXT script (a TerminateExecution() issued while no
+// JS runs kills whatever script runs next).
 
 #include <chrono>
 #include <condition_variable>

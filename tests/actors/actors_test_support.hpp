@@ -138,7 +138,7 @@ inline TransactionPtr make_transaction_with_url(std::string id, std::string url)
 // reference the actor layer must match.
 inline std::vector<std::vector<Finding>> reference_findings(
     const std::vector<std::string>& plugin_paths, const std::vector<TransactionPtr>& transactions) {
-  std::vector<std::unique_ptr<runtime::Engine>> engines;
+  std::vector<runtime::Engine> engines;
   for (const auto& path : plugin_paths) {
     auto source = runtime::PluginSource::read(path);
     if (!source) {
@@ -154,7 +154,7 @@ inline std::vector<std::vector<Finding>> reference_findings(
   for (const auto& transaction : transactions) {
     std::vector<Finding> findings;
     for (auto& engine : engines) {
-      auto found = engine->scan(transaction);
+      auto found = engine.scan(transaction);
       if (!found) {
         throw std::runtime_error(found.error().describe());
       }

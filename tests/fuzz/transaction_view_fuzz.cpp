@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -30,7 +31,7 @@ export default {
 
 struct Fixture {
   warden::runtime::V8Platform platform;
-  std::unique_ptr<warden::runtime::Engine> engine;
+  std::optional<warden::runtime::Engine> engine;
 
   Fixture() {
     auto source = std::make_shared<warden::runtime::PluginSource>("fuzz-view.js", kTouchEveryField);

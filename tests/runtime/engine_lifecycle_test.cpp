@@ -1,4 +1,4 @@
-// An isolate lives and dies on one thread (DESIGN.md, guarantee 2): many
+// An isolate lives and dies on one thread (docs/design.md, "Guarantees", 2): many
 // create/use/dispose cycles, on one thread and on a fresh thread per cycle.
 #include <thread>
 
@@ -19,7 +19,7 @@ bool cycle(const PluginSourcePtr& source, const TransactionPtr& transaction) {
   auto engine = Engine::load(source, small_options());
   if (!engine.ok())
     return false;
-  return (*engine)->scan(transaction).ok();
+  return engine->scan(transaction).ok();
 }
 
 }  // namespace
@@ -62,7 +62,7 @@ TEST_CASE("engines on several threads at once do not disturb each other", "[runt
         auto engine = Engine::load(t == 0 ? looper : source, options);
         if (!engine.ok())
           continue;
-        auto result = (*engine)->scan(transaction);
+        auto result = engine->scan(transaction);
         bool expected =
             t == 0 ? (!result.ok() && result.error().code == ErrorCode::timeout) : result.ok();
         ok[t] += expected ? 1 : 0;

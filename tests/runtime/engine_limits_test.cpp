@@ -1,6 +1,6 @@
 // Hostile plugins: loops, allocation bombs, runaway recursion and the other
 // ways a plugin could try to abort V8 or eat host memory. Each must fail only
-// its own scan (DESIGN.md, guarantee 3), and the process must live on.
+// its own scan (docs/design.md, "Guarantees", 3), and the process must live on.
 #include <catch2/catch.hpp>
 
 #include "runtime/engine.hpp"
@@ -12,8 +12,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::unique_ptr<Engine> must_load(const std::string& code,
-                                  EngineOptions options = small_options()) {
+Engine must_load(const std::string& code, EngineOptions options = small_options()) {
   auto engine = load_code(code, std::move(options), "hostile.js");
   if (!engine.ok())
     FAIL(engine.error().describe());
@@ -24,14 +23,14 @@ std::unique_ptr<Engine> must_load(const std::string& code,
 // process-wide state.
 void check_fresh_engine_works() {
   auto engine = must_load(plugin_with_scan("return [{ title: 'alive', severity: 'info' }];"));
-  auto findings = engine->scan(sample_transaction());
+  auto findings = engine.scan(sample_transaction());
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "alive");
 }
 
 Error scan_error(const std::string& body, EngineOptions options = small_options()) {
   auto engine = must_load(plugin_with_scan(body), std::move(options));
-  auto result = engine->scan(sample_transaction());
+  auto result = engine.scan(sample_transaction());
   REQUIRE_FALSE(result.ok());
   INFO(result.error().describe());
   return result.error();
@@ -41,7 +40,7 @@ Error scan_error(const std::string& body, EngineOptions options = small_options(
 Error timed_scan_error(const std::string& body, EngineOptions options, Clock::duration& elapsed) {
   auto engine = must_load(plugin_with_scan(body), std::move(options));
   auto start = Clock::now();
-  auto result = engine->scan(sample_transaction());
+  auto result = engine.scan(sample_transaction());
   elapsed = Clock::now() - start;
   REQUIRE_FALSE(result.ok());
   INFO(result.error().describe());
@@ -59,7 +58,7 @@ TEST_CASE("an infinite loop is stopped within the time limit and the engine is r
   auto engine = Engine::load(*source, options);
   REQUIRE(engine.ok());
   auto start = Clock::now();
-  auto result = (*engine)->scan(sample_transaction());
+  auto result = engine->scan(sample_transaction());
   auto elapsed = Clock::now() - start;
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == ErrorCode::timeout);
@@ -67,9 +66,9 @@ TEST_CASE("an infinite loop is stopped within the time limit and the engine is r
   CHECK(result.error().line == 6);  // where the loop was when the deadline hit
   CHECK_THAT(result.error().message, Catch::Contains("ran past 100 ms"));
   CHECK(elapsed >= 100ms);
-  CHECK(elapsed < 100ms + 200ms);
-  CHECK_FALSE((*engine)->reusable());
-  auto again = (*engine)->scan(sample_transaction());
+  CHECK(elapsed < 100ms + kStoppedWithin);
+  CHECK_FALSE(engine->reusable());
+  auto again = engine->scan(sample_transaction());
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().code == ErrorCode::engine_unusable);
   check_fresh_engine_works();
@@ -82,7 +81,7 @@ TEST_CASE("a loop inside an async continuation is stopped too", "[runtime]") {
   Error e =
       timed_scan_error("return (async () => { await null; for (;;) {} })();", options, elapsed);
   CHECK(e.code == ErrorCode::timeout);
-  CHECK(elapsed < 100ms + 200ms);
+  CHECK(elapsed < 100ms + kStoppedWithin);
   check_fresh_engine_works();
 }
 
@@ -92,7 +91,7 @@ TEST_CASE("a catastrophic regex is stopped by the time limit", "[runtime]") {
   Clock::duration elapsed{};
   Error e = timed_scan_error("/^(a+)+$/.test('a'.repeat(40) + 'b'); return [];", options, elapsed);
   CHECK(e.code == ErrorCode::timeout);
-  CHECK(elapsed < 100ms + 200ms);
+  CHECK(elapsed < 100ms + kStoppedWithin);
 }
 
 TEST_CASE("a loop in a finding getter or a Proxy trap is stopped", "[runtime]") {
@@ -112,26 +111,38 @@ TEST_CASE("an exception whose toString loops is stopped while it is being descri
   Clock::duration elapsed{};
   Error e = timed_scan_error("throw { toString() { for (;;) {} } };", options, elapsed);
   CHECK(e.code == ErrorCode::timeout);
-  CHECK(elapsed < 100ms + 200ms);
+  CHECK(elapsed < 100ms + kStoppedWithin);
 }
 
 TEST_CASE("a timeout does not leak into the next engine's scans", "[runtime]") {
-  // A stale termination would kill the next script (V8 guide, pitfall 4).
-  auto options = small_options();
-  options.limits.scan_timeout = 50ms;
+  // A termination requested for one script must never hit a later one: the
+  // watchdog's disarm and its firing exclude each other, and a fired
+  // termination is cancelled before the engine reports the timeout.
+  auto tight = small_options();
+  tight.limits.scan_timeout = 50ms;
+  // The next engines get a roomy limit, so that only a leaked termination,
+  // never a slow machine, can fail their scans.
+  auto roomy = small_options();
+  roomy.limits.scan_timeout = kStoppedWithin;
   for (int i = 0; i < 5; ++i) {
-    auto fast = must_load(plugin_with_scan("return [];"), options);
+    {
+      auto looping = must_load(plugin_with_scan("for (;;) {}"), tight);
+      auto timed_out = looping.scan(sample_transaction());
+      REQUIRE_FALSE(timed_out.ok());
+      REQUIRE(timed_out.error().code == ErrorCode::timeout);
+    }
+    auto fast = must_load(plugin_with_scan("return [];"), roomy);
     for (int j = 0; j < 50; ++j)
-      REQUIRE(fast->scan(sample_transaction()).ok());
+      REQUIRE(fast.scan(sample_transaction()).ok());
   }
   // Scans that end right around the deadline are either fine or a timeout,
-  // never a confused error.
+  // never a confused error, and the engine after them works.
   auto edgy = must_load(
       plugin_with_scan("const end = Date.now() + 49; while (Date.now() < end) {} return [];"),
-      options);
-  auto result = edgy->scan(sample_transaction());
-  if (!result.ok())
-    CHECK(result.error().code == ErrorCode::timeout);
+      tight);
+  auto result = edgy.scan(sample_transaction());
+  CHECK((result.ok() || result.error().code == ErrorCode::timeout));
+  check_fresh_engine_works();
 }
 
 TEST_CASE("an allocation bomb fails with out_of_memory and the process lives", "[runtime]") {
@@ -142,14 +153,14 @@ TEST_CASE("an allocation bomb fails with out_of_memory and the process lives", "
   auto engine = Engine::load(*source, options);
   REQUIRE(engine.ok());
   auto start = Clock::now();
-  auto result = (*engine)->scan(sample_transaction());
+  auto result = engine->scan(sample_transaction());
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code == ErrorCode::out_of_memory);
   CHECK_THAT(result.error().message, Catch::Contains("heap limit of 64 MB"));
   CHECK(Clock::now() - start < 10s);
-  CHECK_FALSE((*engine)->reusable());
-  CHECK((*engine)->scan(sample_transaction()).error().code == ErrorCode::engine_unusable);
-  engine->reset();
+  CHECK_FALSE(engine->reusable());
+  CHECK(engine->scan(sample_transaction()).error().code == ErrorCode::engine_unusable);
+  engine = Error{};  // the spent engine goes before the fresh one is made
   check_fresh_engine_works();
 }
 
@@ -193,7 +204,7 @@ TEST_CASE("the hardened fill, split, match and replace still behave like the bui
                  'abc'.replace('b', 'x'), 'aXa'.match(/a/g).length, 'aa'.replaceAll('a', 'b'),
                  Array(2e6).fill(7)[1999999], Array.prototype.fill.name];
     return [{ title: got.join('|'), severity: 'info' }];)"));
-  auto findings = engine->scan(sample_transaction());
+  auto findings = engine.scan(sample_transaction());
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "1,9,9|0,0,0|2|axc|2|bb|7|fill");
 }
@@ -212,7 +223,7 @@ TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]"
       "const b = new Uint8Array(40 << 20); b[5] = 1; return [{ title: String(b[5]), severity: "
       "'info' }];"));
   for (int i = 0; i < 10; ++i) {
-    auto ok = engine->scan(sample_transaction());  // freed buffers give their budget back
+    auto ok = engine.scan(sample_transaction());  // freed buffers give their budget back
     if (!ok.ok()) {
       CHECK(ok.error().code == ErrorCode::js_exception);  // only if GC has not run yet
     }
@@ -226,13 +237,13 @@ TEST_CASE("runaway recursion is a RangeError js_exception and the engine stays u
       "function down(n) { return down(n + 1) + 1; }\n"
       "export default { id: 'deep', scan(txn) { return down(0); } };\n");
   for (int i = 0; i < 3; ++i) {
-    auto result = engine->scan(sample_transaction());
+    auto result = engine.scan(sample_transaction());
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().code == ErrorCode::js_exception);
     CHECK_THAT(result.error().message, Catch::Contains("Maximum call stack size exceeded"));
     CHECK(result.error().line == 1);
   }
-  CHECK(engine->reusable());
+  CHECK(engine.reusable());
 }
 
 TEST_CASE("deep recursion through getters, toString and JSON is contained", "[runtime]") {
@@ -264,7 +275,7 @@ TEST_CASE("console.log of hostile values cannot crash or hang the host", "[runti
                     "console.log(Object.create(null));\n"
                     "return [];"),
                 options);
-  CHECK(engine->scan(sample_transaction()).ok());
+  CHECK(engine.scan(sample_transaction()).ok());
   CHECK(lines == 4);
 }
 
@@ -284,7 +295,7 @@ TEST_CASE("eval and Function work inside the sandbox without reaching the host",
   auto engine = must_load(plugin_with_scan(
       "return [{ title: String(eval('1 + 1')) + typeof Function('return this')().process, "
       "severity: 'info' }];"));
-  auto findings = engine->scan(sample_transaction());
+  auto findings = engine.scan(sample_transaction());
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "2undefined");
 }
@@ -298,7 +309,7 @@ TEST_CASE("a plugin cannot corrupt built-ins the engine relies on", "[runtime]")
                       "export default { id: 'vandal', scan() {\n"
                       "  console.log({});\n"
                       "  return [{ title: 'still fine', severity: 'low' }]; } };\n")
-                      ->scan(sample_transaction());
+                      .scan(sample_transaction());
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "still fine");
 }

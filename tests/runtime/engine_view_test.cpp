@@ -32,7 +32,7 @@ constexpr const char* kSampleJson =
 std::string title_of(const std::string& body, TransactionPtr transaction = sample_transaction()) {
   auto engine = load_code(plugin_with_scan(body));
   REQUIRE(engine.ok());
-  auto findings = (*engine)->scan(transaction);
+  auto findings = engine->scan(transaction);
   if (!findings.ok())
     FAIL(findings.error().describe());
   REQUIRE(findings->size() == 1);
@@ -93,7 +93,7 @@ TEST_CASE("a plugin may mutate its view; the next scan gets a fresh one", "[runt
   REQUIRE(engine.ok());
   auto transaction = sample_transaction();
   for (int i = 0; i < 3; ++i) {
-    auto findings = (*engine)->scan(transaction);
+    auto findings = engine->scan(transaction);
     REQUIRE(findings.ok());
     CHECK((*findings)[0].title == "true");
   }
@@ -117,7 +117,7 @@ TEST_CASE("a plugin that tampers with built-in prototypes cannot change its view
                        txn.response.headers.length, severity: 'info' }];
     } };)");
   REQUIRE(engine.ok());
-  auto findings = (*engine)->scan(sample_transaction());
+  auto findings = engine->scan(sample_transaction());
   if (!findings.ok())
     FAIL(findings.error().describe());
   CHECK((*findings)[0].title == "Host=example.com,Cookie=sid=abc|2");
@@ -173,11 +173,11 @@ TEST_CASE("repeated header names and fields stay exact across scans of one engin
   second->response.body_encoding = "base64";
   second->response.headers = {{"content-type", "d"}, {"caf\xC3\xA9s", "e"}, {"X", "f"}};
   for (int i = 0; i < 3; ++i) {
-    auto a = (*engine)->scan(first);
+    auto a = engine->scan(first);
     REQUIRE(a.ok());
     CHECK((*a)[0].title ==
           "GET|HTTP/1.1|OK|text/html; charset=utf-8||Content-Type=a|caf\xC3\xA9=b|x=c");
-    auto b = (*engine)->scan(second);
+    auto b = engine->scan(second);
     REQUIRE(b.ok());
     CHECK((*b)[0].title ==
           "POST|HTTP/2|Not Found|application/json|base64|content-type=d|caf\xC3\xA9s=e|X=f");
@@ -214,9 +214,9 @@ TEST_CASE("a field read first after the scan returned still has its value", "[ru
   REQUIRE(engine.ok());
   auto first = std::make_shared<Transaction>(*sample_transaction());
   first->id = "first";
-  REQUIRE((*engine)->scan(first).ok());
+  REQUIRE(engine->scan(first).ok());
   first.reset();  // the engine's view is the only reference left
-  auto findings = (*engine)->scan(sample_transaction());
+  auto findings = engine->scan(sample_transaction());
   REQUIRE(findings.ok());
   REQUIRE(findings->size() == 1);
   CHECK((*findings)[0].title == "GET text/html; charset=utf-8 first");
@@ -238,9 +238,9 @@ TEST_CASE("a long body kept by the plugin outlives the view and the transaction"
   REQUIRE(engine.ok());
   auto first = std::make_shared<Transaction>(*sample_transaction());
   first->response.body = std::string(5000, 'b') + "END";
-  REQUIRE((*engine)->scan(first).ok());
+  REQUIRE(engine->scan(first).ok());
   first.reset();
-  auto findings = (*engine)->scan(sample_transaction());
+  auto findings = engine->scan(sample_transaction());
   if (!findings.ok())
     FAIL(findings.error().describe());
   REQUIRE(findings->size() == 1);

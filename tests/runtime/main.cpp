@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "runtime/v8_platform.hpp"
+#include "tests/runtime/child_mode.hpp"
 
 int main(int argc, char* argv[]) {
   warden::runtime::V8Platform v8;
+  if (std::optional<int> code = warden::test::run_child_mode(argc, argv))
+    return *code;
   return Catch::Session().run(argc, argv);
 }

@@ -43,7 +43,7 @@ std::vector<fs::path> bundled_plugins() {
   return paths;
 }
 
-std::unique_ptr<Engine> load_plugin(const fs::path& path) {
+Engine load_plugin(const fs::path& path) {
   auto source = PluginSource::read(path.string());
   INFO("reading " << path.string());
   REQUIRE(source.ok());
@@ -119,8 +119,8 @@ TEST_CASE("every bundled plugin loads with an id equal to its file name", "[plug
   for (const auto& path : bundled_plugins()) {
     SECTION(path.filename().string()) {
       auto engine = load_plugin(path);
-      CHECK(engine->info().id == path.stem().string());
-      CHECK_FALSE(engine->info().name.empty());
+      CHECK(engine.info().id == path.stem().string());
+      CHECK_FALSE(engine.info().name.empty());
     }
   }
 }
@@ -159,7 +159,7 @@ TEST_CASE("every bundled plugin finds exactly the expected findings in its fixtu
       const auto expected = read_json(fixtures_dir / (id + ".expected.json"));
       for (const auto& transaction : read_fixture(har)) {
         INFO(id << " entry " << transaction->id << ": " << transaction->request.url);
-        auto findings = engine->scan(transaction);
+        auto findings = engine.scan(transaction);
         INFO((findings.ok() ? "" : findings.error().describe()));
         REQUIRE(findings.ok());
         const nlohmann::json none = nlohmann::json::array();
@@ -183,7 +183,7 @@ TEST_CASE("the bundled plugins scan the demo HAR without errors and find several
   for (const auto& path : bundled_plugins()) {
     auto engine = load_plugin(path);
     for (const auto& transaction : transactions) {
-      auto findings = engine->scan(transaction);
+      auto findings = engine.scan(transaction);
       INFO(path.filename().string() << " entry " << transaction->id << ": "
                                     << (findings.ok() ? "" : findings.error().describe()));
       REQUIRE(findings.ok());

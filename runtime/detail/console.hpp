@@ -1,0 +1,23 @@
+#pragma once
+// The plugin's console object (log, info, warn, error, debug), which hands each
+// call to the host's ConsoleSink as one bounded line. Private to runtime/.
+
+#include <string>
+
+#include <v8.h>
+
+#include "runtime/engine.hpp"
+
+namespace warden::runtime::detail {
+
+// Where console.* goes. Both are read at call time (the plugin id is known
+// only once the default export was read); they must outlive the context.
+struct ConsoleTarget {
+  const ConsoleSink* sink = nullptr;
+  const std::string* plugin_id = nullptr;
+};
+
+// Installs `console` on the context's global object; call before plugin code runs.
+void install_console(v8::Local<v8::Context> context, ConsoleTarget* target);
+
+}  // namespace warden::runtime::detail

@@ -1,0 +1,138 @@
+// The isolate an Engine owns: its creation with limits and callbacks, forced
+// stops, and its teardown on the thread that created it.
+#include "runtime/detail/engine_state.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <utility>
+
+#include <libplatform/libplatform.h>
+
+#include "runtime/detail/platform.hpp"
+#include "runtime/detail/v8_strings.hpp"
+
+namespace warden::runtime::detail {
+namespace {
+
+// Heap granted past the limit once it is reached, so V8 can unwind the
+// terminated script instead of aborting the process.
+// V8 finishes the allocation in progress (up to ~1 GB for its largest object)
+// before the termination takes effect; without enough room it aborts.
+constexpr std::size_t kMinHeapHeadroomBytes = 512u << 20;
+
+size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit) {
+  auto* self = static_cast<EngineState*>(data);
+  self->out_of_memory = true;
+  self->isolate->TerminateExecution();
+  // Room for V8 to unwind the terminated script; the engine is then unusable
+  // and gets replaced, so this memory is short-lived.
+  return current_limit + std::max(kMinHeapHeadroomBytes, 4 * initial_limit);
+}
+
+v8::MaybeLocal<v8::Promise> reject_dynamic_import(v8::Local<v8::Context> context,
+                                                  v8::Local<v8::Data> /*host_defined_options*/,
+                                                  v8::Local<v8::Value> /*resource_name*/,
+                                                  v8::Local<v8::String> specifier,
+                                                  v8::Local<v8::FixedArray> /*import_assertions*/) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
+    return {};
+  std::string text = "dynamic import('" + to_std(isolate, specifier) +
+                     "') is not allowed: a Warden plugin is one self-contained module";
+  if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
+    return {};
+  }
+  return resolver->GetPromise();
+}
+
+// An isolate lives and dies on one thread (docs/design.md, "Guarantees", 2).
+// Breaking that is a programming error in the host, not a plugin's doing:
+// say which threads, and stop before V8 corrupts itself.
+void check_owner_thread(const EngineState& state) {
+  const std::thread::id here = std::this_thread::get_id();
+  if (here == state.owner_thread)
+    return;
+  std::ostringstream text;
+  text << "warden: fatal: the engine of plugin '" << state.info.id << "' ("
+       << (state.source ? state.source->path() : std::string()) << ") was created on thread "
+       << state.owner_thread << " and is being destroyed on thread " << here
+       << "; an isolate must live and die on one thread\n";
+  std::cerr << text.str() << std::flush;
+  std::abort();
+}
+
+}  // namespace
+
+std::string format_ms(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count()) + " ms";
+}
+
+std::string format_mb(std::size_t bytes) {
+  return std::to_string(bytes >> 20) + " MB";
+}
+
+EngineState::EngineState(PluginSourcePtr source, EngineOptions options)
+    : owner_thread(std::this_thread::get_id()),
+      source(std::move(source)),
+      options(std::move(options)) {}
+
+void EngineState::create_isolate() {
+  allocator = make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
+  v8::Isolate::CreateParams params;
+  params.constraints.ConfigureDefaultsFromHeapSize(0, options.limits.heap_limit_bytes);
+  params.array_buffer_allocator_shared = allocator;
+  isolate = v8::Isolate::New(params);
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate->SetAllowAtomicsWait(false);  // Atomics.wait would block the engine thread
+  isolate->AddNearHeapLimitCallback(&near_heap_limit, this);
+  isolate->SetHostImportModuleDynamicallyCallback(&reject_dynamic_import);
+  isolate->SetAllowWasmCodeGenerationCallback(
+      [](v8::Local<v8::Context>, v8::Local<v8::String>) { return false; });
+  watchdog = std::make_unique<Watchdog>(isolate);
+  stats.heap_limit_bytes = options.limits.heap_limit_bytes;
+}
+
+EngineState::~EngineState() {
+  check_owner_thread(*this);
+  watchdog.reset();  // no TerminateExecution may race with Dispose
+  if (isolate == nullptr)
+    return;
+  scan_function.Reset();
+  plugin.Reset();
+  module.Reset();
+  context.Reset();
+  view.reset();
+  // The default platform keeps a foreground task runner per isolate, with the
+  // tasks still queued, until told the isolate goes (libplatform.h: "has to be
+  // called for all Isolates which are deleted"); without it every recycle left one.
+  if (v8::Platform* platform = current_platform())
+    v8::platform::NotifyIsolateShutdown(platform, isolate);
+  isolate->Dispose();  // outside every scope: disposing an entered isolate aborts
+  isolate = nullptr;
+}
+
+bool EngineState::termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const {
+  return deadline_fired || out_of_memory || try_catch.HasTerminated() ||
+         isolate->IsExecutionTerminating();
+}
+
+Error EngineState::forced_stop(ErrorCode timeout_code, const std::string& what,
+                               std::chrono::milliseconds budget) {
+  // Always cancel: after a termination inside a microtask checkpoint the isolate
+  // stays "terminating" and every later call fails silently.
+  isolate->CancelTerminateExecution();
+  usable = false;
+  if (out_of_memory) {
+    ErrorCode code = timeout_code == ErrorCode::timeout ? ErrorCode::out_of_memory : timeout_code;
+    return Error{code,
+                 what + " exceeded the heap limit of " + format_mb(options.limits.heap_limit_bytes),
+                 source->path()};
+  }
+  return Error{timeout_code, what + " ran past " + format_ms(budget), source->path(),
+               watchdog->fired_line(), watchdog->fired_column()};
+}
+
+}  // namespace warden::runtime::detail

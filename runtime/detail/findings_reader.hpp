@@ -1,0 +1,42 @@
+#pragma once
+// The plugin contract's check of what scan() returned: an array of at most
+// max_findings objects with a title, a severity and optional description,
+// evidence, cwe and confidence, read into Findings. Private to runtime/.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <v8.h>
+
+#include "runtime/finding.hpp"
+#include "runtime/result.hpp"
+#include "runtime/transaction.hpp"
+
+namespace warden::runtime::detail {
+
+// One per engine, built and used on the engine's thread inside its isolate.
+class FindingsReader {
+ public:
+  // Internalizes the keys read on every scan once: a fresh key string per Get
+  // costs an allocation and a string-table lookup. `file` names the plugin in
+  // errors.
+  FindingsReader(v8::Isolate* isolate, std::string file, std::size_t max_findings);
+
+  // The findings in `value`, tagged with plugin id, transaction id and URL.
+  // Errors: invalid_result naming the finding and the field, or the
+  // js_exception a getter or Proxy trap threw (read from `try_catch`). Reads
+  // through V8's API, not JS built-ins a plugin can replace, but getters run
+  // plugin code: call it under the scan's deadline.
+  Result<std::vector<Finding>> read(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+                                    const Transaction& transaction, const std::string& plugin_id,
+                                    v8::TryCatch& try_catch) const;
+
+ private:
+  v8::Isolate* isolate_;
+  std::string file_;
+  std::size_t max_findings_;
+  v8::Eternal<v8::String> title_, severity_, description_, evidence_, cwe_, confidence_;
+};
+
+}  // namespace warden::runtime::detail

@@ -1,0 +1,19 @@
+#pragma once
+// One HAR entry's JSON DOM turned into a Transaction, by the mapping that
+// runtime/har_reader.hpp documents. Private to runtime/ (the HAR reader).
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "runtime/transaction.hpp"
+
+namespace warden::runtime::detail {
+
+// Fills `out` from `entry` (all but the id). Strings are moved out of the
+// DOM, which the caller discards right after. On a type error returns
+// "<field>: <problem>" ("request.headers[3].value: expected a string, got
+// number"); nullopt on success.
+std::optional<std::string> convert_entry(nlohmann::json& entry, Transaction& out);
+
+}  // namespace warden::runtime::detail

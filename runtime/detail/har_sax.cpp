@@ -1,0 +1,281 @@
+// The SAX handler that streams a HAR file entry by entry.
+#include "runtime/detail/har_sax.hpp"
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/detail/har_entry.hpp"
+#include "runtime/detail/har_text.hpp"
+
+namespace warden::runtime::detail {
+namespace {
+
+using Json = nlohmann::json;
+
+// nlohmann SAX handler over a whole HAR file. Outside log.entries it keeps
+// only a stack of container kinds (pages, creator and the rest are skipped
+// without being stored); inside it builds the DOM of one entry, converts it,
+// hands the Transaction out and drops the DOM before the next entry starts.
+class HarSax {
+ public:
+  HarSax(const EntryHandler& on_entry, const std::string& id_prefix)
+      : on_entry_(on_entry), id_prefix_(id_prefix) {}
+
+  bool null() {
+    return value(nullptr, "null");
+  }
+  bool boolean(bool v) {
+    return value(v, "boolean");
+  }
+  bool number_integer(Json::number_integer_t v) {
+    return value(v, "number");
+  }
+  bool number_unsigned(Json::number_unsigned_t v) {
+    return value(v, "number");
+  }
+  bool number_float(Json::number_float_t v, const std::string&) {
+    return value(v, "number");
+  }
+  // The lexer's token buffer is cleared before the next token, so its string
+  // can be moved into the DOM rather than copied (bodies are most of a HAR).
+  bool string(std::string& v) {
+    return value(std::move(v), "string");
+  }
+  bool binary(Json::binary_t&) {
+    return value(nullptr, "binary");
+  }  // not produced by JSON
+
+  bool start_object(std::size_t) {
+    if (building()) {
+      dom_.push_back(place(Json::object()));
+      return true;
+    }
+    return outside_value("object", Container::object);
+  }
+
+  bool key(std::string& k) {
+    if (building()) {
+      slot_ = &dom_.back()->get_ref<Json::object_t&>()[std::move(k)];
+      return true;
+    }
+    next_ = Next::other;
+    if (frames_.back() == Frame::root && k == "log") {
+      if (seen_log_)
+        return fail(context() + "log: appears twice");
+      next_ = Next::log;
+    } else if (frames_.back() == Frame::log && k == "entries") {
+      if (seen_entries_)
+        return fail(context() + "log.entries: appears twice");
+      next_ = Next::entries;
+    }
+    return true;
+  }
+
+  bool end_object() {
+    if (building()) {
+      dom_.pop_back();
+      if (dom_.empty())
+        return deliver();
+      return true;
+    }
+    frames_.pop_back();
+    return true;
+  }
+
+  bool start_array(std::size_t) {
+    if (building()) {
+      dom_.push_back(place(Json::array()));
+      return true;
+    }
+    return outside_value("array", Container::array);
+  }
+
+  bool end_array() {
+    if (building()) {
+      dom_.pop_back();
+      return true;
+    }
+    frames_.pop_back();
+    return true;
+  }
+
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 1,
+    // column 7: syntax error while parsing ..."; keep line, column and reason.
+    std::string_view what = ex.what();
+    std::string where;
+    if (auto close = what.find("] "); close != std::string_view::npos)
+      what.remove_prefix(close + 2);
+    if (auto colon = what.find(": "); colon != std::string_view::npos) {
+      std::string_view head = what.substr(0, colon);
+      if (auto at = head.find(" at "); at != std::string_view::npos) {
+        where = " (" + std::string(head.substr(at + 4)) + ')';
+      }
+      what.remove_prefix(colon + 2);
+    }
+    // nlohmann counts the bytes read, the bad one included; report its 0-based
+    // offset (the input size when the input ended early).
+    std::size_t offset = byte > 0 ? byte - 1 : 0;
+    return fail(context() + "invalid JSON at byte " + std::to_string(offset) + where + ": " +
+                printable(what));
+  }
+
+  // After sax_parse: the error to report, if any.
+  std::optional<std::string> finish(bool parsed) {
+    if (failed_)
+      return std::move(error_);
+    if (stopped_)
+      return std::nullopt;
+    if (!parsed)
+      return context() + "parse stopped";  // not expected: every false is recorded
+    if (!seen_log_)
+      return "log: missing";
+    if (!seen_entries_)
+      return "log.entries: missing";
+    return std::nullopt;
+  }
+
+  std::size_t delivered() const {
+    return delivered_;
+  }
+
+ private:
+  enum class Frame : std::uint8_t { root, log, entries, other };
+  enum class Next : std::uint8_t { other, log, entries };
+  enum class Container : std::uint8_t { none, object, array };
+
+  bool building() const {
+    return !dom_.empty();
+  }
+
+  // Where in the file we are, for messages: the entry being read or the last
+  // one read, so a truncated file names how far it got.
+  std::string context() const {
+    if (building())
+      return "entry " + std::to_string(index_) + ": ";
+    if (index_ > 0)
+      return "after entry " + std::to_string(index_ - 1) + ": ";
+    if (seen_entries_)
+      return "log.entries: ";
+    return "";
+  }
+
+  bool fail(std::string message) {
+    failed_ = true;
+    error_ = std::move(message);
+    return false;
+  }
+
+  // Puts a new value where the DOM expects the next one: as the last element
+  // of the innermost array, or under the key just read.
+  template <class V>
+  Json* place(V&& v) {
+    Json* parent = dom_.back();
+    if (parent->is_array()) {
+      auto& items = parent->get_ref<Json::array_t&>();
+      items.emplace_back(std::forward<V>(v));
+      return &items.back();
+    }
+    *slot_ = Json(std::forward<V>(v));
+    return slot_;
+  }
+
+  template <class V>
+  bool value(V&& v, std::string_view type_name) {
+    if (building()) {
+      place(std::forward<V>(v));
+      return true;
+    }
+    return outside_value(type_name, Container::none);
+  }
+
+  // A value outside any entry: check the HAR skeleton, skip everything else.
+  bool outside_value(std::string_view type_name, Container container) {
+    auto expected = [&](std::string_view field, std::string_view type) {
+      return fail(std::string(field) + ": expected " + std::string(article(type)) + ' ' +
+                  std::string(type) + ", got " + std::string(type_name));
+    };
+    if (frames_.empty()) {
+      if (container != Container::object)
+        return expected("top level", "object");
+      frames_.push_back(Frame::root);
+      return true;
+    }
+    Frame frame = frames_.back();
+    Next next = next_;
+    next_ = Next::other;
+    if (frame == Frame::root && next == Next::log) {
+      seen_log_ = true;
+      if (container != Container::object)
+        return expected("log", "object");
+      frames_.push_back(Frame::log);
+      return true;
+    }
+    if (frame == Frame::log && next == Next::entries) {
+      seen_entries_ = true;
+      if (container != Container::array)
+        return expected("log.entries", "array");
+      frames_.push_back(Frame::entries);
+      return true;
+    }
+    if (frame == Frame::entries) {
+      if (container != Container::object) {
+        return expected("entry " + std::to_string(index_), "object");
+      }
+      entry_ = Json::object();
+      dom_.push_back(&entry_);
+      return true;
+    }
+    if (container != Container::none)
+      frames_.push_back(Frame::other);
+    return true;
+  }
+
+  bool deliver() {
+    Transaction transaction;
+    std::optional<std::string> problem = convert_entry(entry_, transaction);
+    entry_ = Json();  // frees the entry's DOM before the handler runs
+    if (problem)
+      return fail("entry " + std::to_string(index_) + ": " + *problem);
+    transaction.id = id_prefix_ + std::to_string(index_);
+    ++index_;
+    ++delivered_;
+    if (!on_entry_(std::move(transaction))) {
+      stopped_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  const EntryHandler& on_entry_;
+  const std::string& id_prefix_;
+
+  std::vector<Frame> frames_;  // containers outside entries, outermost first
+  Next next_ = Next::other;    // what the value after the last key is
+  bool seen_log_ = false;
+  bool seen_entries_ = false;
+
+  Json entry_;              // the entry being built
+  std::vector<Json*> dom_;  // open containers inside entry_, innermost last
+  Json* slot_ = nullptr;    // where the value after an object key goes
+
+  std::size_t index_ = 0;  // index of the entry being read
+  std::size_t delivered_ = 0;
+  bool stopped_ = false;
+  bool failed_ = false;
+  std::string error_;
+};
+
+}  // namespace
+
+HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix) {
+  HarSax sax(on_entry, id_prefix);
+  // strict: trailing bytes after the top-level value are an error too.
+  bool parsed = Json::sax_parse(in, &sax, nlohmann::detail::input_format_t::json, true);
+  return HarParse{sax.delivered(), sax.finish(parsed)};
+}
+
+}  // namespace warden::runtime::detail

@@ -1,0 +1,36 @@
+#pragma once
+// The one place a JS exception (thrown, or a promise's rejection reason)
+// becomes a warden::Error with message, stack, file, line and column.
+// Private to runtime/.
+
+#include <string>
+
+#include <v8.h>
+
+#include "runtime/error.hpp"
+
+namespace warden::runtime::detail {
+
+// A JS exception as V8 hands it over: the value and, where known, the message
+// that locates it.
+struct JsException {
+  v8::Local<v8::Value> value;      // empty when nothing was caught
+  v8::Local<v8::Message> message;  // empty when the location is unknown
+
+  // What `try_catch` caught; empty after a termination, which the caller
+  // reports itself (a timeout or out-of-memory, not a JS exception).
+  static JsException caught(const v8::TryCatch& try_catch);
+  // A promise's rejection reason; an Error object's message carries where it
+  // was created.
+  static JsException rejected(v8::Isolate* isolate, v8::Local<v8::Value> reason);
+};
+
+// `prefix` + the exception as text ("unknown error" when empty), an Error
+// object's stack, and the location of its message; `file` unless the message
+// names a script. Converting runs plugin code (toString, a stack getter): call
+// it under the deadline of the work that threw. It never throws into the
+// caller; a termination while converting is passed on.
+Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
+               const JsException& exception, const std::string& file);
+
+}  // namespace warden::runtime::detail

@@ -1,0 +1,76 @@
+// Realm hardening: what the engine changes in a fresh context before any plugin code runs.
+#include "runtime/detail/realm_hardening.hpp"
+
+#include "runtime/detail/internal_script.hpp"
+
+namespace warden::runtime::detail {
+namespace {
+
+// Runs in the plugin's realm before the plugin (known residual: generic loops
+// over 2**32-length sparse arrays, e.g. copyWithin/indexOf, cannot be
+// interrupted either). Array.prototype.fill on a huge
+// sparse array runs V8's generic C++ fill loop, which has no interrupt check:
+// neither the watchdog nor the heap limit can stop it, and V8 aborts the
+// process once the heap cannot grow. Large ranges go through a JS loop instead,
+// which honours both; small ones keep the native fill.
+constexpr const char* kRealmHardening = R"JS((() => {
+  "use strict";
+  const nativeFill = Array.prototype.fill;
+  const apply = Reflect.apply, trunc = Math.trunc, min = Math.min, max = Math.max;
+  const relative = (value, length, fallback) => {
+    if (value === undefined) return fallback;
+    const n = trunc(+value) || 0;
+    return n < 0 ? max(length + n, 0) : min(n, length);
+  };
+  const fill = {
+    fill(value, start, end) {
+      if (this === null || this === undefined) {
+        throw new TypeError("Array.prototype.fill called on null or undefined");
+      }
+      const o = Object(this);
+      const length = min(max(trunc(+o.length) || 0, 0), 2 ** 53 - 1);
+      let k = relative(start, length, 0);
+      const final = relative(end, length, length);
+      if (final - k <= 1048576) return apply(nativeFill, o, [value, k, final]);
+      for (; k < final; k++) o[k] = value;
+      return o;
+    },
+  }.fill;
+  Object.defineProperty(Array.prototype, "fill", {
+    value: fill, writable: true, enumerable: false, configurable: true,
+  });
+  // split/match/replace build their result in one C++ array; on a string of
+  // 2**27+ characters it can exceed V8's largest array, a fatal error.
+  const guard = (name, bound) => {
+    const native = String.prototype[name];
+    const wrapped = {
+      [name](...args) {
+        if (typeof this === "string" && this.length > bound) {
+          throw new RangeError("Invalid array length: String.prototype." + name +
+                               " on a string of " + this.length + " characters");
+        }
+        return apply(native, this, args);
+      },
+    }[name];
+    Object.defineProperty(String.prototype, name, {
+      value: wrapped, writable: true, enumerable: false, configurable: true,
+    });
+  };
+  guard("split", 2 ** 27 - 64);
+  guard("match", 2 ** 27 - 64);
+  guard("replace", 2 ** 26);
+  guard("replaceAll", 2 ** 26);
+})();)JS";
+
+}  // namespace
+
+void harden_realm(v8::Local<v8::Context> context) {
+  v8::Isolate* isolate = context->GetIsolate();
+  // Not an ECMAScript built-in, and its memories grow outside the heap limit.
+  context->Global()
+      ->Delete(context, v8::String::NewFromUtf8Literal(isolate, "WebAssembly"))
+      .Check();
+  run_internal_script(context, "warden:realm.js", kRealmHardening);
+}
+
+}  // namespace warden::runtime::detail

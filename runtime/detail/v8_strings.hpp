@@ -1,0 +1,22 @@
+#pragma once
+// Text to and from V8 values: UTF-8 std::string <-> v8::String, and the
+// typeof-like description of a value that error messages use. Private to runtime/.
+
+#include <string>
+#include <string_view>
+
+#include <v8.h>
+
+namespace warden::runtime::detail {
+
+// The value as UTF-8 (String(value) semantics); "" when it cannot be converted.
+// May run plugin code (toString): call it under a TryCatch.
+std::string to_std(v8::Isolate* isolate, v8::Local<v8::Value> value);
+
+// A JS string holding `text`; the empty string beyond v8::String::kMaxLength.
+v8::Local<v8::String> v8_string(v8::Isolate* isolate, std::string_view text);
+
+// "undefined", "a string", "an array", ... for error messages. Runs no JS.
+std::string describe_type(v8::Local<v8::Value> value);
+
+}  // namespace warden::runtime::detail
