@@ -1,8 +1,6 @@
 // The `warden` command line: parses flags (CLI11), sets up logging, builds
 // the V8 platform and then the actor system (so they are destroyed in reverse
-// order) and hands over to the scan or plugins commands. Owns the exit codes:
-// 0 ran, 1 findings at or above --fail-on, 2 usage or input error or no
-// valid plugin, 3 plugin failures under --strict.
+// order) and hands over to the scan or plugins commands.
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -20,6 +18,7 @@
 #include <caf/config.hpp>
 
 #include "actors/warden.hpp"
+#include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/plugins_command.hpp"
 #include "apps/warden/scan_command.hpp"

@@ -4,6 +4,7 @@
 #include <map>
 #include <spdlog/spdlog.h>
 
+#include "apps/warden/exit_code.hpp"
 #include "apps/warden/scan_command.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/plugin_source.hpp"

@@ -19,6 +19,7 @@
 
 #include "actors/warden.hpp"
 #include "apps/warden/bounded_queue.hpp"
+#include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/process_stats.hpp"
 #include "apps/warden/progress.hpp"

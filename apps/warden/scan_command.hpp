@@ -17,14 +17,6 @@
 
 namespace warden::cli {
 
-// Exit codes of every warden command (docs/cli.md).
-enum ExitCode : int {
-  exit_ok = 0,              // ran; no finding at or above --fail-on
-  exit_findings = 1,        // a finding at or above --fail-on
-  exit_usage = 2,           // usage error, unreadable or malformed input, no valid plugin
-  exit_plugin_failure = 3,  // --strict and a plugin failed to load or to scan
-};
-
 enum class Verbosity : uint8_t { quiet, normal, verbose };
 
 struct ScanOptions {
