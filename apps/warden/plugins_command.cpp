@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/warden/exit_code.hpp"
-#include "apps/warden/scan_command.hpp"
+#include "apps/warden/plugin_discovery.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/plugin_source.hpp"
 

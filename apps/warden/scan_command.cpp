@@ -244,34 +244,6 @@ uint64_t total_size(const std::vector<std::string>& inputs) {
 
 }  // namespace
 
-std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths) {
-  std::vector<std::string> paths = plugin_paths;
-  if (paths.empty()) {
-    const std::string bundled = bundled_plugins_dir();
-    if (bundled.empty()) {
-      spdlog::error(
-          "no --plugins given and no bundled plugins directory found next to the "
-          "executable (../../plugins or ../share/warden/plugins)");
-      return {};
-    }
-    paths.push_back(bundled);
-  }
-  auto files = expand_plugin_paths(paths);
-  if (!files.ok()) {
-    spdlog::error("{}", files.error().describe());
-    return {};
-  }
-  if (files->empty()) {
-    std::string where;
-    for (const auto& path : paths) {
-      where += (where.empty() ? "" : ", ") + path;
-    }
-    spdlog::error("no plugin (.js file) found in {}", where);
-    return {};
-  }
-  return std::move(files).value();
-}
-
 int run_scan(caf::actor_system& system, const ScanOptions& options) {
   const auto started = Clock::now();
   const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);

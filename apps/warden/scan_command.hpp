@@ -39,8 +39,4 @@ struct ScanOptions {
 // Runs the scan and returns the process exit code. Never throws.
 int run_scan(caf::actor_system& system, const ScanOptions& options);
 
-// Resolves --plugins (or the bundled directory) to .js files, logging why
-// when it cannot; empty result: nothing to load (exit_usage).
-std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths);
-
 }  // namespace warden::cli
