@@ -18,12 +18,11 @@
 #include <thread>
 
 #include "actors/warden.hpp"
-#include "apps/warden/bounded_queue.hpp"
 #include "apps/warden/exit_code.hpp"
+#include "apps/warden/input_reader.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/process_stats.hpp"
 #include "apps/warden/progress.hpp"
-#include "runtime/har_reader.hpp"
 
 namespace warden::cli {
 namespace {
@@ -32,188 +31,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kVersion = WARDEN_VERSION;
-
-// Reads a file through a 64 KiB buffer and counts the bytes handed to the
-// parser, so the progress bar can show how far into the input we are.
-class CountingFileBuffer final : public std::streambuf {
- public:
-  CountingFileBuffer(std::atomic<uint64_t>& counter) : counter_(counter) {}
-
-  bool open(const std::string& path) {
-    return file_.open(path, std::ios::in | std::ios::binary) != nullptr;
-  }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) {
-      return traits_type::to_int_type(*gptr());
-    }
-    const std::streamsize got = file_.sgetn(buffer_, sizeof buffer_);
-    if (got <= 0) {
-      return traits_type::eof();
-    }
-    counter_.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
-    setg(buffer_, buffer_, buffer_ + got);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  std::filebuf file_;
-  std::atomic<uint64_t>& counter_;
-  char buffer_[64 * 1024];
-};
-
-// One transaction on its way from the reader thread to the plugins.
-struct QueuedTransaction {
-  TransactionPtr transaction;
-  TransactionRef ref;
-};
-
-// An input error and how many transactions had been queued before it, so the
-// report shows it after the findings of the entries read before it.
-struct PendingInputError {
-  Error error;
-  uint64_t after_transactions = 0;
-};
-
-// Transaction id prefixes: "demo.har#" when file names are unique among the
-// inputs, else the path as given, so ids stay unique within the run.
-std::vector<std::string> id_prefixes(const std::vector<std::string>& inputs) {
-  std::map<std::string, int> basenames;
-  for (const auto& input : inputs) {
-    ++basenames[fs::path(input).filename().string()];
-  }
-  std::vector<std::string> prefixes;
-  std::map<std::string, int> used;
-  for (const auto& input : inputs) {
-    const std::string base = fs::path(input).filename().string();
-    std::string prefix = basenames[base] == 1 ? base : input;
-    if (int n = ++used[prefix]; n > 1) {
-      prefix += "~" + std::to_string(n);
-    }
-    prefixes.push_back(prefix + "#");
-  }
-  return prefixes;
-}
-
-// Reads every input in order on its own thread, pushing transactions into the
-// bounded queue (blocking when the scanners lag) and recording input errors.
-class InputReader {
- public:
-  InputReader(const std::vector<std::string>& inputs, std::size_t capacity)
-      : inputs_(inputs), prefixes_(id_prefixes(inputs)), queue_(capacity) {}
-
-  ~InputReader() {
-    stop();
-  }
-
-  void start() {
-    thread_ = std::thread([this] { run(); });
-  }
-
-  // Pull side (scan_stream's `next`).
-  std::optional<QueuedTransaction> next() {
-    return queue_.pop();
-  }
-
-  // Unblocks and ends the reader early (error paths); idempotent.
-  void stop() {
-    queue_.close();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-
-  // Input errors whose position is at or before `transactions` handled.
-  std::vector<Error> take_errors_until(uint64_t transactions) {
-    std::lock_guard lock(mutex_);
-    std::vector<Error> ready;
-    while (!errors_.empty() && errors_.front().after_transactions <= transactions) {
-      ready.push_back(std::move(errors_.front().error));
-      errors_.pop_front();
-    }
-    return ready;
-  }
-
-  std::vector<Error> take_all_errors() {
-    return take_errors_until(UINT64_MAX);
-  }
-
-  uint64_t bytes_read() const {
-    return bytes_read_.load(std::memory_order_relaxed);
-  }
-
-  uint64_t input_errors() const {
-    return input_errors_.load();
-  }
-
- private:
-  void run() {
-    uint64_t queued = 0;
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      const std::string& path = inputs_[i];
-      bool stopped = false;
-      auto on_entry = [&](Transaction&& transaction) {
-        QueuedTransaction item;
-        item.ref = TransactionRef{transaction.id, transaction.request.url, path,
-                                  static_cast<uint64_t>(entry_index(transaction.id, i))};
-        item.transaction = std::make_shared<const Transaction>(std::move(transaction));
-        if (!queue_.push(std::move(item))) {
-          stopped = true;
-          return false;
-        }
-        ++queued;
-        return true;
-      };
-      auto result = read(path, prefixes_[i], on_entry);
-      if (stopped) {
-        break;
-      }
-      if (!result.ok()) {
-        Error error = std::move(result).error();
-        if (error.file.empty()) {
-          error.file = path;
-        }
-        ++input_errors_;
-        std::lock_guard lock(mutex_);
-        errors_.push_back(PendingInputError{std::move(error), queued});
-      }
-    }
-    queue_.close();
-  }
-
-  uint64_t entry_index(const std::string& id, std::size_t input) const {
-    const std::string& prefix = prefixes_[input];
-    if (id.size() > prefix.size() && id.compare(0, prefix.size(), prefix) == 0) {
-      return std::strtoull(id.c_str() + prefix.size(), nullptr, 10);
-    }
-    return 0;
-  }
-
-  Result<runtime::HarReadSummary> read(const std::string& path, const std::string& prefix,
-                                       const runtime::EntryHandler& on_entry) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      return Error{ErrorCode::file_unreadable, path + ": is a directory", path};
-    }
-    CountingFileBuffer buffer(bytes_read_);
-    if (!buffer.open(path)) {
-      return Error{ErrorCode::file_unreadable,
-                   path + ": cannot open for reading: " + std::strerror(errno), path};
-    }
-    std::istream in(&buffer);
-    return runtime::read_har_stream(in, path, on_entry, prefix);
-  }
-
-  const std::vector<std::string>& inputs_;
-  const std::vector<std::string> prefixes_;
-  BoundedQueue<QueuedTransaction> queue_;
-  std::thread thread_;
-  std::atomic<uint64_t> bytes_read_{0};
-  std::atomic<uint64_t> input_errors_{0};
-  std::mutex mutex_;
-  std::deque<PendingInputError> errors_;
-};
 
 void log_console(runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
   // Plugin chatter is for plugin authors: visible with --verbose only, so a
@@ -228,18 +45,6 @@ void log_console(runtime::LogLevel level, std::string_view plugin_id, std::strin
       spdlog::info("[{}] {}", plugin_id, text);
       break;
   }
-}
-
-uint64_t total_size(const std::vector<std::string>& inputs) {
-  uint64_t total = 0;
-  for (const auto& input : inputs) {
-    std::error_code ec;
-    const auto size = fs::file_size(input, ec);
-    if (!ec) {
-      total += size;
-    }
-  }
-  return total;
 }
 
 }  // namespace
@@ -308,7 +113,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
   spdlog::debug("loaded {} plugin(s); scanning {} file(s)", plugins.size(), options.inputs.size());
 
   Progress progress(options.verbosity != Verbosity::quiet && is_terminal(2),
-                    total_size(options.inputs));
+                    total_input_bytes(options.inputs));
   InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16));
   reader.start();
 
