@@ -67,7 +67,7 @@ struct Options {
   std::size_t scans = 20000;  // transactions per run (the corpus, repeated)
   uint64_t recycle = 100;
   std::size_t workers = 0;
-  std::size_t in_flight = 64;
+  std::size_t in_flight = warden::actors::kDefaultMaxInFlight;
 };
 
 struct RunResult {

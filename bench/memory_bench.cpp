@@ -266,7 +266,7 @@ void scan_corpus(warden::actors::Warden& warden, const std::vector<TransactionPt
           return std::nullopt;
         return corpus[next++ % corpus.size()];
       },
-      [](warden::actors::ScanReport&&) {}, 64);
+      [](warden::actors::ScanReport&&) {}, warden::actors::kDefaultMaxInFlight);
 }
 
 // Lets V8's and CAF's background work after a load or a scan finish.
@@ -473,7 +473,7 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
             return std::nullopt;
           return corpus[next++ % corpus.size()];
         },
-        [](warden::actors::ScanReport&&) {}, 64);
+        [](warden::actors::ScanReport&&) {}, warden::actors::kDefaultMaxInFlight);
     const auto quiet = Clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     settling += std::chrono::duration<double>(Clock::now() - quiet).count();

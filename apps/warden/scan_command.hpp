@@ -12,25 +12,31 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/warden.hpp"
+#include "actors/warden_config.hpp"
 #include "apps/warden/report.hpp"
+#include "runtime/engine.hpp"
 #include "runtime/finding.hpp"
 
 namespace warden::cli {
 
 enum class Verbosity : uint8_t { quiet, normal, verbose };
 
+// The flags of `warden scan`. Limits, recycling and workers default to the
+// library's own defaults (WardenConfig, EngineLimits), which --help shows.
 struct ScanOptions {
   std::vector<std::string> inputs;        // HAR files, scanned in this order
   std::vector<std::string> plugin_paths;  // files or directories; empty: bundled
   Format format = Format::text;
   std::string output;  // "" or "-": stdout
   std::optional<Severity> fail_on;
-  std::size_t workers_per_plugin = 0;  // 0: the facade's default
-  uint64_t recycle_after = 10'000;     // scans per isolate; 0: never
-  bool warm_spare = false;             // WardenConfig::warm_spare
-  uint64_t timeout_ms = 1000;          // per scan
-  uint64_t heap_mb = 128;              // per isolate
-  std::size_t max_in_flight = 64;      // transactions being scanned at once
+  // 0: chosen by Warden::start from the hardware threads
+  std::size_t workers_per_plugin = actors::WardenConfig{}.workers_per_plugin;
+  uint64_t recycle_after = actors::WardenConfig{}.recycle_after_scans;  // per isolate; 0: never
+  bool warm_spare = actors::WardenConfig{}.warm_spare;
+  uint64_t timeout_ms = runtime::EngineLimits{}.scan_timeout.count();  // per scan
+  uint64_t heap_mb = runtime::EngineLimits{}.heap_limit_bytes >> 20;   // per isolate
+  std::size_t max_in_flight = actors::kDefaultMaxInFlight;  // transactions being scanned at once
   bool stats = false;
   bool strict = false;
   Verbosity verbosity = Verbosity::normal;
