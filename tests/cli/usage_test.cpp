@@ -102,3 +102,24 @@ TEST_CASE("the bundled plugins all load", "[cli]") {
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, !Catch::Contains("FAIL"));
 }
+
+TEST_CASE("scan and plugins check give the same verdict on a duplicate plugin id", "[cli]") {
+  // Both commands judge plugins with the same validator: the second file with
+  // an id is rejected, naming the first; scan refuses to start, check fails it.
+  TempDir dir;
+  std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "a.js");
+  std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "b.js");
+  const std::string verdict = dir / "b.js" + ": duplicate_id: plugin id \"cli-marker\"" +
+                              " is also used by " + dir / "a.js";
+
+  auto check = run_warden({"plugins", "check", dir.path().string()});
+  CHECK(check.exit_code == 2);
+  CHECK_THAT(check.out, Catch::Contains("OK    cli-marker"));
+  CHECK_THAT(check.out, Catch::Contains("FAIL  " + verdict + "\n"));
+  CHECK_THAT(check.out, Catch::Contains("1 of 2 plugin(s) loaded"));
+
+  auto scan = run_warden({"scan", "--plugins", dir.path().string(), fixture("har/small.har")});
+  CHECK(scan.exit_code == 2);
+  CHECK_THAT(scan.err, Catch::Contains("no valid plugin: " + verdict + "\n"));
+  CHECK(scan.out.empty());
+}
