@@ -255,9 +255,11 @@ void configure(caf::actor_system_config& config) {
         }
         return text + ")";
       });
-  // Hosts that call Warden from pooled actors or plain threads wake pooled
-  // actors 5-7x faster with work sharing (guide, section 15). Warden's own
-  // supervisor and workers are detached and do not depend on it.
+  // For hosts that call Warden from plain threads or pooled actors: idle
+  // work-stealing workers poll, sleeping in between, before they block, so a
+  // message from outside the scheduler can wait for the next poll; idle
+  // work-sharing workers block on a condition variable the enqueue signals.
+  // Warden's own supervisor and workers are detached and do not depend on it.
   config.set("scheduler.policy", caf::atom("sharing"));
 }
 

@@ -75,13 +75,14 @@ Examples:
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A host's choice, so made here and not in the library: glibc raises its mmap
-  // and trim thresholds on its own as isolates come and go, keeping freed memory
-  // (RSS +6.6% over 10,000 recycles of the 16 bundled plugins); fixed at
-  // 128 KiB it stays flat (+1.9%) at no measurable throughput cost
-  // (bench/README.md, "Memory").
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+  // A host's choice, so made here and not in the library: left alone, glibc
+  // raises its mmap and trim thresholds as isolates come and go, after which
+  // the arenas keep what was freed and RSS steps up over many recycles; fixed
+  // thresholds keep it flat at no measurable throughput cost (memory_bench;
+  // bench/README.md, "Memory").
+  constexpr int kMallocThresholdBytes = 128 * 1024;  // glibc's initial values
+  mallopt(M_MMAP_THRESHOLD, kMallocThresholdBytes);
+  mallopt(M_TRIM_THRESHOLD, kMallocThresholdBytes);
   CLI::App app{
       "warden: run JavaScript security-check plugins over recorded HTTP traffic (HAR files).\n"
       "Each plugin runs in its own V8 isolate; findings come out in input order.",
