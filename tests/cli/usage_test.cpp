@@ -1,7 +1,9 @@
 // tests/cli: help, version, usage errors and the plugins commands.
 #include <catch2/catch.hpp>
 
+#include "actors/warden_config.hpp"
 #include "cli/cli_test_support.hpp"
+#include "runtime/engine.hpp"
 
 using namespace warden::cli_test;
 
@@ -21,6 +23,19 @@ TEST_CASE("warden --help describes the commands, exit codes and examples", "[cli
     CHECK_THAT(scan_help.out, Catch::Contains(option));
   }
   CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
+}
+
+TEST_CASE("scan --help shows the library's own defaults for limits and recycling", "[cli]") {
+  const warden::runtime::EngineLimits limits;
+  const warden::actors::WardenConfig config;
+  auto run = run_warden({"scan", "--help"});
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("--timeout-ms N:INT in [1 - 3600000]=" +
+                                      std::to_string(limits.scan_timeout.count()) + "\n"));
+  CHECK_THAT(run.out, Catch::Contains("--heap-mb N:INT in [16 - 65536]=" +
+                                      std::to_string(limits.heap_limit_bytes >> 20) + "\n"));
+  CHECK_THAT(run.out, Catch::Contains(
+                          "--recycle-after N=" + std::to_string(config.recycle_after_scans) + " "));
 }
 
 TEST_CASE("warden --version names warden, V8 and CAF", "[cli]") {
