@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
 
   // scan
   ScanOptions scan;
-  std::string format = "text";
+  std::string format{to_string(scan.format)};  // ScanOptions decides the default
   std::string fail_on;
   auto* scan_cmd = app.add_subcommand("scan", "scan HAR files with plugins");
   scan_cmd->add_option("files", scan.inputs, "HAR 1.2 files, scanned in the order given")
