@@ -1,3 +1,5 @@
+// Plugin files for the CLI from --plugins arguments or the bundled directory
+// (plugin_discovery.hpp).
 #include "apps/warden/plugin_discovery.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// `warden plugins list` and `warden plugins check` (plugins_command.hpp).
 #include "apps/warden/plugins_command.hpp"
 
 #include <algorithm>
