@@ -23,6 +23,10 @@ Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions op
 
 PluginValidator::PluginValidator(runtime::EngineOptions options) : options_(std::move(options)) {}
 
+Result<ValidPlugin> PluginValidator::validate(const std::string& path) {
+  return validate(path, options_.config_json);
+}
+
 Result<ValidPlugin> PluginValidator::validate(const std::string& path,
                                               const std::string& config_json) {
   runtime::EngineOptions options = options_;

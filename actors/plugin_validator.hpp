@@ -25,11 +25,13 @@ struct ValidPlugin {
 // the file that has it first). Every error names the plugin's file.
 class PluginValidator {
  public:
-  // `options`: limits and console sink of the validation load; each plugin's
-  // config_json is passed to validate().
+  // `options`: limits, console sink and default config of the validation load.
   explicit PluginValidator(runtime::EngineOptions options);
 
-  Result<ValidPlugin> validate(const std::string& path, const std::string& config_json = "{}");
+  // Validates the plugin at `path`, passing `options.config_json` to its init().
+  Result<ValidPlugin> validate(const std::string& path);
+  // Same, passing `config_json` (the plugin's own) instead.
+  Result<ValidPlugin> validate(const std::string& path, const std::string& config_json);
 
  private:
   runtime::EngineOptions options_;
