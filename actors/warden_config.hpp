@@ -17,8 +17,8 @@
 namespace warden::actors {
 
 struct PluginSpec {
-  std::string path;                // one .js file
-  std::string config_json = "{}";  // handed to the plugin's init(config)
+  std::string path;                                                // one .js file
+  std::string config_json = runtime::EngineOptions{}.config_json;  // handed to init(config)
 };
 
 // One step in a plugin worker's life. `spawned`, `ready` (the worker's engine

@@ -79,7 +79,7 @@ actors::WardenConfig warden_config(const ScanOptions& options,
                                    const std::vector<std::string>& plugin_files) {
   actors::WardenConfig config;
   for (const auto& file : plugin_files) {
-    config.plugins.push_back(actors::PluginSpec{file, "{}"});
+    config.plugins.push_back(actors::PluginSpec{file});
   }
   config.limits.scan_timeout = std::chrono::milliseconds(options.timeout_ms);
   config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
