@@ -2,14 +2,13 @@
 
 #include <deque>
 #include <mutex>
-#include <set>
 #include <spdlog/spdlog.h>
 #include <thread>
 #include <utility>
 
+#include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
-#include "runtime/plugin_source.hpp"
 
 namespace warden::actors {
 namespace {
@@ -62,33 +61,22 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   std::vector<SupervisedPlugin> supervised;
   std::vector<runtime::PluginInfo> infos;
   std::vector<Error> load_errors;
-  std::set<std::string> ids;
-  const auto console = config.console ? config.console : spdlog_console();
+  // Validate once here, on the calling thread; the workers load their own.
+  runtime::EngineOptions options;
+  options.limits = config.limits;
+  options.console = config.console ? config.console : spdlog_console();
+  PluginValidator validator(std::move(options));
   for (const auto& spec : config.plugins) {
-    auto source = runtime::PluginSource::read(spec.path);
-    if (!source) {
-      load_errors.push_back(std::move(source).error());
+    auto plugin = validator.validate(spec.path, spec.config_json);
+    if (!plugin.ok()) {
+      if (plugin.error().code == ErrorCode::duplicate_id) {
+        return std::move(plugin).error();
+      }
+      load_errors.push_back(std::move(plugin).error());
       continue;
     }
-    // Validate once here, on the calling thread; the workers load their own.
-    runtime::EngineOptions options;
-    options.limits = config.limits;
-    options.console = console;
-    options.config_json = spec.config_json;
-    auto engine = runtime::Engine::load(*source, options);
-    if (!engine) {
-      load_errors.push_back(std::move(engine).error());
-      continue;
-    }
-    const auto info = engine->info();
-    if (!ids.insert(info.id).second) {
-      Error error = plain_error(ErrorCode::duplicate_id,
-                                "plugin id '" + info.id + "' is already used by another plugin");
-      error.file = spec.path;
-      return error;
-    }
-    supervised.push_back(SupervisedPlugin{*source, info, spec.config_json});
-    infos.push_back(info);
+    supervised.push_back(SupervisedPlugin{plugin->source, plugin->info, spec.config_json});
+    infos.push_back(plugin->info);
   }
   if (supervised.empty()) {
     if (!load_errors.empty()) {
@@ -267,9 +255,11 @@ void configure(caf::actor_system_config& config) {
         }
         return text + ")";
       });
-  // Hosts that call Warden from pooled actors or plain threads wake pooled
-  // actors 5-7x faster with work sharing (guide, section 15). Warden's own
-  // supervisor and workers are detached and do not depend on it.
+  // For hosts that call Warden from plain threads or pooled actors: idle
+  // work-stealing workers poll, sleeping in between, before they block, so a
+  // message from outside the scheduler can wait for the next poll; idle
+  // work-sharing workers block on a condition variable the enqueue signals.
+  // Warden's own supervisor and workers are detached and do not depend on it.
   config.set("scheduler.policy", caf::atom("sharing"));
 }
 

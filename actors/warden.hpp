@@ -34,6 +34,9 @@
 
 namespace warden::actors {
 
+// Requests scan_stream keeps outstanding when the host names no window.
+inline constexpr std::size_t kDefaultMaxInFlight = 64;
+
 // Built by Warden::start; `plugins` are those that loaded, `load_errors` the
 // ones that did not (each names file, line and reason).
 class Warden {
@@ -61,7 +64,7 @@ class Warden {
   // `on_report` in input order. Returns once every request was answered.
   void scan_stream(const std::function<std::optional<TransactionPtr>()>& next,
                    const std::function<void(ScanReport&&)>& on_report,
-                   std::size_t max_in_flight = 64);
+                   std::size_t max_in_flight = kDefaultMaxInFlight);
 
   std::vector<PluginStats> stats();
   bool quarantine(const std::string& plugin_id);

@@ -17,8 +17,8 @@
 namespace warden::actors {
 
 struct PluginSpec {
-  std::string path;                // one .js file
-  std::string config_json = "{}";  // handed to the plugin's init(config)
+  std::string path;                                                // one .js file
+  std::string config_json = runtime::EngineOptions{}.config_json;  // handed to init(config)
 };
 
 // One step in a plugin worker's life. `spawned`, `ready` (the worker's engine
@@ -47,8 +47,8 @@ struct WardenConfig {
   runtime::EngineLimits limits;
   // 0: default_workers_per_plugin (actors/supervisor.hpp): enough that every
   // hardware thread has a worker, at least 1 (1 for 16 plugins on 2 cores),
-  // at least 2 when recycle_after_scans is below 1000 (one serves while the
-  // other reloads).
+  // at least 2 when recycle_after_scans is below kFrequentRecycle (one serves
+  // while the other reloads).
   std::size_t workers_per_plugin = 0;
   uint64_t recycle_after_scans = 10'000;             // per isolate; 0: never
   std::size_t heap_soft_limit_bytes = 0;             // recycle above this; 0: 3/4 of the heap limit

@@ -67,7 +67,7 @@ struct Options {
   std::size_t scans = 20000;  // transactions per run (the corpus, repeated)
   uint64_t recycle = 100;
   std::size_t workers = 0;
-  std::size_t in_flight = 64;
+  std::size_t in_flight = warden::actors::kDefaultMaxInFlight;
 };
 
 struct RunResult {
@@ -221,7 +221,7 @@ int main(int argc, char* argv[]) {
     else if (flag == "--in-flight")
       options.in_flight = value;
   }
-  // CI only keeps the benchmark alive (STYLE.md section 7): a short run.
+  // CI only keeps the benchmark alive, its figures come from deliberate runs: a short run.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr)
     options.scans = std::min<decltype(options.scans)>(options.scans, 300);
   const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};

@@ -84,7 +84,6 @@ struct Options {
 struct Rss {
   double total_mb = 0;  // VmRSS
   double anon_mb = 0;   // RssAnon: heap, stacks, V8 pages
-  double file_mb = 0;   // RssFile: mapped code (libnode), shared with the parent
   int threads = 0;
 };
 
@@ -99,7 +98,6 @@ Rss read_rss() {
   while (std::getline(status, line)) {
     value("VmRSS:", rss.total_mb);
     value("RssAnon:", rss.anon_mb);
-    value("RssFile:", rss.file_mb);
     if (line.rfind("Threads:", 0) == 0)
       rss.threads = std::atoi(line.c_str() + 8);
   }
@@ -266,7 +264,7 @@ void scan_corpus(warden::actors::Warden& warden, const std::vector<TransactionPt
           return std::nullopt;
         return corpus[next++ % corpus.size()];
       },
-      [](warden::actors::ScanReport&&) {}, 64);
+      [](warden::actors::ScanReport&&) {}, warden::actors::kDefaultMaxInFlight);
 }
 
 // Lets V8's and CAF's background work after a load or a scan finish.
@@ -473,7 +471,7 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
             return std::nullopt;
           return corpus[next++ % corpus.size()];
         },
-        [](warden::actors::ScanReport&&) {}, 64);
+        [](warden::actors::ScanReport&&) {}, warden::actors::kDefaultMaxInFlight);
     const auto quiet = Clock::now();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     settling += std::chrono::duration<double>(Clock::now() - quiet).count();
@@ -554,7 +552,7 @@ int main(int argc, char* argv[]) {
     else if (flag == "--recycle-plugins")
       options.recycle_all = text == "all";
   }
-  // CI only keeps the benchmark alive (STYLE.md section 7): a tiny run.
+  // CI only keeps the benchmark alive, its figures come from deliberate runs: a tiny run.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     options.counts = {1, 2};
     options.recycles = 20;
@@ -603,7 +601,7 @@ int main(int argc, char* argv[]) {
       idle_section("trivial inline plugin", {trivial_path.string()}, options, corpus));
 
   // Part b twice: with glibc's malloc defaults (what a host gets unconfigured)
-  // and with fixed 128 KiB mmap and trim thresholds (kFixedThresholds).
+  // and with fixed mmap and trim thresholds (kFixedThresholdBytes, as warden sets them).
   std::vector<std::pair<std::string, std::vector<double>>> flat;
   // Two realistic bundled plugins (or all: --recycle-plugins all), one worker
   // each, when present, else the trivial one.

@@ -1,7 +1,8 @@
 # Compile options for Warden's own targets (never directory-wide).
 #   warden_target_defaults(<target>)  warnings as errors, sanitizers when asked
 #   warden_no_rtti_sources(<files>)   sources that subclass a V8 interface: libnode
-#                                     is built without RTTI (V8 guide, pitfall 18)
+#                                     is built without RTTI, so such a class links
+#                                     only without RTTI (no typeinfo for v8::...)
 set(WARDEN_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer)
 
 function(warden_target_defaults target)

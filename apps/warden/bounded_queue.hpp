@@ -1,6 +1,6 @@
 #pragma once
 // A small blocking queue with a fixed capacity: the bridge between the HAR
-// reader thread (push-based read_har_file) and scan_stream's pull callback,
+// reader thread (push-based read_har_stream) and scan_stream's pull callback,
 // so a large file is read only as fast as it is scanned (bounded memory).
 
 #include <condition_variable>

@@ -1,8 +1,11 @@
+// Plugin files for the CLI from --plugins arguments or the bundled directory
+// (plugin_discovery.hpp).
 #include "apps/warden/plugin_discovery.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <spdlog/spdlog.h>
 #include <system_error>
 
 namespace warden::cli {
@@ -63,6 +66,34 @@ Result<std::vector<std::string>> expand_plugin_paths(const std::vector<std::stri
     }
   }
   return files;
+}
+
+std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths) {
+  std::vector<std::string> paths = plugin_paths;
+  if (paths.empty()) {
+    const std::string bundled = bundled_plugins_dir();
+    if (bundled.empty()) {
+      spdlog::error(
+          "no --plugins given and no bundled plugins directory found next to the "
+          "executable (../../plugins or ../share/warden/plugins)");
+      return {};
+    }
+    paths.push_back(bundled);
+  }
+  auto files = expand_plugin_paths(paths);
+  if (!files.ok()) {
+    spdlog::error("{}", files.error().describe());
+    return {};
+  }
+  if (files->empty()) {
+    std::string where;
+    for (const auto& path : paths) {
+      where += (where.empty() ? "" : ", ") + path;
+    }
+    spdlog::error("no plugin (.js file) found in {}", where);
+    return {};
+  }
+  return std::move(files).value();
 }
 
 }  // namespace warden::cli

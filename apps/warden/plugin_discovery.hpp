@@ -21,4 +21,8 @@ std::string bundled_plugins_dir();
 // for a path that does not exist or cannot be listed; duplicates are dropped.
 Result<std::vector<std::string>> expand_plugin_paths(const std::vector<std::string>& paths);
 
+// Resolves --plugins (or the bundled directory) to .js files, logging why
+// when it cannot; empty result: nothing to load (exit_usage).
+std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths);
+
 }  // namespace warden::cli

@@ -1,12 +1,14 @@
+// `warden plugins list` and `warden plugins check` (plugins_command.hpp).
 #include "apps/warden/plugins_command.hpp"
 
 #include <algorithm>
-#include <map>
+#include <optional>
 #include <spdlog/spdlog.h>
 
-#include "apps/warden/scan_command.hpp"
+#include "actors/plugin_validator.hpp"
+#include "apps/warden/exit_code.hpp"
+#include "apps/warden/plugin_discovery.hpp"
 #include "runtime/engine.hpp"
-#include "runtime/plugin_source.hpp"
 
 namespace warden::cli {
 namespace {
@@ -17,36 +19,22 @@ struct Loaded {
   Error error;                              // set when it did not
 };
 
-// Loads every plugin once on this thread; duplicate ids are errors, as they
-// are for `warden scan`.
+// Loads every plugin once on this thread and judges it as Warden::start
+// does (the same PluginValidator, so the same verdict on duplicate ids).
 std::vector<Loaded> load_all(const std::vector<std::string>& files) {
+  runtime::EngineOptions options;
+  options.console = [](runtime::LogLevel, std::string_view plugin, std::string_view text) {
+    spdlog::debug("[{}] {}", plugin, text);
+  };
+  actors::PluginValidator validator(std::move(options));
   std::vector<Loaded> loaded;
-  std::map<std::string, std::string> ids;  // id -> first file
   for (const auto& file : files) {
     Loaded entry{file, std::nullopt, {}};
-    auto source = runtime::PluginSource::read(file);
-    if (!source.ok()) {
-      entry.error = source.error();
+    auto plugin = validator.validate(file);
+    if (plugin.ok()) {
+      entry.info = plugin->info;
     } else {
-      runtime::EngineOptions options;
-      options.console = [](runtime::LogLevel, std::string_view plugin, std::string_view text) {
-        spdlog::debug("[{}] {}", plugin, text);
-      };
-      auto engine = runtime::Engine::load(std::move(source).value(), std::move(options));
-      if (!engine.ok()) {
-        entry.error = engine.error();
-      } else {
-        const runtime::PluginInfo& info = engine->info();
-        if (auto [it, fresh] = ids.emplace(info.id, file); !fresh) {
-          entry.error = Error{ErrorCode::duplicate_id,
-                              "plugin id \"" + info.id + "\" is also used by " + it->second, file};
-        } else {
-          entry.info = info;
-        }
-      }
-    }
-    if (entry.error.code != ErrorCode::none && entry.error.file.empty()) {
-      entry.error.file = file;
+      entry.error = std::move(plugin).error();
     }
     loaded.push_back(std::move(entry));
   }

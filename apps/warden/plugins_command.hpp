@@ -1,8 +1,8 @@
 #pragma once
-// `warden plugins list` and `warden plugins check`: load each plugin once,
-// directly in a runtime::Engine on the calling thread (no actors needed), and
-// print what it says about itself or why it was rejected. Needs a live
-// V8Platform.
+// `warden plugins list` and `warden plugins check`: judge each plugin once
+// with the PluginValidator Warden::start uses, on the calling thread (no
+// actor system needed), and print what it says about itself or why it was
+// rejected. Needs a live V8Platform.
 
 #include <ostream>
 #include <string>

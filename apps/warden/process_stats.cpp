@@ -1,3 +1,4 @@
+// The process's own peak RSS for --stats (process_stats.hpp).
 #include "apps/warden/process_stats.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// The progress bar of `warden scan` (progress.hpp).
 #include "apps/warden/progress.hpp"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// What every output format shares: format names, error text, the factory
+// (report.hpp).
 #include "apps/warden/report.hpp"
 
 namespace warden::cli {

@@ -1,217 +1,63 @@
+// `warden scan` as a sequence of named steps (scan_command.hpp): resolve the
+// plugins, open the output, start Warden, stream the inputs through it into
+// the report, choose the exit code.
 #include "apps/warden/scan_command.hpp"
 
 #include <algorithm>
-#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <mutex>
-#include <nlohmann/json.hpp>
-#include <set>
+#include <memory>
 #include <spdlog/spdlog.h>
-#include <streambuf>
-#include <thread>
 
 #include "actors/warden.hpp"
-#include "apps/warden/bounded_queue.hpp"
+#include "apps/warden/exit_code.hpp"
+#include "apps/warden/input_reader.hpp"
 #include "apps/warden/plugin_discovery.hpp"
-#include "apps/warden/process_stats.hpp"
 #include "apps/warden/progress.hpp"
-#include "runtime/har_reader.hpp"
+#include "apps/warden/run_stats.hpp"
+#include "apps/warden/scan_recorder.hpp"
 
 namespace warden::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kVersion = WARDEN_VERSION;
 
-// Reads a file through a 64 KiB buffer and counts the bytes handed to the
-// parser, so the progress bar can show how far into the input we are.
-class CountingFileBuffer final : public std::streambuf {
+// Where the report goes: stdout, or the --output file, opened before any
+// work so a bad path fails fast.
+class ReportOutput {
  public:
-  CountingFileBuffer(std::atomic<uint64_t>& counter) : counter_(counter) {}
-
-  bool open(const std::string& path) {
-    return file_.open(path, std::ios::in | std::ios::binary) != nullptr;
+  // False (logged) when the --output file cannot be opened.
+  bool open(const std::string& output) {
+    to_stdout_ = output.empty() || output == "-";
+    if (to_stdout_) {
+      return true;
+    }
+    file_.open(output, std::ios::out | std::ios::trunc | std::ios::binary);
+    if (!file_) {
+      spdlog::error("cannot open --output {}: {}", output, std::strerror(errno));
+      return false;
+    }
+    return true;
   }
 
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) {
-      return traits_type::to_int_type(*gptr());
-    }
-    const std::streamsize got = file_.sgetn(buffer_, sizeof buffer_);
-    if (got <= 0) {
-      return traits_type::eof();
-    }
-    counter_.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
-    setg(buffer_, buffer_, buffer_ + got);
-    return traits_type::to_int_type(*gptr());
+  std::ostream& stream() {
+    return to_stdout_ ? std::cout : file_;
+  }
+
+  // ANSI colours only on a terminal, and never when NO_COLOR is set.
+  bool colour() const {
+    return to_stdout_ && is_terminal(1) && std::getenv("NO_COLOR") == nullptr;
   }
 
  private:
-  std::filebuf file_;
-  std::atomic<uint64_t>& counter_;
-  char buffer_[64 * 1024];
-};
-
-// One transaction on its way from the reader thread to the plugins.
-struct QueuedTransaction {
-  TransactionPtr transaction;
-  TransactionRef ref;
-};
-
-// An input error and how many transactions had been queued before it, so the
-// report shows it after the findings of the entries read before it.
-struct PendingInputError {
-  Error error;
-  uint64_t after_transactions = 0;
-};
-
-// Transaction id prefixes: "demo.har#" when file names are unique among the
-// inputs, else the path as given, so ids stay unique within the run.
-std::vector<std::string> id_prefixes(const std::vector<std::string>& inputs) {
-  std::map<std::string, int> basenames;
-  for (const auto& input : inputs) {
-    ++basenames[fs::path(input).filename().string()];
-  }
-  std::vector<std::string> prefixes;
-  std::map<std::string, int> used;
-  for (const auto& input : inputs) {
-    const std::string base = fs::path(input).filename().string();
-    std::string prefix = basenames[base] == 1 ? base : input;
-    if (int n = ++used[prefix]; n > 1) {
-      prefix += "~" + std::to_string(n);
-    }
-    prefixes.push_back(prefix + "#");
-  }
-  return prefixes;
-}
-
-// Reads every input in order on its own thread, pushing transactions into the
-// bounded queue (blocking when the scanners lag) and recording input errors.
-class InputReader {
- public:
-  InputReader(const std::vector<std::string>& inputs, std::size_t capacity)
-      : inputs_(inputs), prefixes_(id_prefixes(inputs)), queue_(capacity) {}
-
-  ~InputReader() {
-    stop();
-  }
-
-  void start() {
-    thread_ = std::thread([this] { run(); });
-  }
-
-  // Pull side (scan_stream's `next`).
-  std::optional<QueuedTransaction> next() {
-    return queue_.pop();
-  }
-
-  // Unblocks and ends the reader early (error paths); idempotent.
-  void stop() {
-    queue_.close();
-    if (thread_.joinable()) {
-      thread_.join();
-    }
-  }
-
-  // Input errors whose position is at or before `transactions` handled.
-  std::vector<Error> take_errors_until(uint64_t transactions) {
-    std::lock_guard lock(mutex_);
-    std::vector<Error> ready;
-    while (!errors_.empty() && errors_.front().after_transactions <= transactions) {
-      ready.push_back(std::move(errors_.front().error));
-      errors_.pop_front();
-    }
-    return ready;
-  }
-
-  std::vector<Error> take_all_errors() {
-    return take_errors_until(UINT64_MAX);
-  }
-
-  uint64_t bytes_read() const {
-    return bytes_read_.load(std::memory_order_relaxed);
-  }
-
-  uint64_t input_errors() const {
-    return input_errors_.load();
-  }
-
- private:
-  void run() {
-    uint64_t queued = 0;
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      const std::string& path = inputs_[i];
-      bool stopped = false;
-      auto on_entry = [&](Transaction&& transaction) {
-        QueuedTransaction item;
-        item.ref = TransactionRef{transaction.id, transaction.request.url, path,
-                                  static_cast<uint64_t>(entry_index(transaction.id, i))};
-        item.transaction = std::make_shared<const Transaction>(std::move(transaction));
-        if (!queue_.push(std::move(item))) {
-          stopped = true;
-          return false;
-        }
-        ++queued;
-        return true;
-      };
-      auto result = read(path, prefixes_[i], on_entry);
-      if (stopped) {
-        break;
-      }
-      if (!result.ok()) {
-        Error error = std::move(result).error();
-        if (error.file.empty()) {
-          error.file = path;
-        }
-        ++input_errors_;
-        std::lock_guard lock(mutex_);
-        errors_.push_back(PendingInputError{std::move(error), queued});
-      }
-    }
-    queue_.close();
-  }
-
-  uint64_t entry_index(const std::string& id, std::size_t input) const {
-    const std::string& prefix = prefixes_[input];
-    if (id.size() > prefix.size() && id.compare(0, prefix.size(), prefix) == 0) {
-      return std::strtoull(id.c_str() + prefix.size(), nullptr, 10);
-    }
-    return 0;
-  }
-
-  Result<runtime::HarReadSummary> read(const std::string& path, const std::string& prefix,
-                                       const runtime::EntryHandler& on_entry) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      return Error{ErrorCode::file_unreadable, path + ": is a directory", path};
-    }
-    CountingFileBuffer buffer(bytes_read_);
-    if (!buffer.open(path)) {
-      return Error{ErrorCode::file_unreadable,
-                   path + ": cannot open for reading: " + std::strerror(errno), path};
-    }
-    std::istream in(&buffer);
-    return runtime::read_har_stream(in, path, on_entry, prefix);
-  }
-
-  const std::vector<std::string>& inputs_;
-  const std::vector<std::string> prefixes_;
-  BoundedQueue<QueuedTransaction> queue_;
-  std::thread thread_;
-  std::atomic<uint64_t> bytes_read_{0};
-  std::atomic<uint64_t> input_errors_{0};
-  std::mutex mutex_;
-  std::deque<PendingInputError> errors_;
+  std::ofstream file_;
+  bool to_stdout_ = true;
 };
 
 void log_console(runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
@@ -229,70 +75,11 @@ void log_console(runtime::LogLevel level, std::string_view plugin_id, std::strin
   }
 }
 
-uint64_t total_size(const std::vector<std::string>& inputs) {
-  uint64_t total = 0;
-  for (const auto& input : inputs) {
-    std::error_code ec;
-    const auto size = fs::file_size(input, ec);
-    if (!ec) {
-      total += size;
-    }
-  }
-  return total;
-}
-
-}  // namespace
-
-std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths) {
-  std::vector<std::string> paths = plugin_paths;
-  if (paths.empty()) {
-    const std::string bundled = bundled_plugins_dir();
-    if (bundled.empty()) {
-      spdlog::error(
-          "no --plugins given and no bundled plugins directory found next to the "
-          "executable (../../plugins or ../share/warden/plugins)");
-      return {};
-    }
-    paths.push_back(bundled);
-  }
-  auto files = expand_plugin_paths(paths);
-  if (!files.ok()) {
-    spdlog::error("{}", files.error().describe());
-    return {};
-  }
-  if (files->empty()) {
-    std::string where;
-    for (const auto& path : paths) {
-      where += (where.empty() ? "" : ", ") + path;
-    }
-    spdlog::error("no plugin (.js file) found in {}", where);
-    return {};
-  }
-  return std::move(files).value();
-}
-
-int run_scan(caf::actor_system& system, const ScanOptions& options) {
-  const auto started = Clock::now();
-  const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);
-  if (plugin_files.empty()) {
-    return exit_usage;
-  }
-
-  // The output is opened before any work, so a bad --output fails fast.
-  std::ofstream file_output;
-  const bool to_stdout = options.output.empty() || options.output == "-";
-  if (!to_stdout) {
-    file_output.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!file_output) {
-      spdlog::error("cannot open --output {}: {}", options.output, std::strerror(errno));
-      return exit_usage;
-    }
-  }
-  std::ostream& out = to_stdout ? std::cout : file_output;
-
+actors::WardenConfig warden_config(const ScanOptions& options,
+                                   const std::vector<std::string>& plugin_files) {
   actors::WardenConfig config;
   for (const auto& file : plugin_files) {
-    config.plugins.push_back(actors::PluginSpec{file, "{}"});
+    config.plugins.push_back(actors::PluginSpec{file});
   }
   config.limits.scan_timeout = std::chrono::milliseconds(options.timeout_ms);
   config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
@@ -300,123 +87,23 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
   config.recycle_after_scans = options.recycle_after;
   config.warm_spare = options.warm_spare;
   config.console = log_console;
+  return config;
+}
 
-  auto started_warden = actors::Warden::start(system, std::move(config));
-  if (!started_warden.ok()) {
-    spdlog::error("no valid plugin: {}", started_warden.error().describe());
-    return exit_usage;
+// Null (logged) when no plugin loaded or plugin ids collide.
+std::unique_ptr<actors::Warden> start_warden(caf::actor_system& system, const ScanOptions& options,
+                                             const std::vector<std::string>& plugin_files) {
+  auto started = actors::Warden::start(system, warden_config(options, plugin_files));
+  if (!started.ok()) {
+    spdlog::error("no valid plugin: {}", started.error().describe());
+    return nullptr;
   }
-  std::unique_ptr<actors::Warden> warden = std::move(started_warden).value();
+  return std::move(started).value();
+}
 
-  const auto& plugins = warden->plugins();
-  std::map<std::string, std::size_t> load_order;
-  for (std::size_t i = 0; i < plugins.size(); ++i) {
-    load_order.emplace(plugins[i].id, i);
-  }
-  auto order_of = [&](const std::string& plugin_id) {
-    auto it = load_order.find(plugin_id);
-    return it == load_order.end() ? plugins.size() : it->second;
-  };
-
-  const bool colour = to_stdout && is_terminal(1) && std::getenv("NO_COLOR") == nullptr;
-  auto report = make_report(options.format, out,
-                            ReportOptions{colour, options.verbosity == Verbosity::verbose});
-  report->begin(RunInfo{kVersion, plugins, options.inputs});
-
-  RunSummary summary;
-  std::map<std::string, uint64_t> errors_by_kind;
-  for (const auto& error : warden->load_errors()) {
-    // The facade logs it too; at debug here so it is not said twice.
-    spdlog::debug("plugin not loaded: {}", error.describe());
-    report->plugin_load_error(error);
-    ++summary.plugin_load_errors;
-    ++errors_by_kind[std::string(to_string(error.code))];
-  }
-  spdlog::debug("loaded {} plugin(s); scanning {} file(s)", plugins.size(), options.inputs.size());
-
-  Progress progress(options.verbosity != Verbosity::quiet && is_terminal(2),
-                    total_size(options.inputs));
-  InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16));
-  reader.start();
-
-  // scan_stream answers in input order; `in_flight` holds what was handed out
-  // and not yet answered (at most max_in_flight), to name file/entry/URL.
-  std::mutex in_flight_mutex;
-  std::deque<TransactionRef> in_flight;
-  auto next = [&]() -> std::optional<TransactionPtr> {
-    auto item = reader.next();
-    if (!item) {
-      return std::nullopt;
-    }
-    std::lock_guard lock(in_flight_mutex);
-    in_flight.push_back(std::move(item->ref));
-    return std::move(item->transaction);
-  };
-  auto flush_input_errors = [&](std::vector<Error> errors) {
-    for (const auto& error : errors) {
-      progress.clear();
-      spdlog::error("{}", describe(error));
-      report->input_error(error);
-    }
-  };
-  auto on_report = [&](actors::ScanReport&& scan) {
-    TransactionRef ref;
-    {
-      std::lock_guard lock(in_flight_mutex);
-      if (!in_flight.empty()) {
-        ref = std::move(in_flight.front());
-        in_flight.pop_front();
-      }
-    }
-    if (ref.id != scan.transaction_id) {
-      spdlog::warn("report for {} arrived where {} was expected", scan.transaction_id, ref.id);
-      ref.id = scan.transaction_id;
-    }
-    flush_input_errors(reader.take_errors_until(summary.transactions));
-    ++summary.transactions;
-    // Plugin load order, then the plugin's own order (stable).
-    std::stable_sort(scan.findings.begin(), scan.findings.end(),
-                     [&](const Finding& a, const Finding& b) {
-                       return order_of(a.plugin_id) < order_of(b.plugin_id);
-                     });
-    std::stable_sort(scan.failures.begin(), scan.failures.end(),
-                     [&](const actors::PluginFailure& a, const actors::PluginFailure& b) {
-                       return order_of(a.plugin_id) < order_of(b.plugin_id);
-                     });
-    for (const auto& finding : scan.findings) {
-      ++summary.findings;
-      ++summary.findings_by_severity[static_cast<std::size_t>(finding.severity)];
-      report->finding(finding, ref);
-    }
-    for (auto& failure : scan.failures) {
-      ++summary.scan_errors;
-      ++errors_by_kind[std::string(to_string(failure.error.code))];
-      spdlog::debug("{} failed on {}: {}", failure.plugin_id, ref.id, failure.error.describe());
-      report->scan_error(ScanFailure{failure.plugin_id, ref, std::move(failure.error)});
-    }
-    progress.update(reader.bytes_read(), summary.transactions, summary.findings,
-                    summary.scan_errors);
-  };
-
-  try {
-    warden->scan_stream(next, on_report, std::max<std::size_t>(options.max_in_flight, 1));
-  } catch (const std::exception& e) {
-    reader.stop();
-    progress.clear();
-    spdlog::error("scan aborted: {}", e.what());
-    return exit_usage;
-  }
-  reader.stop();
-  flush_input_errors(reader.take_all_errors());
-  progress.clear();
-  summary.input_errors = reader.input_errors();
-
-  std::vector<actors::PluginStats> plugin_stats = warden->stats();
-  warden->shutdown();
-
-  const auto elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  summary.elapsed_seconds = elapsed;
-
+// Input errors first (the report is incomplete), then plugin failures under
+// --strict, then findings at or above --fail-on.
+ExitCode scan_exit_code(const RunSummary& summary, const ScanOptions& options) {
   bool failed_on = false;
   if (options.fail_on) {
     for (int s = static_cast<int>(*options.fail_on); s <= static_cast<int>(Severity::critical);
@@ -426,69 +113,75 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
   }
   const uint64_t plugin_failures = summary.scan_errors + summary.plugin_load_errors;
   if (summary.input_errors > 0) {
-    summary.exit_code = exit_usage;
-  } else if (options.strict && plugin_failures > 0) {
-    summary.exit_code = exit_plugin_failure;
-  } else if (failed_on) {
-    summary.exit_code = exit_findings;
-  } else {
-    summary.exit_code = exit_ok;
+    return exit_usage;
   }
+  if (options.strict && plugin_failures > 0) {
+    return exit_plugin_failure;
+  }
+  return failed_on ? exit_findings : exit_ok;
+}
+
+}  // namespace
+
+int run_scan(caf::actor_system& system, const ScanOptions& options) {
+  const auto started = Clock::now();
+  const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);
+  if (plugin_files.empty()) {
+    return exit_usage;
+  }
+  ReportOutput output;
+  if (!output.open(options.output)) {
+    return exit_usage;
+  }
+  std::unique_ptr<actors::Warden> warden = start_warden(system, options, plugin_files);
+  if (!warden) {
+    return exit_usage;
+  }
+  const auto& plugins = warden->plugins();
+  auto report =
+      make_report(options.format, output.stream(),
+                  ReportOptions{output.colour(), options.verbosity == Verbosity::verbose});
+  report->begin(RunInfo{kVersion, plugins, options.inputs});
+
+  Progress progress(options.verbosity != Verbosity::quiet && is_terminal(2),
+                    total_input_bytes(options.inputs));
+  InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16));
+  ScanRecorder recorder(*report, reader, progress, plugins);
+  recorder.record_load_errors(warden->load_errors());
+  spdlog::debug("loaded {} plugin(s); scanning {} file(s)", plugins.size(), options.inputs.size());
+
+  reader.start();
+  try {
+    warden->scan_stream(
+        [&recorder] { return recorder.next(); },
+        [&recorder](actors::ScanReport&& scan) { recorder.record(std::move(scan)); },
+        std::max<std::size_t>(options.max_in_flight, 1));
+  } catch (const std::exception& e) {
+    reader.stop();
+    progress.clear();
+    spdlog::error("scan aborted: {}", e.what());
+    return exit_usage;
+  }
+  reader.stop();
+  recorder.finish();
+
+  const std::vector<actors::PluginStats> plugin_stats = warden->stats();
+  warden->shutdown();
+
+  RunSummary& summary = recorder.summary();
+  summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  summary.exit_code = scan_exit_code(summary, options);
   report->end(summary);
+  std::ostream& out = output.stream();
   out.flush();
   if (!out) {
     spdlog::error("writing the report failed");
     summary.exit_code = exit_usage;
   }
-
   if (options.stats) {
-    nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
-    nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
-    nlohmann::ordered_json per_plugin = nlohmann::ordered_json::array();
-    uint64_t scans = 0;
-    for (const auto& stat : plugin_stats) {
-      for (const auto& [reason, count] : stat.restarts_by_reason) {
-        restarts[reason] = restarts.value(reason, uint64_t{0}) + count;
-      }
-      if (stat.quarantined) {
-        quarantined.push_back(stat.plugin_id);
-      }
-      scans += stat.scans;
-      per_plugin.push_back({{"id", stat.plugin_id},
-                            {"scans", stat.scans},
-                            {"findings", stat.findings},
-                            {"errors", stat.errors_by_kind},
-                            {"restarts", stat.restarts_by_reason},
-                            {"workers", stat.workers},
-                            {"latency_p50_ms", stat.latency_p50_ms},
-                            {"latency_p99_ms", stat.latency_p99_ms}});
-    }
-    // Every (transaction, plugin) pair is answered once; the supervisor's
-    // count is used when it has one (it also counts retried scans).
-    const uint64_t requested = summary.transactions * plugins.size();
-    if (scans == 0) {
-      scans = requested;
-    }
-    nlohmann::ordered_json errors = nlohmann::ordered_json::object();
-    for (const auto& [kind, count] : errors_by_kind) {
-      errors[kind] = count;
-    }
-    const nlohmann::ordered_json stats = {
-        {"inputs", options.inputs.size()},
-        {"plugins", plugins.size()},
-        {"transactions", summary.transactions},
-        {"scans", scans},
-        {"findings", summary.findings},
-        {"errors", errors},
-        {"input_errors", summary.input_errors},
-        {"restarts", restarts},
-        {"quarantined", quarantined},
-        {"elapsed_seconds", elapsed},
-        {"scans_per_second", elapsed > 0 ? static_cast<double>(requested) / elapsed : 0.0},
-        {"peak_rss_bytes", peak_rss_bytes()},
-        {"per_plugin", per_plugin},
-    };
-    std::cerr << stats.dump() << std::endl;
+    std::cerr << run_stats_json(summary, recorder.errors_by_kind(), options.inputs.size(),
+                                plugins.size(), plugin_stats)
+              << std::endl;
   }
   return summary.exit_code;
 }

@@ -12,33 +12,31 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/warden.hpp"
+#include "actors/warden_config.hpp"
 #include "apps/warden/report.hpp"
+#include "runtime/engine.hpp"
 #include "runtime/finding.hpp"
 
 namespace warden::cli {
 
-// Exit codes of every warden command (docs/cli.md).
-enum ExitCode : int {
-  exit_ok = 0,              // ran; no finding at or above --fail-on
-  exit_findings = 1,        // a finding at or above --fail-on
-  exit_usage = 2,           // usage error, unreadable or malformed input, no valid plugin
-  exit_plugin_failure = 3,  // --strict and a plugin failed to load or to scan
-};
-
 enum class Verbosity : uint8_t { quiet, normal, verbose };
 
+// The flags of `warden scan`. Limits, recycling and workers default to the
+// library's own defaults (WardenConfig, EngineLimits), which --help shows.
 struct ScanOptions {
   std::vector<std::string> inputs;        // HAR files, scanned in this order
   std::vector<std::string> plugin_paths;  // files or directories; empty: bundled
   Format format = Format::text;
   std::string output;  // "" or "-": stdout
   std::optional<Severity> fail_on;
-  std::size_t workers_per_plugin = 0;  // 0: the facade's default
-  uint64_t recycle_after = 10'000;     // scans per isolate; 0: never
-  bool warm_spare = false;             // WardenConfig::warm_spare
-  uint64_t timeout_ms = 1000;          // per scan
-  uint64_t heap_mb = 128;              // per isolate
-  std::size_t max_in_flight = 64;      // transactions being scanned at once
+  // 0: chosen by Warden::start from the hardware threads
+  std::size_t workers_per_plugin = actors::WardenConfig{}.workers_per_plugin;
+  uint64_t recycle_after = actors::WardenConfig{}.recycle_after_scans;  // per isolate; 0: never
+  bool warm_spare = actors::WardenConfig{}.warm_spare;
+  uint64_t timeout_ms = runtime::EngineLimits{}.scan_timeout.count();  // per scan
+  uint64_t heap_mb = runtime::EngineLimits{}.heap_limit_bytes >> 20;   // per isolate
+  std::size_t max_in_flight = actors::kDefaultMaxInFlight;  // transactions being scanned at once
   bool stats = false;
   bool strict = false;
   Verbosity verbosity = Verbosity::normal;
@@ -46,9 +44,5 @@ struct ScanOptions {
 
 // Runs the scan and returns the process exit code. Never throws.
 int run_scan(caf::actor_system& system, const ScanOptions& options);
-
-// Resolves --plugins (or the bundled directory) to .js files, logging why
-// when it cannot; empty result: nothing to load (exit_usage).
-std::vector<std::string> resolve_plugin_files(const std::vector<std::string>& plugin_paths);
 
 }  // namespace warden::cli

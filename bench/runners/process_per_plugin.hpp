@@ -1,5 +1,5 @@
 #pragma once
-// The seed's other alternative: one OS process per plugin (this binary again,
+// The limit runner's --process-per-plugin mode: one OS process per plugin (this binary again,
 // with the hidden flag --serve-plugin FILE), fed transactions over pipes; a
 // recycle kills the child and spawns a new one, timed until it answers a ping.
 // Included by warden_bench_limit.cpp.

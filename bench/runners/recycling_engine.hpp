@@ -1,7 +1,7 @@
 #pragma once
 // One plugin's Engine, replaced in place on the calling thread: after every
 // `recycle_every` scans (a recycle, timed: destroy + create + load until ready,
-// the seed's "recreate the isolate on the same thread") and after a scan that
+// the isolate recreated on the same thread) and after a scan that
 // left it unusable (a restart, as Warden and the peers do). Used by the limit
 // runner's in-process modes and by its plugin child processes.
 //

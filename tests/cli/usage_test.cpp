@@ -1,7 +1,9 @@
 // tests/cli: help, version, usage errors and the plugins commands.
 #include <catch2/catch.hpp>
 
+#include "actors/warden_config.hpp"
 #include "cli/cli_test_support.hpp"
+#include "runtime/engine.hpp"
 
 using namespace warden::cli_test;
 
@@ -21,6 +23,19 @@ TEST_CASE("warden --help describes the commands, exit codes and examples", "[cli
     CHECK_THAT(scan_help.out, Catch::Contains(option));
   }
   CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
+}
+
+TEST_CASE("scan --help shows the library's own defaults for limits and recycling", "[cli]") {
+  const warden::runtime::EngineLimits limits;
+  const warden::actors::WardenConfig config;
+  auto run = run_warden({"scan", "--help"});
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("--timeout-ms N:INT in [1 - 3600000]=" +
+                                      std::to_string(limits.scan_timeout.count()) + "\n"));
+  CHECK_THAT(run.out, Catch::Contains("--heap-mb N:INT in [16 - 65536]=" +
+                                      std::to_string(limits.heap_limit_bytes >> 20) + "\n"));
+  CHECK_THAT(run.out, Catch::Contains(
+                          "--recycle-after N=" + std::to_string(config.recycle_after_scans) + " "));
 }
 
 TEST_CASE("warden --version names warden, V8 and CAF", "[cli]") {
@@ -101,4 +116,25 @@ TEST_CASE("the bundled plugins all load", "[cli]") {
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   CHECK_THAT(run.out, !Catch::Contains("FAIL"));
+}
+
+TEST_CASE("scan and plugins check give the same verdict on a duplicate plugin id", "[cli]") {
+  // Both commands judge plugins with the same validator: the second file with
+  // an id is rejected, naming the first; scan refuses to start, check fails it.
+  TempDir dir;
+  std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "a.js");
+  std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "b.js");
+  const std::string verdict = dir / "b.js" + ": duplicate_id: plugin id \"cli-marker\"" +
+                              " is also used by " + dir / "a.js";
+
+  auto check = run_warden({"plugins", "check", dir.path().string()});
+  CHECK(check.exit_code == 2);
+  CHECK_THAT(check.out, Catch::Contains("OK    cli-marker"));
+  CHECK_THAT(check.out, Catch::Contains("FAIL  " + verdict + "\n"));
+  CHECK_THAT(check.out, Catch::Contains("1 of 2 plugin(s) loaded"));
+
+  auto scan = run_warden({"scan", "--plugins", dir.path().string(), fixture("har/small.har")});
+  CHECK(scan.exit_code == 2);
+  CHECK_THAT(scan.err, Catch::Contains("no valid plugin: " + verdict + "\n"));
+  CHECK(scan.out.empty());
 }

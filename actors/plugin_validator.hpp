@@ -1,0 +1,41 @@
+#pragma once
+// The one decision whether a plugin may run, shared by Warden::start and
+// `warden plugins check`: its file reads, its module loads (once, in an
+// Engine on the calling thread) and its id is not taken by a plugin accepted
+// before it. Plain class, no CAF; needs a live V8Platform.
+
+#include <map>
+#include <string>
+
+#include "runtime/engine.hpp"
+#include "runtime/plugin_source.hpp"
+#include "runtime/result.hpp"
+
+namespace warden::actors {
+
+// A plugin that passed validation: its source, read once and shared by every
+// isolate that runs it, and what it says about itself.
+struct ValidPlugin {
+  runtime::PluginSourcePtr source;
+  runtime::PluginInfo info;
+};
+
+// Validates plugins one after another; remembers the ids it accepted, so a
+// second plugin with the same id is rejected (ErrorCode::duplicate_id, naming
+// the file that has it first). Every error names the plugin's file.
+class PluginValidator {
+ public:
+  // `options`: limits, console sink and default config of the validation load.
+  explicit PluginValidator(runtime::EngineOptions options);
+
+  // Validates the plugin at `path`, passing `options.config_json` to its init().
+  Result<ValidPlugin> validate(const std::string& path);
+  // Same, passing `config_json` (the plugin's own) instead.
+  Result<ValidPlugin> validate(const std::string& path, const std::string& config_json);
+
+ private:
+  runtime::EngineOptions options_;
+  std::map<std::string, std::string> accepted_ids_;  // id -> file of the plugin accepted with it
+};
+
+}  // namespace warden::actors
