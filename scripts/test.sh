@@ -66,7 +66,7 @@ layering() {
 }
 step "layering" layering
 
-# 6. Formatting (STYLE.md section 9), clang-format 14.
+# 6. Formatting: clang-format 14 with the repository's .clang-format (docs/contributing.md).
 formatting() {
   command -v clang-format >/dev/null || { echo "clang-format not installed: skipped"; return 0; }
   git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
