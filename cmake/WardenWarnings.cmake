@@ -3,15 +3,29 @@
 #   warden_no_rtti_sources(<files>)   sources that subclass a V8 interface: libnode
 #                                     is built without RTTI, so such a class links
 #                                     only without RTTI (no typeinfo for v8::...)
-set(WARDEN_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer)
+# WARDEN_SANITIZE: OFF; ON or address = ASan + UBSan (vptr off: it needs V8's typeinfo, which
+# libnode lacks); thread = ThreadSanitizer. The two cannot be combined in one build.
+string(TOLOWER "${WARDEN_SANITIZE}" _warden_sanitize)
+if(_warden_sanitize STREQUAL "thread")
+  set(WARDEN_SANITIZE_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+  set(WARDEN_SANITIZE_LINK_FLAGS -fsanitize=thread)
+elseif(_warden_sanitize MATCHES "^(address|on|yes|true|1)$")
+  set(WARDEN_SANITIZE_FLAGS -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer)
+  set(WARDEN_SANITIZE_LINK_FLAGS -fsanitize=address,undefined -fno-sanitize=vptr)
+elseif(_warden_sanitize MATCHES "^(off|no|false|0|)$")
+  set(WARDEN_SANITIZE_FLAGS "")
+  set(WARDEN_SANITIZE_LINK_FLAGS "")
+else()
+  message(FATAL_ERROR "WARDEN_SANITIZE is OFF, ON (or address) or thread, not '${WARDEN_SANITIZE}'")
+endif()
 
 function(warden_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
-  if(WARDEN_SANITIZE)
-    # GCC 12's -Wmaybe-uninitialized misfires inside std::regex under ASan's
+  if(WARDEN_SANITIZE_FLAGS)
+    # GCC 12's -Wmaybe-uninitialized misfires inside std::regex under the sanitizers'
     # instrumentation (a known false positive); the Release build keeps it.
     target_compile_options(${target} PRIVATE ${WARDEN_SANITIZE_FLAGS} -Wno-maybe-uninitialized)
-    target_link_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr)
+    target_link_options(${target} PRIVATE ${WARDEN_SANITIZE_LINK_FLAGS})
   endif()
 endfunction()
 

@@ -1,4 +1,4 @@
-// The supervisor's guarantees (DESIGN.md, "Guarantees"), with a real actor
+// The supervisor's guarantees (docs/design.md, "Guarantees"), with a real actor
 // system and real V8 isolates: replacement only after the down message and
 // on a new thread, nothing lost under recycling and under random kills, the
 // poison-input rule, quarantine and recovery, bounded queues, graceful
