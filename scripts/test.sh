@@ -94,7 +94,16 @@ layering() {
 }
 step "layering" layering
 
-# 7. Formatting: clang-format 14 with the repository's .clang-format (docs/contributing.md).
+# 7. Test names: ctest splits a discovered name at ';', and the two halves match
+# no Catch2 case, so such a case silently never runs (four did, until found).
+test_names() {
+  local bad
+  bad=$(grep -rnE 'TEST_CASE\("[^"]*;' tests/ || true)
+  [ -z "$bad" ] || { echo "test names with ';' never run under ctest:"; echo "$bad"; return 1; }
+}
+step "test names" test_names
+
+# 8. Formatting: clang-format 14 with the repository's .clang-format (docs/contributing.md).
 formatting() {
   command -v clang-format >/dev/null || { echo "clang-format not installed: skipped"; return 0; }
   git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror

@@ -108,7 +108,7 @@ TEST_CASE("a truncated HAR keeps the findings read before the cut and exits 2", 
   CHECK(saw_secret);
 }
 
-TEST_CASE("a file that is not JSON exits 2; later files are still scanned", "[cli]") {
+TEST_CASE("a file that is not JSON exits 2, and later files are still scanned", "[cli]") {
   auto run = run_warden(
       scan_args({"--format", "jsonl", fixture("har/not-json.har"), fixture("har/small.har")}));
   CHECK(run.exit_code == 2);
@@ -169,7 +169,7 @@ TEST_CASE("a syntax-error plugin next to good ones: the good ones run, the bad o
   CHECK_THAT(strict.out, Catch::Contains("Plugin errors (1)"));
 }
 
-TEST_CASE("a plugin that throws is reported per transaction; --strict turns it into exit 3",
+TEST_CASE("a plugin that throws is reported per transaction, and --strict turns it into exit 3",
           "[cli]") {
   auto run = run_warden({"scan", "--plugins", fixture("plugins/good"), "--plugins",
                          fixture("plugins/failing"), "--format", "jsonl", "--stats",

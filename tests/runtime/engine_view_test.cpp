@@ -81,7 +81,7 @@ TEST_CASE("view properties are plain writable, enumerable, configurable data pro
               severity: 'info' }];)") == "true:[object Object]");
 }
 
-TEST_CASE("a plugin may mutate its view; the next scan gets a fresh one", "[runtime]") {
+TEST_CASE("a plugin may mutate its view and the next scan gets a fresh one", "[runtime]") {
   auto engine = load_code(
       "let seen = [];\nexport default { id: 'mutator', scan(txn) {\n"
       "  seen.push(JSON.stringify(txn));\n"
