@@ -79,7 +79,7 @@ TEST_CASE("shutdown stops every worker with the reason shutdown", "[actors]") {
         }) == 2);
 }
 
-TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, not a throw",
+TEST_CASE("one named plugin can scan a transaction, and an unknown id is an answer, not a throw",
           "[actors]") {
   TempDir dir;
   WardenConfig config;
