@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "actors/warden.hpp"
 #include "runtime/engine.hpp"
@@ -197,7 +199,7 @@ class EventLog {
 
   // Waits up to `limit` for `predicate(events)`; returns whether it held.
   bool wait_for(const std::function<bool(const std::vector<actors::WorkerEvent>&)>& predicate,
-                std::chrono::milliseconds limit = std::chrono::seconds{20}) const {
+                std::chrono::milliseconds limit = std::chrono::seconds{60}) const {
     std::unique_lock<std::mutex> lock{state_->mutex};
     return state_->changed.wait_for(lock, limit, [&] { return predicate(state_->events); });
   }
@@ -217,6 +219,42 @@ struct TestConfig : caf::actor_system_config {
     actors::configure(*this);
   }
 };
+
+// Starts Warden or fails the test with the reason.
+inline std::unique_ptr<actors::Warden> start_or_fail(caf::actor_system& system,
+                                                     actors::WardenConfig config) {
+  auto warden = actors::Warden::start(system, std::move(config));
+  if (!warden) {
+    FAIL("Warden::start failed: " << warden.error().describe());
+  }
+  return std::move(warden).value();
+}
+
+inline std::vector<TransactionPtr> transactions(std::size_t count) {
+  std::vector<TransactionPtr> result;
+  for (std::size_t i = 0; i < count; ++i) {
+    result.push_back(make_transaction(i));
+  }
+  return result;
+}
+
+// The statistics of plugin `id`.
+inline const actors::PluginStats& stats_of(const std::vector<actors::PluginStats>& all,
+                                           const std::string& id) {
+  for (const auto& stats : all) {
+    if (stats.plugin_id == id) {
+      return stats;
+    }
+  }
+  FAIL("no statistics for " << id);
+  return all.front();
+}
+
+// counts[key], 0 when absent.
+inline std::size_t count_of(const std::map<std::string, uint64_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  return it == counts.end() ? 0 : it->second;
+}
 
 // Scans every transaction through scan_stream; returns the reports by
 // transaction index and how many reports each index received.
