@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "actors/job_table.hpp"
 #include "actors/latency_histogram.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/restart_policy.hpp"
@@ -20,9 +21,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A scan that killed its worker twice is answered with its error: a poison
-// input must not loop. A job lost with a worker that died without answering
-// (killed, crashed) is queued again up to this many times.
+// input must not loop.
 constexpr uint8_t kMaxFatalAttempts = 2;
+// A job whose worker died without answering (killed, crashed) is queued again
+// after its first and second such loss and answered worker_lost at the third.
 constexpr uint8_t kMaxLosses = 3;
 
 // Batches a worker may hold unanswered. With two, the next batch already
@@ -55,70 +57,6 @@ struct Slot {
   // recycle goes down, and that worker's slot becomes the spare's place.
   bool spare = false;
   std::optional<WorkerReady> parked;  // a loaded spare's ready message
-};
-
-struct Job {
-  uint64_t group = 0;
-  uint32_t index = 0;  // transaction within the group
-  uint32_t plugin = 0;
-  TransactionPtr transaction;
-  Clock::time_point enqueued;
-  uint8_t fatal_attempts = 0;
-  uint8_t losses = 0;
-};
-
-// The jobs not settled yet, by id, without a heap node per job: an id is a
-// place in `entries_` (low 32 bits) and that place's generation when the job
-// was added (high 32 bits), so the id of a settled job never finds the job
-// that reuses its place.
-class JobTable {
- public:
-  uint64_t add(Job job) {
-    uint32_t index = 0;
-    if (free_.empty()) {
-      index = static_cast<uint32_t>(entries_.size());
-      entries_.emplace_back();
-    } else {
-      index = free_.back();
-      free_.pop_back();
-    }
-    auto& entry = entries_[index];
-    ++entry.generation;
-    entry.live = true;
-    entry.job = std::move(job);
-    return (uint64_t{entry.generation} << 32) | index;
-  }
-
-  // The live job named by `job_id`, or null.
-  Job* find(uint64_t job_id) {
-    const auto index = static_cast<uint32_t>(job_id);
-    if (index >= entries_.size()) {
-      return nullptr;
-    }
-    auto& entry = entries_[index];
-    if (!entry.live || entry.generation != static_cast<uint32_t>(job_id >> 32)) {
-      return nullptr;
-    }
-    return &entry.job;
-  }
-
-  // Forgets the job named by `job_id` (find() returned it) and hands it back.
-  Job take(uint64_t job_id) {
-    const auto index = static_cast<uint32_t>(job_id);
-    auto& entry = entries_[index];
-    entry.live = false;
-    free_.push_back(index);
-    return std::move(entry.job);
-  }
-
- private:
-  struct Entry {
-    Job job;
-    uint32_t generation = 0;
-    bool live = false;
-  };
-  std::vector<Entry> entries_;
-  std::vector<uint32_t> free_;
 };
 
 struct Outcome {
