@@ -1,3 +1,4 @@
+// JobTable: the supervisor's generation-tagged table of unsettled jobs.
 #include "actors/job_table.hpp"
 
 #include <utility>
