@@ -1,7 +1,8 @@
 #pragma once
 // Helpers for the actor tests: plugins written into a temporary folder, small
-// transactions, a thread-safe log of worker events with bounded waits, and a
-// single-Engine reference scan to compare the actor layer against.
+// transactions, a thread-safe log of worker events with bounded waits, a
+// console sink that holds a worker on its thread until the test releases it,
+// and a single-Engine reference scan to compare the actor layer against.
 
 #include <chrono>
 #include <condition_variable>
@@ -12,7 +13,9 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -209,6 +212,58 @@ class EventLog {
     mutable std::mutex mutex;
     std::condition_variable changed;
     std::vector<actors::WorkerEvent> events;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
+// A ConsoleSink that holds the thread of a plugin calling console.log("hold
+// NAME") until the test releases NAME: a scan that stays on its worker as long
+// as the test needs, with no sleep. Holds are bounded (two minutes), so a
+// failing test still ends.
+class ConsoleGate {
+ public:
+  runtime::ConsoleSink sink() {
+    return [state = state_](runtime::LogLevel, std::string_view, std::string_view text) {
+      constexpr std::string_view prefix = "hold ";
+      if (text.substr(0, prefix.size()) != prefix) {
+        return;
+      }
+      const std::string name{text.substr(prefix.size())};
+      std::unique_lock<std::mutex> lock{state->mutex};
+      state->held.insert(name);
+      state->changed.notify_all();
+      state->changed.wait_for(lock, std::chrono::minutes{2},
+                              [&] { return state->open || state->released.count(name) > 0; });
+    };
+  }
+
+  // Waits up to `limit` until a plugin holds on NAME; returns whether it did.
+  bool wait_held(const std::string& name,
+                 std::chrono::milliseconds limit = std::chrono::seconds{60}) const {
+    std::unique_lock<std::mutex> lock{state_->mutex};
+    return state_->changed.wait_for(lock, limit, [&] { return state_->held.count(name) > 0; });
+  }
+
+  void release(const std::string& name) {
+    std::lock_guard<std::mutex> guard{state_->mutex};
+    state_->released.insert(name);
+    state_->changed.notify_all();
+  }
+
+  // Releases every hold, now and later.
+  void open() {
+    std::lock_guard<std::mutex> guard{state_->mutex};
+    state_->open = true;
+    state_->changed.notify_all();
+  }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::set<std::string> held;
+    std::set<std::string> released;
+    bool open = false;
   };
   std::shared_ptr<State> state_ = std::make_shared<State>();
 };
