@@ -5,6 +5,7 @@
 // shutdown and statistics.
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <iterator>
 #include <map>
 #include <random>
@@ -109,23 +110,35 @@ TEST_CASE(
     return std::count_if(events.begin(), events.end(),
                          [](const auto& e) { return e.kind == Kind::ready; }) >= 4;
   }));
-  const auto result = stream_all(*warden, input, 64);
-  std::size_t mismatches = 0;
-  for (std::size_t i = 0; i < input.size(); ++i) {
-    REQUIRE(result.answers[i] == 1);
-    CHECK(result.reports[i].failures.empty());
-    if (!same_findings(result.reports[i].findings, expected[i]))
-      ++mismatches;
-  }
+  // 3000 scans / 50 per isolate would be 60 recycles; a worker at its
+  // threshold keeps serving while its sibling is being replaced, so fewer,
+  // and on a loaded machine, where isolates load slowly, fewer still: the
+  // input is streamed again until each plugin recycled at least 5 times.
+  auto fewest_recycles = [&] {
+    std::size_t fewest = SIZE_MAX;
+    for (const auto& stats : warden->stats()) {
+      fewest = std::min(fewest, count_of(stats.restarts_by_reason, "recycle_threshold"));
+    }
+    return fewest;
+  };
+  std::size_t rounds = 0, mismatches = 0;
+  do {
+    const auto result = stream_all(*warden, input, 64);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      REQUIRE(result.answers[i] == 1);
+      CHECK(result.reports[i].failures.empty());
+      if (!same_findings(result.reports[i].findings, expected[i]))
+        ++mismatches;
+    }
+    ++rounds;
+  } while (rounds < 20 && fewest_recycles() < 5);
   CHECK(mismatches == 0);
 
   const auto stats = warden->stats();
   for (const auto& id : {"alpha", "beta"}) {
     const auto& s = stats_of(stats, id);
-    CHECK(s.scans == input.size());
+    CHECK(s.scans == input.size() * rounds);
     CHECK(s.errors_by_kind.empty());
-    // 3000 scans / 50 per isolate would be 60 recycles; a worker at its
-    // threshold keeps serving while its sibling is being replaced, so fewer.
     CHECK(count_of(s.restarts_by_reason, "recycle_threshold") >= 5);
     CHECK(s.restarts_by_reason.size() == 1);
     CHECK(s.queue_length == 0);
