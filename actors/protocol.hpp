@@ -15,7 +15,7 @@
 //   plugin worker --(ready_atom, WorkerReady)--------------> supervisor  (engine loaded)
 //   plugin worker --(batch_done_atom, BatchDone)-----------> supervisor  (one per batch)
 //   plugin worker ==(down_msg, errc exit reason)===========> supervisor  (monitor)
-//   supervisor --(respawn_atom, plugin, slot, generation)--> itself      (backoff timer)
+//   supervisor --(respawn_atom, plugin, slot, token)-------> itself      (backoff timer)
 //
 // A worker answers every batch with exactly one BatchDone, sent before it can
 // exit, so its down message always arrives after its last answer (CAF keeps

@@ -1,20 +1,25 @@
 #pragma once
 // Helpers for the actor tests: plugins written into a temporary folder, small
-// transactions, a thread-safe log of worker events with bounded waits, and a
-// single-Engine reference scan to compare the actor layer against.
+// transactions, a thread-safe log of worker events with bounded waits, a
+// console sink that holds a worker on its thread until the test releases it,
+// and a single-Engine reference scan to compare the actor layer against.
 
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "actors/warden.hpp"
 #include "runtime/engine.hpp"
@@ -197,7 +202,7 @@ class EventLog {
 
   // Waits up to `limit` for `predicate(events)`; returns whether it held.
   bool wait_for(const std::function<bool(const std::vector<actors::WorkerEvent>&)>& predicate,
-                std::chrono::milliseconds limit = std::chrono::seconds{20}) const {
+                std::chrono::milliseconds limit = std::chrono::seconds{60}) const {
     std::unique_lock<std::mutex> lock{state_->mutex};
     return state_->changed.wait_for(lock, limit, [&] { return predicate(state_->events); });
   }
@@ -211,12 +216,100 @@ class EventLog {
   std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
+// A ConsoleSink that holds the thread of a plugin calling console.log("hold
+// NAME") until the test releases NAME: a scan that stays on its worker as long
+// as the test needs, with no sleep. Holds are bounded (two minutes), so a
+// failing test still ends.
+class ConsoleGate {
+ public:
+  runtime::ConsoleSink sink() {
+    return [state = state_](runtime::LogLevel, std::string_view, std::string_view text) {
+      constexpr std::string_view prefix = "hold ";
+      if (text.substr(0, prefix.size()) != prefix) {
+        return;
+      }
+      const std::string name{text.substr(prefix.size())};
+      std::unique_lock<std::mutex> lock{state->mutex};
+      state->held.insert(name);
+      state->changed.notify_all();
+      state->changed.wait_for(lock, std::chrono::minutes{2},
+                              [&] { return state->open || state->released.count(name) > 0; });
+    };
+  }
+
+  // Waits up to `limit` until a plugin holds on NAME; returns whether it did.
+  bool wait_held(const std::string& name,
+                 std::chrono::milliseconds limit = std::chrono::seconds{60}) const {
+    std::unique_lock<std::mutex> lock{state_->mutex};
+    return state_->changed.wait_for(lock, limit, [&] { return state_->held.count(name) > 0; });
+  }
+
+  void release(const std::string& name) {
+    std::lock_guard<std::mutex> guard{state_->mutex};
+    state_->released.insert(name);
+    state_->changed.notify_all();
+  }
+
+  // Releases every hold, now and later.
+  void open() {
+    std::lock_guard<std::mutex> guard{state_->mutex};
+    state_->open = true;
+    state_->changed.notify_all();
+  }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::set<std::string> held;
+    std::set<std::string> released;
+    bool open = false;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 // A host's actor system config with Warden's types registered.
 struct TestConfig : caf::actor_system_config {
   TestConfig() {
     actors::configure(*this);
   }
 };
+
+// Starts Warden or fails the test with the reason.
+inline std::unique_ptr<actors::Warden> start_or_fail(caf::actor_system& system,
+                                                     actors::WardenConfig config) {
+  auto warden = actors::Warden::start(system, std::move(config));
+  if (!warden) {
+    FAIL("Warden::start failed: " << warden.error().describe());
+  }
+  return std::move(warden).value();
+}
+
+inline std::vector<TransactionPtr> transactions(std::size_t count) {
+  std::vector<TransactionPtr> result;
+  for (std::size_t i = 0; i < count; ++i) {
+    result.push_back(make_transaction(i));
+  }
+  return result;
+}
+
+// The statistics of plugin `id`.
+inline const actors::PluginStats& stats_of(const std::vector<actors::PluginStats>& all,
+                                           const std::string& id) {
+  for (const auto& stats : all) {
+    if (stats.plugin_id == id) {
+      return stats;
+    }
+  }
+  FAIL("no statistics for " << id);
+  return all.front();
+}
+
+// counts[key], 0 when absent.
+inline std::size_t count_of(const std::map<std::string, uint64_t>& counts, const std::string& key) {
+  auto it = counts.find(key);
+  return it == counts.end() ? 0 : it->second;
+}
 
 // Scans every transaction through scan_stream; returns the reports by
 // transaction index and how many reports each index received.

@@ -79,7 +79,7 @@ TEST_CASE("shutdown stops every worker with the reason shutdown", "[actors]") {
         }) == 2);
 }
 
-TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, not a throw",
+TEST_CASE("one named plugin can scan a transaction, and an unknown id is an answer, not a throw",
           "[actors]") {
   TempDir dir;
   WardenConfig config;
@@ -91,7 +91,7 @@ TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, 
   REQUIRE(warden.ok());
   caf::scoped_actor self{system};
   const auto supervisor = (*warden)->supervisor();
-  self->request(supervisor, std::chrono::seconds{10}, scan_atom::value, std::string{"beta"},
+  self->request(supervisor, std::chrono::seconds{60}, scan_atom::value, std::string{"beta"},
                 make_transaction(2))
       .receive(
           [](ScanReport& report) {
@@ -102,7 +102,7 @@ TEST_CASE("one named plugin can scan a transaction; an unknown id is an answer, 
             CHECK(report.findings[1].plugin_id == "beta");
           },
           [](caf::error& error) { FAIL(caf::to_string(error)); });
-  self->request(supervisor, std::chrono::seconds{10}, scan_atom::value, std::string{"gamma"},
+  self->request(supervisor, std::chrono::seconds{60}, scan_atom::value, std::string{"gamma"},
                 make_transaction(2))
       .receive(
           [](ScanReport& report) {

@@ -1,0 +1,266 @@
+// The supervisor's shared operations on its state: jobs, dispatch, workers, quarantine, shutdown.
+#include "actors/supervisor_state.hpp"
+
+#include <spdlog/spdlog.h>
+#include <utility>
+
+#include "actors/plugin_worker.hpp"
+
+namespace warden::actors::detail {
+
+PoolLimits pool_limits(const WardenConfig& config) {
+  PoolLimits limits;
+  limits.workers = config.workers_per_plugin;
+  limits.warm_spare = config.warm_spare;
+  limits.recycle_after_scans = config.recycle_after_scans;
+  limits.heap_soft_limit_bytes = config.heap_soft_limit_bytes != 0
+                                     ? config.heap_soft_limit_bytes
+                                     : config.limits.heap_limit_bytes / 4 * 3;
+  limits.max_batch = config.max_batch;
+  return limits;
+}
+
+PluginEntry::PluginEntry(SupervisedPlugin spec, const WardenConfig& config)
+    : spec(std::move(spec)),
+      pool(pool_limits(config)),
+      policy(config.max_failure_restarts, config.failure_window, config.restart_backoff) {}
+
+bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot) {
+  return plugin < state.plugins.size() && state.plugins[plugin].pool.has_slot(slot);
+}
+
+Error make_plain_error(ErrorCode code, std::string message) {
+  Error error;
+  error.code = code;
+  error.message = std::move(message);
+  return error;
+}
+
+errc exit_reason_for(RetireReason reason) {
+  switch (reason) {
+    case RetireReason::recycle_threshold:
+      return errc::recycle_threshold;
+    case RetireReason::heap_soft_limit:
+      return errc::heap_soft_limit;
+  }
+  return errc::recycle_threshold;
+}
+
+void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uint64_t generation,
+          std::string reason, const WorkerThread* thread) {
+  const auto& hook = self->state.config.on_worker_event;
+  if (!hook) {
+    return;
+  }
+  WorkerEvent event;
+  event.kind = kind;
+  event.plugin_id = self->state.plugin_ids[plugin];
+  event.slot = slot;
+  event.generation = generation;
+  event.reason = std::move(reason);
+  event.at = Clock::now();
+  if (thread) {
+    event.thread = thread->id;
+    event.os_thread_id = thread->os_id;
+  }
+  hook(event);
+}
+
+// -- settling jobs ---------------------------------------------------------------
+
+void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, PluginOutcome outcome) {
+  auto& state = self->state;
+  if (outcome.error) {
+    state.plugins[plugin].counters.count_error(outcome.error->code);
+  }
+  auto it = state.groups.find(group_id);
+  if (it == state.groups.end() || !it->second.settle(index, plugin, std::move(outcome))) {
+    return;
+  }
+  auto group = std::move(it->second);
+  state.groups.erase(it);
+  group.answer(state.plugin_ids);
+  check_shutdown(self);
+}
+
+void finish_job(Self self, uint64_t job_id, PluginOutcome outcome,
+                std::optional<Clock::time_point> answered) {
+  if (self->state.jobs.find(job_id) == nullptr) {
+    return;
+  }
+  const Job job = self->state.jobs.take(job_id);
+  if (answered) {
+    self->state.plugins[job.plugin].counters.count_answer(outcome.findings.size(),
+                                                          *answered - job.enqueued);
+  }
+  settle(self, job.group, job.index, job.plugin, std::move(outcome));
+}
+
+void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message) {
+  PluginOutcome outcome;
+  outcome.error = make_plain_error(code, std::move(message));
+  finish_job(self, job_id, std::move(outcome), std::nullopt);
+}
+
+void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Clock::time_point now) {
+  auto& state = self->state;
+  auto& entry = state.plugins[plugin];
+  auto refuse = [&](ErrorCode code, std::string message) {
+    PluginOutcome outcome;
+    outcome.error = make_plain_error(code, std::move(message));
+    settle(self, group_id, index, plugin, std::move(outcome));
+  };
+  if (state.shutting_down) {
+    return refuse(ErrorCode::shutting_down, "Warden is shutting down");
+  }
+  if (entry.quarantined) {
+    return refuse(ErrorCode::quarantined,
+                  "plugin " + entry.spec.info.id + " is quarantined after too many failures");
+  }
+  if (entry.queue.size() >= state.config.queue_capacity) {
+    return refuse(ErrorCode::overloaded, "plugin " + entry.spec.info.id + " has " +
+                                             std::to_string(entry.queue.size()) +
+                                             " requests waiting");
+  }
+  const auto& transaction = state.groups.at(group_id).transaction(index);
+  entry.queue.push_back(state.jobs.add(Job{group_id, index, plugin, transaction, now, 0, 0}));
+}
+
+void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids) {
+  auto& entry = self->state.plugins[plugin];
+  for (auto it = job_ids.rbegin(); it != job_ids.rend(); ++it) {
+    if (entry.quarantined) {
+      fail_job(self, *it, ErrorCode::quarantined,
+               "plugin " + entry.spec.info.id + " is quarantined after too many failures");
+    } else {
+      entry.queue.push_front(*it);
+    }
+  }
+}
+
+// -- workers -------------------------------------------------------------------
+
+void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
+  auto& state = self->state;
+  auto& entry = state.plugins[plugin];
+  WorkerSetup setup;
+  setup.plugin = plugin;
+  setup.slot = slot;
+  setup.generation = entry.pool.next_generation();
+  setup.plugin_id = entry.spec.info.id;
+  setup.source = entry.spec.source;
+  setup.options.limits = state.config.limits;
+  setup.options.console = state.config.console ? state.config.console : spdlog_console();
+  setup.options.config_json = entry.spec.config_json;
+  setup.supervisor = self;
+  setup.on_event = state.config.on_worker_event;
+  const auto generation = setup.generation;
+  auto worker = self->system().spawn<caf::detached>(plugin_worker, std::move(setup));
+  self->monitor(worker);
+  entry.pool.started(slot, std::move(worker), generation);
+  emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
+}
+
+void stop_worker(Self self, uint32_t plugin, uint32_t slot, errc reason) {
+  self->send_exit(self->state.plugins[plugin].pool.slot(slot).worker, caf::make_error(reason));
+}
+
+void retire_if_due(Self self, uint32_t plugin, uint32_t slot) {
+  if (const auto reason = self->state.plugins[plugin].pool.retire_if_due(slot)) {
+    stop_worker(self, plugin, slot, exit_reason_for(*reason));
+  }
+}
+
+void dispatch(Self self, uint32_t plugin) {
+  auto& state = self->state;
+  auto& entry = state.plugins[plugin];
+  if (entry.quarantined) {
+    return;
+  }
+  const auto takers = entry.pool.takers();
+  for (const auto& retiring : takers.retiring) {
+    stop_worker(self, plugin, retiring.slot, exit_reason_for(retiring.reason));
+  }
+  const auto& slots = takers.slots;
+  for (std::size_t i = 0; i < slots.size() && !entry.queue.empty(); ++i) {
+    const auto count = entry.pool.batch_size_for(slots[i], entry.queue.size(), slots.size() - i);
+    if (count == 0) {
+      continue;
+    }
+    std::vector<ScanJob> batch;
+    batch.reserve(count);
+    std::vector<uint64_t> job_ids;
+    job_ids.reserve(count);
+    while (batch.size() < count && !entry.queue.empty()) {
+      const uint64_t job_id = entry.queue.front();
+      entry.queue.pop_front();
+      const Job* job = state.jobs.find(job_id);
+      if (job == nullptr) {
+        continue;
+      }
+      batch.push_back(ScanJob{job_id, job->transaction});
+      job_ids.push_back(job_id);
+    }
+    if (batch.empty()) {
+      break;
+    }
+    const uint64_t batch_id = state.next_batch++;
+    entry.pool.sent(slots[i], batch_id, std::move(job_ids));
+    self->send(entry.pool.slot(slots[i]).worker, batch_atom::value, batch_id, std::move(batch));
+  }
+}
+
+void quarantine_plugin(Self self, uint32_t plugin, const std::string& why) {
+  auto& entry = self->state.plugins[plugin];
+  if (entry.quarantined) {
+    return;
+  }
+  entry.quarantined = true;
+  spdlog::error("plugin {} quarantined: {}", entry.spec.info.id, why);
+  auto waiting = std::move(entry.queue);
+  entry.queue.clear();
+  for (const auto job_id : waiting) {
+    fail_job(self, job_id, ErrorCode::quarantined,
+             "plugin " + entry.spec.info.id + " is quarantined: " + why);
+  }
+  for (const auto slot : entry.pool.stop_all()) {
+    stop_worker(self, plugin, slot, errc::shutdown);
+  }
+}
+
+void enable_plugin(Self self, uint32_t plugin) {
+  auto& entry = self->state.plugins[plugin];
+  if (!entry.quarantined) {
+    return;
+  }
+  entry.quarantined = false;
+  entry.policy.reset();
+  spdlog::info("plugin {} re-enabled", entry.spec.info.id);
+  for (const auto slot : entry.pool.empty_slots()) {
+    spawn_worker(self, plugin, slot);
+  }
+}
+
+void check_shutdown(Self self) {
+  auto& state = self->state;
+  if (!state.shutting_down || !state.groups.empty()) {
+    return;
+  }
+  bool all_down = true;
+  for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
+    auto& pool = state.plugins[plugin].pool;
+    for (const auto slot : pool.stop_all()) {
+      stop_worker(self, plugin, slot, errc::shutdown);
+    }
+    all_down = all_down && pool.all_empty();
+  }
+  if (all_down) {
+    for (auto& promise : state.shutdown_promises) {
+      promise.deliver(true);
+    }
+    state.shutdown_promises.clear();
+    self->quit();
+  }
+}
+
+}  // namespace warden::actors::detail

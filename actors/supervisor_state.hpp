@@ -1,0 +1,119 @@
+#pragma once
+// The supervisor's state and the operations its handlers share: settling and
+// queueing jobs, dispatching batches, spawning and stopping workers,
+// quarantine and the shutdown check. Private to the supervisor (included by
+// supervisor.cpp and supervisor_state.cpp only); runs on its thread alone.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/job_table.hpp"
+#include "actors/plugin_stats.hpp"
+#include "actors/protocol.hpp"
+#include "actors/request_group.hpp"
+#include "actors/restart_policy.hpp"
+#include "actors/supervisor.hpp"
+#include "actors/warden_config.hpp"
+#include "actors/worker_pool.hpp"
+
+namespace warden::actors::detail {
+
+using Clock = std::chrono::steady_clock;
+using Pool = WorkerPool<plugin_worker_actor>;
+
+// The pool's limits from the host's configuration (heap soft limit resolved).
+PoolLimits pool_limits(const WardenConfig& config);
+
+// One plugin as the supervisor runs it: what it is, its jobs waiting for a
+// worker, its pool, its restart policy and its counters.
+struct PluginEntry {
+  PluginEntry(SupervisedPlugin spec, const WardenConfig& config);
+
+  SupervisedPlugin spec;
+  std::deque<uint64_t> queue;  // job ids, oldest first
+  Pool pool;
+  RestartPolicy policy;
+  bool quarantined = false;
+  PluginCounters counters;
+};
+
+struct SupervisorState {
+  WardenConfig config;
+  std::vector<PluginEntry> plugins;
+  std::vector<std::string> plugin_ids;  // by plugin index, for the reports
+  JobTable jobs;
+  std::unordered_map<uint64_t, RequestGroup> groups;  // open requests, by id
+  uint64_t next_group = 1;
+  uint64_t next_batch = 1;
+  bool shutting_down = false;
+  std::vector<caf::typed_response_promise<bool>> shutdown_promises;
+  static inline const char* name = "warden.supervisor";
+};
+
+using Self = supervisor_actor::stateful_pointer<SupervisorState>;
+
+// Whether a worker message's indices name a slot (messages carry plugin and
+// slot indices, never pointers).
+bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot);
+
+Error make_plain_error(ErrorCode code, std::string message);
+
+errc exit_reason_for(RetireReason reason);
+
+// Reports a worker's life-cycle step to WardenConfig::on_worker_event.
+void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uint64_t generation,
+          std::string reason = {}, const WorkerThread* thread = nullptr);
+
+// -- jobs ------------------------------------------------------------------------
+
+// Records the final outcome of one (transaction, plugin) pair and answers its
+// request once that was the last outcome it waited for.
+void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, PluginOutcome outcome);
+
+// Settles a job answered by a worker at `answered` (or given up on, without
+// a time) and forgets it.
+void finish_job(Self self, uint64_t job_id, PluginOutcome outcome,
+                std::optional<Clock::time_point> answered);
+
+void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message);
+
+// Queues one (transaction, plugin) pair of a request group, or answers it at
+// once when the plugin cannot take it (the group is not sealed yet: no reply).
+void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Clock::time_point now);
+
+// Puts jobs back at the front of their plugin's queue, keeping their order
+// (answers them quarantined when the plugin is).
+void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids);
+
+// -- workers ---------------------------------------------------------------------
+
+// Spawns a worker into the empty `slot` (a detached actor: its own new thread).
+void spawn_worker(Self self, uint32_t plugin, uint32_t slot);
+
+void stop_worker(Self self, uint32_t plugin, uint32_t slot, errc reason);
+
+// Stops the idle worker in `slot` when its pool says it is due to retire.
+void retire_if_due(Self self, uint32_t plugin, uint32_t slot);
+
+// Hands the plugin's waiting jobs to its workers in batches.
+void dispatch(Self self, uint32_t plugin);
+
+// Answers every waiting job `quarantined` and stops every worker.
+void quarantine_plugin(Self self, uint32_t plugin, const std::string& why);
+
+// Forgets the failures and spawns a worker into every empty slot.
+void enable_plugin(Self self, uint32_t plugin);
+
+// After every answered request and every down message: once shutting down
+// and nothing is pending, stop the workers; once they are all down, answer
+// the shutdown requests and quit.
+void check_shutdown(Self self);
+
+}  // namespace warden::actors::detail
