@@ -281,7 +281,7 @@ uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
     for (const auto plugin : targets) {
       if (!group.transaction(index)) {
         PluginOutcome outcome;
-        outcome.error = make_plain_error(ErrorCode::malformed_input, "null transaction");
+        outcome.error = Error(ErrorCode::malformed_input, "null transaction");
         settle(self, group_id, index, plugin, std::move(outcome));
       } else {
         enqueue(self, group_id, index, plugin, now);
@@ -379,8 +379,8 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
           ScanReport report;
           report.transaction_id = transaction ? transaction->id : std::string{};
           report.failures.push_back(PluginFailure{
-              plugin_id, make_plain_error(ErrorCode::unknown_plugin,
-                                          "no plugin with id '" + plugin_id + "' is loaded")});
+              plugin_id,
+              Error(ErrorCode::unknown_plugin, "no plugin with id '" + plugin_id + "' is loaded")});
           return report;
         }
         return answer_request<ScanReport>(self, {std::move(transaction)}, {*plugin});

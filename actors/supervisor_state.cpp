@@ -29,13 +29,6 @@ bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot) {
   return plugin < state.plugins.size() && state.plugins[plugin].pool.has_slot(slot);
 }
 
-Error make_plain_error(ErrorCode code, std::string message) {
-  Error error;
-  error.code = code;
-  error.message = std::move(message);
-  return error;
-}
-
 errc exit_reason_for(RetireReason reason) {
   switch (reason) {
     case RetireReason::recycle_threshold:
@@ -98,7 +91,7 @@ void finish_job(Self self, uint64_t job_id, PluginOutcome outcome,
 
 void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message) {
   PluginOutcome outcome;
-  outcome.error = make_plain_error(code, std::move(message));
+  outcome.error = Error(code, std::move(message));
   finish_job(self, job_id, std::move(outcome), std::nullopt);
 }
 
@@ -107,7 +100,7 @@ void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Cloc
   auto& entry = state.plugins[plugin];
   auto refuse = [&](ErrorCode code, std::string message) {
     PluginOutcome outcome;
-    outcome.error = make_plain_error(code, std::move(message));
+    outcome.error = Error(code, std::move(message));
     settle(self, group_id, index, plugin, std::move(outcome));
   };
   if (state.shutting_down) {

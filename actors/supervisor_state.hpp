@@ -63,8 +63,6 @@ using Self = supervisor_actor::stateful_pointer<SupervisorState>;
 // slot indices, never pointers).
 bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot);
 
-Error make_plain_error(ErrorCode code, std::string message);
-
 errc exit_reason_for(RetireReason reason);
 
 // Reports a worker's life-cycle step to WardenConfig::on_worker_event.

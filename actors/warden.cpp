@@ -11,16 +11,6 @@
 #include "actors/supervisor.hpp"
 
 namespace warden::actors {
-namespace {
-
-Error plain_error(ErrorCode code, std::string message) {
-  Error error;
-  error.code = code;
-  error.message = std::move(message);
-  return error;
-}
-
-}  // namespace
 
 // The facade's blocking calls go through one scoped_actor; the mutex makes
 // calls from several host threads take turns on it.
@@ -42,7 +32,7 @@ struct Warden::Impl {
     for (const auto& plugin : plugins) {
       report.failures.push_back(PluginFailure{
           plugin.id,
-          plain_error(ErrorCode::shutting_down, "Warden is not running: " + system.render(why))});
+          Error(ErrorCode::shutting_down, "Warden is not running: " + system.render(why))});
     }
     return report;
   }
@@ -82,7 +72,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
     if (!load_errors.empty()) {
       return load_errors.front();
     }
-    return plain_error(ErrorCode::file_unreadable, "no plugin given");
+    return Error(ErrorCode::file_unreadable, "no plugin given");
   }
   for (const auto& error : load_errors) {
     spdlog::error("plugin not loaded: {}", error.describe());

@@ -34,7 +34,7 @@ enum class ErrorCode : uint8_t {
   quarantined,     // the plugin is quarantined after too many failures
   overloaded,      // the plugin's queue is full
   shutting_down,   // Warden is stopping and takes no new work
-  worker_lost,     // the worker died twice on this input (poison input)
+  worker_lost,     // the job was lost with its worker a 3rd time (poison input)
   unknown_plugin,  // no plugin with that id is loaded
   // input
   malformed_input,  // a HAR file is not valid JSON or not HAR-shaped

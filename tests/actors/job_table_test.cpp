@@ -5,7 +5,7 @@
 
 using namespace warden::actors;
 
-TEST_CASE("a settled job's id never finds the job that reuses its place", "[actors]") {
+TEST_CASE("a settled job's id never finds the job that reuses its place", "[actors][pure]") {
   JobTable table;
   const auto first = table.add(Job{1, 0, 0, nullptr, {}, 0, 0});
   REQUIRE(table.find(first) != nullptr);
@@ -21,7 +21,7 @@ TEST_CASE("a settled job's id never finds the job that reuses its place", "[acto
   CHECK(table.find(second)->group == 2);
 }
 
-TEST_CASE("ids the table never handed out find nothing", "[actors]") {
+TEST_CASE("ids the table never handed out find nothing", "[actors][pure]") {
   JobTable table;
   CHECK(table.find(0) == nullptr);
   const auto id = table.add(Job{});

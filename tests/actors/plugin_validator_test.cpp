@@ -10,7 +10,7 @@ using namespace warden;
 using namespace warden::actors;
 using namespace warden::test;
 
-TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both files", "[actors]") {
+TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both files", "[actors][pure]") {
   TempDir dir;
   const auto first = dir.write("one.js", header_plugin("same"));
   const auto second = dir.write("two.js", header_plugin("same"));
@@ -32,7 +32,7 @@ TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both file
   CHECK(validator.validate(other).ok());
 }
 
-TEST_CASE("a plugin that fails to load is rejected with its file and takes no id", "[actors]") {
+TEST_CASE("a plugin that fails to load is rejected with its file and takes no id", "[actors][pure]") {
   TempDir dir;
   const auto broken = dir.write("broken.js", "export default 42;");
   const auto missing = (dir.path() / "missing.js").string();
@@ -51,7 +51,7 @@ TEST_CASE("a plugin that fails to load is rejected with its file and takes no id
   CHECK(validator.validate(dir.write("good.js", header_plugin("good"))).ok());
 }
 
-TEST_CASE("the validation load passes each plugin its own config to init()", "[actors]") {
+TEST_CASE("the validation load passes each plugin its own config to init()", "[actors][pure]") {
   TempDir dir;
   const auto path = dir.write("configured.js", R"(export default {
   id: "configured",

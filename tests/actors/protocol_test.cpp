@@ -14,7 +14,7 @@
 using namespace warden::actors;
 using namespace std::chrono_literals;
 
-TEST_CASE("to_string of errc names every value distinctly", "[actors]") {
+TEST_CASE("to_string of errc names every value distinctly", "[actors][pure]") {
   std::set<std::string> names;
   for (int code = 0; code <= static_cast<int>(errc::load_failed); ++code) {
     const auto name = std::string{to_string(static_cast<errc>(code))};
@@ -37,7 +37,7 @@ TEST_CASE("an errc exit reason survives caf::error and renders by name", "[actor
   CHECK(system.render(error).find("heap_soft_limit") != std::string::npos);
 }
 
-TEST_CASE("the latency histogram reports quantiles within a few percent", "[actors]") {
+TEST_CASE("the latency histogram reports quantiles within a few percent", "[actors][pure]") {
   LatencyHistogram histogram;
   CHECK(histogram.quantile_ms(0.5) == 0);
   for (int i = 1; i <= 1000; ++i) {

@@ -6,7 +6,7 @@
 using warden::actors::RestartPolicy;
 using namespace std::chrono_literals;
 
-TEST_CASE("up to R failures within T restart, the next one quarantines", "[actors]") {
+TEST_CASE("up to R failures within T restart, the next one quarantines", "[actors][pure]") {
   RestartPolicy policy{3, 10s, 20ms};
   const auto t0 = RestartPolicy::Clock::time_point{} + 1h;
   CHECK(policy.record_failure(t0).decision == RestartPolicy::Decision::restart);
@@ -15,7 +15,7 @@ TEST_CASE("up to R failures within T restart, the next one quarantines", "[actor
   CHECK(policy.record_failure(t0 + 3s).decision == RestartPolicy::Decision::quarantine);
 }
 
-TEST_CASE("failures older than the window no longer count", "[actors]") {
+TEST_CASE("failures older than the window no longer count", "[actors][pure]") {
   RestartPolicy policy{2, 10s, 20ms};
   const auto t0 = RestartPolicy::Clock::time_point{} + 1h;
   CHECK(policy.record_failure(t0).decision == RestartPolicy::Decision::restart);
@@ -27,7 +27,7 @@ TEST_CASE("failures older than the window no longer count", "[actors]") {
   CHECK(policy.record_failure(t0 + 14s).decision == RestartPolicy::Decision::quarantine);
 }
 
-TEST_CASE("the backoff doubles with the failures in the window and is capped", "[actors]") {
+TEST_CASE("the backoff doubles with the failures in the window and is capped", "[actors][pure]") {
   RestartPolicy policy{100, 60s, 20ms, 100ms};
   const auto t0 = RestartPolicy::Clock::time_point{} + 1h;
   CHECK(policy.record_failure(t0).delay == 20ms);
@@ -37,7 +37,7 @@ TEST_CASE("the backoff doubles with the failures in the window and is capped", "
   CHECK(policy.record_failure(t0).delay == 100ms);
 }
 
-TEST_CASE("reset forgets every failure", "[actors]") {
+TEST_CASE("reset forgets every failure", "[actors][pure]") {
   RestartPolicy policy{1, 10s, 20ms};
   const auto t0 = RestartPolicy::Clock::time_point{} + 1h;
   CHECK(policy.record_failure(t0).decision == RestartPolicy::Decision::restart);
@@ -49,7 +49,7 @@ TEST_CASE("reset forgets every failure", "[actors]") {
   CHECK(verdict.delay == 20ms);  // the backoff starts over, too
 }
 
-TEST_CASE("R = 0 quarantines on the first failure", "[actors]") {
+TEST_CASE("R = 0 quarantines on the first failure", "[actors][pure]") {
   RestartPolicy policy{0, 10s, 20ms};
   CHECK(policy.record_failure(RestartPolicy::Clock::now()).decision ==
         RestartPolicy::Decision::quarantine);

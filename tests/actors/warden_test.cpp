@@ -160,7 +160,7 @@ TEST_CASE("the destructor shuts Warden down so the actor system can end", "[acto
 }
 
 TEST_CASE("the default pool gives every hardware thread a worker, at least one per plugin",
-          "[actors]") {
+          "[actors][pure]") {
   CHECK(default_workers_per_plugin(16, 2, 0) == 1);  // the bundled plugins on a 2-core machine
   CHECK(default_workers_per_plugin(16, 2, 10'000) == 1);
   CHECK(default_workers_per_plugin(1, 2, 0) == 2);
@@ -170,7 +170,7 @@ TEST_CASE("the default pool gives every hardware thread a worker, at least one p
   CHECK(default_workers_per_plugin(5, 0, 0) == 2);  // hardware threads unknown
 }
 
-TEST_CASE("with frequent recycles the default pool keeps a second worker per plugin", "[actors]") {
+TEST_CASE("with frequent recycles the default pool keeps a second worker per plugin", "[actors][pure]") {
   CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle - 1) == 2);
   CHECK(default_workers_per_plugin(16, 2, 100) == 2);
   CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle) == 1);

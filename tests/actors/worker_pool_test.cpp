@@ -37,7 +37,7 @@ void answer(Pool& pool, uint32_t slot, uint64_t executions, uint64_t heap = 0) {
 }  // namespace
 
 TEST_CASE("a worker is due to retire at its execution threshold or above the heap soft limit",
-          "[actors]") {
+          "[actors][pure]") {
   const auto l = limits(1, 10);
   CHECK_FALSE(retire_reason(l, 9, 1000));
   CHECK(retire_reason(l, 10, 0) == RetireReason::recycle_threshold);
@@ -48,7 +48,7 @@ TEST_CASE("a worker is due to retire at its execution threshold or above the hea
   CHECK_FALSE(retire_reason(unlimited, 1'000'000, 1'000'000));  // 0: never
 }
 
-TEST_CASE("an idle worker at its threshold retires only while a sibling serves", "[actors]") {
+TEST_CASE("an idle worker at its threshold retires only while a sibling serves", "[actors][pure]") {
   Pool pool{limits(2, 5)};
   serve(pool, 0, 100);
   pool.started(1, 101, pool.next_generation());  // still loading
@@ -62,7 +62,7 @@ TEST_CASE("an idle worker at its threshold retires only while a sibling serves",
   CHECK_FALSE(pool.retire_if_due(1));  // not due
 }
 
-TEST_CASE("a lone worker retires at its threshold, once it answered what it holds", "[actors]") {
+TEST_CASE("a lone worker retires at its threshold, once it answered what it holds", "[actors][pure]") {
   Pool pool{limits(1, 2)};
   serve(pool, 0, 7);
   pool.sent(0, 1, {1, 2});
@@ -71,7 +71,7 @@ TEST_CASE("a lone worker retires at its threshold, once it answered what it hold
   CHECK(pool.retire_if_due(0) == RetireReason::recycle_threshold);
 }
 
-TEST_CASE("with a warm spare, a worker due to retire waits while the spare loads", "[actors]") {
+TEST_CASE("with a warm spare, a worker due to retire waits while the spare loads", "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   REQUIRE(pool.size() == 2);
   CHECK(pool.slot(1).spare);
@@ -87,7 +87,7 @@ TEST_CASE("with a warm spare, a worker due to retire waits while the spare loads
 }
 
 TEST_CASE("a planned down promotes a loaded spare and makes the vacated slot the spare's place",
-          "[actors]") {
+          "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   serve(pool, 0, 1);
   serve(pool, 1, 2);  // the spare, parked
@@ -102,7 +102,7 @@ TEST_CASE("a planned down promotes a loaded spare and makes the vacated slot the
   CHECK_FALSE(pool.slot(1).parked);
 }
 
-TEST_CASE("a loading spare is promoted and serves from its ready message on", "[actors]") {
+TEST_CASE("a loading spare is promoted and serves from its ready message on", "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   serve(pool, 0, 1);
   pool.started(1, 2, pool.next_generation());
@@ -116,7 +116,7 @@ TEST_CASE("a loading spare is promoted and serves from its ready message on", "[
   CHECK(*ready.replacing_since == since);  // the recycle latency counts from the down
 }
 
-TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement", "[actors]") {
+TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement", "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   serve(pool, 0, 1);
   pool.vacate(0);
@@ -130,7 +130,7 @@ TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement"
   CHECK(without.promote_spare(0, Pool::Clock::now()).kind == Pool::Takeover::Kind::no_spare);
 }
 
-TEST_CASE("idle workers take batches first, then those holding one, none holding two", "[actors]") {
+TEST_CASE("idle workers take batches first, then those holding one, none holding two", "[actors][pure]") {
   Pool pool{limits(3)};
   serve(pool, 0, 1);
   serve(pool, 1, 2);
@@ -143,7 +143,7 @@ TEST_CASE("idle workers take batches first, then those holding one, none holding
   CHECK(takers.retiring.empty());
 }
 
-TEST_CASE("an idle worker due to retire is retired instead of taking a batch", "[actors]") {
+TEST_CASE("an idle worker due to retire is retired instead of taking a batch", "[actors][pure]") {
   Pool pool{limits(2, 3)};
   serve(pool, 0, 1);
   serve(pool, 1, 2);
@@ -156,7 +156,7 @@ TEST_CASE("an idle worker due to retire is retired instead of taking a batch", "
   CHECK(takers.retiring[0].reason == RetireReason::recycle_threshold);
 }
 
-TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budget", "[actors]") {
+TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budget", "[actors][pure]") {
   const auto l = limits(2, 0);
   CHECK(batch_size(l, 10, 2, 0, 0) == 5);   // an even share
   CHECK(batch_size(l, 11, 2, 0, 0) == 6);   // rounded up
@@ -173,7 +173,7 @@ TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budg
   CHECK(pool.batch_size_for(0, 100, 1) == 1);
 }
 
-TEST_CASE("a down worker's oldest unanswered batch is lost, later ones never started", "[actors]") {
+TEST_CASE("a down worker's oldest unanswered batch is lost, later ones never started", "[actors][pure]") {
   Pool pool{limits(1)};
   serve(pool, 0, 5);
   pool.sent(0, 1, {1, 2});
@@ -187,7 +187,7 @@ TEST_CASE("a down worker's oldest unanswered batch is lost, later ones never sta
   CHECK_FALSE(pool.find_worker(5));
 }
 
-TEST_CASE("answers out of order or from an earlier generation are ignored", "[actors]") {
+TEST_CASE("answers out of order or from an earlier generation are ignored", "[actors][pure]") {
   Pool pool{limits(1)};
   serve(pool, 0, 5);
   pool.sent(0, 1, {1});
@@ -204,7 +204,7 @@ TEST_CASE("answers out of order or from an earlier generation are ignored", "[ac
   CHECK(pool.slot(0).in_flight.empty());
 }
 
-TEST_CASE("a ready message from a replaced worker is ignored", "[actors]") {
+TEST_CASE("a ready message from a replaced worker is ignored", "[actors][pure]") {
   Pool pool{limits(1)};
   const auto first = pool.next_generation();
   pool.started(0, 1, first);
@@ -217,7 +217,7 @@ TEST_CASE("a ready message from a replaced worker is ignored", "[actors]") {
   CHECK(pool.ready(0, second, 0, WorkerThread{}).verdict == Pool::ReadyVerdict::stale);
 }
 
-TEST_CASE("only the latest backoff's respawn timer fills a slot", "[actors]") {
+TEST_CASE("only the latest backoff's respawn timer fills a slot", "[actors][pure]") {
   Pool pool{limits(1)};
   serve(pool, 0, 1);
   pool.vacate(0);
@@ -231,7 +231,7 @@ TEST_CASE("only the latest backoff's respawn timer fills a slot", "[actors]") {
   CHECK(pool.backoff_due(0, second));
 }
 
-TEST_CASE("stop_all stops starting and serving workers and counts what is left", "[actors]") {
+TEST_CASE("stop_all stops starting and serving workers and counts what is left", "[actors][pure]") {
   Pool pool{limits(3, 0, true)};
   serve(pool, 0, 1);
   pool.started(1, 2, pool.next_generation());
