@@ -1,3 +1,4 @@
+// LatencyHistogram: bucket arithmetic and quantiles.
 #include "actors/latency_histogram.hpp"
 
 #include <bit>

@@ -1,3 +1,5 @@
+// The plugin worker actor: loads its engine on its own thread, scans the batches
+// it is sent and reports each answer, its heap use and its exit.
 #include "actors/plugin_worker.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,3 +1,4 @@
+// Names of the exit reasons (errc) and reading one back from a caf::error.
 #include "actors/protocol.hpp"
 
 namespace warden::actors {

@@ -1,3 +1,4 @@
+// RestartPolicy: counts failures in the window, decides restart or quarantine and the backoff.
 #include "actors/restart_policy.hpp"
 
 #include <algorithm>

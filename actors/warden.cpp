@@ -1,3 +1,4 @@
+// The facade: validates plugins, spawns the supervisor and forwards blocking calls to it.
 #include "actors/warden.hpp"
 
 #include <deque>
