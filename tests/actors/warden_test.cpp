@@ -170,7 +170,8 @@ TEST_CASE("the default pool gives every hardware thread a worker, at least one p
   CHECK(default_workers_per_plugin(5, 0, 0) == 2);  // hardware threads unknown
 }
 
-TEST_CASE("with frequent recycles the default pool keeps a second worker per plugin", "[actors][pure]") {
+TEST_CASE("with frequent recycles the default pool keeps a second worker per plugin",
+          "[actors][pure]") {
   CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle - 1) == 2);
   CHECK(default_workers_per_plugin(16, 2, 100) == 2);
   CHECK(default_workers_per_plugin(16, 2, kFrequentRecycle) == 1);
