@@ -256,6 +256,15 @@ class SarifReport final : public Report {
   }
 
   void end(const RunSummary& summary) override {
+    if (summary.interrupted_by_signal != 0) {
+      execution_successful_ = false;
+      execution_notifications_.push_back(
+          {{"level", "error"},
+           {"message",
+            {{"text", "interrupted by " + std::string(signal_name(summary.interrupted_by_signal)) +
+                          ": the results cover the transactions scanned before it"}}},
+           {"descriptor", {{"id", "interrupted"}}}});
+    }
     json invocation = {
         {"executionSuccessful", execution_successful_},
         {"exitCode", summary.exit_code},
