@@ -13,8 +13,13 @@
 namespace warden::runtime {
 
 Result<HarReadSummary> read_har_stream(std::istream& in, const std::string& name,
-                                       const EntryHandler& on_entry, const std::string& id_prefix) {
-  detail::HarParse parsed = detail::parse_har(in, on_entry, id_prefix);
+                                       const EntryHandler& on_entry, const std::string& id_prefix,
+                                       const HarWarningHandler& on_warning) {
+  HarWarningHandler named;
+  if (on_warning) {
+    named = [&](std::string&& warning) { on_warning(name + ": " + warning); };
+  }
+  detail::HarParse parsed = detail::parse_har(in, on_entry, id_prefix, named);
   // A failed read looks like the end of input to the parser: report it first.
   if (in.bad())
     return Error{ErrorCode::file_unreadable, name + ": read error"};
@@ -24,7 +29,8 @@ Result<HarReadSummary> read_har_stream(std::istream& in, const std::string& name
 }
 
 Result<HarReadSummary> read_har_file(const std::string& path, const EntryHandler& on_entry,
-                                     const std::string& id_prefix) {
+                                     const std::string& id_prefix,
+                                     const HarWarningHandler& on_warning) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return Error{ErrorCode::file_unreadable, path + ": is a directory"};
@@ -34,7 +40,7 @@ Result<HarReadSummary> read_har_file(const std::string& path, const EntryHandler
     return Error{ErrorCode::file_unreadable,
                  path + ": cannot open for reading: " + std::strerror(errno)};
   }
-  return read_har_stream(in, path, on_entry, id_prefix);
+  return read_har_stream(in, path, on_entry, id_prefix, on_warning);
 }
 
 }  // namespace warden::runtime

@@ -16,6 +16,11 @@ namespace warden::runtime {
 // Called once per entry, in file order. Return false to stop reading early.
 using EntryHandler = std::function<bool(Transaction&& transaction)>;
 
+// Called, when given, for each deviation from HAR 1.2 that the reader
+// tolerates, with "<name>: entry N: <field>: <what was done>", before the
+// entry goes to the EntryHandler.
+using HarWarningHandler = std::function<void(std::string&& warning)>;
+
 struct HarReadSummary {
   std::size_t entries = 0;  // entries handed to the handler
 };
@@ -25,9 +30,14 @@ struct HarReadSummary {
 // - response may be absent (an aborted capture): it reads as status 0 with
 //   everything else empty. response.content may be absent too.
 // - Every other field is optional; absent or JSON null reads as "" (or 0, or
-//   an empty header list). A field that is present with the wrong JSON type is
-//   an error naming it ("entry 12: request.headers[3].value: expected a
-//   string, got number").
+//   an empty header list); `size`s and other fields the contract does not
+//   use are not read. A string field holding a number, boolean, object or
+//   array (real exporters write a JSON object as postData.params[].value)
+//   reads as that value's JSON text, with a warning naming entry and field
+//   ("entry 12: request.headers[3].value: expected a string, got number;
+//   read as its JSON text"). request.method and request.url must be strings,
+//   and a field of another wrong type (an array expected, a string found) is
+//   an error naming it.
 // - response.status: a number, a numeric string ("200") or ""/absent (0); it
 //   must be an integer that fits an int.
 // - request.body: postData.text, or postData.params form-encoded
@@ -55,11 +65,13 @@ struct HarReadSummary {
 // index and the field (or file_unreadable); entries before it were already
 // delivered.
 Result<HarReadSummary> read_har_file(const std::string& path, const EntryHandler& on_entry,
-                                     const std::string& id_prefix = "");
+                                     const std::string& id_prefix = "",
+                                     const HarWarningHandler& on_warning = {});
 
 // Same, from a stream; `name` is used in error messages.
 Result<HarReadSummary> read_har_stream(std::istream& in, const std::string& name,
                                        const EntryHandler& on_entry,
-                                       const std::string& id_prefix = "");
+                                       const std::string& id_prefix = "",
+                                       const HarWarningHandler& on_warning = {});
 
 }  // namespace warden::runtime

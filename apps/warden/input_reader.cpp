@@ -5,15 +5,19 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <istream>
 #include <map>
 #include <memory>
+#include <poll.h>
 #include <streambuf>
 #include <system_error>
+#include <unistd.h>
 #include <utility>
 
+#include "apps/warden/har_warnings.hpp"
+#include "apps/warden/input_files.hpp"
 #include "runtime/har_reader.hpp"
 
 namespace warden::cli {
@@ -21,14 +25,31 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads a file through a 64 KiB buffer and counts the bytes handed to the
-// parser, so the progress bar can show how far into the input we are.
+// Reads a file or standard input through a 64 KiB buffer and counts the
+// bytes handed to the parser, so the progress bar can show how far into the
+// input we are. It waits for input in slices of 100 ms and reads as ended
+// once a SIGINT/SIGTERM arrived, so an idle pipe on stdin cannot hold up the
+// end of an interrupted run.
 class CountingFileBuffer final : public std::streambuf {
  public:
-  CountingFileBuffer(std::atomic<uint64_t>& counter) : counter_(counter) {}
+  CountingFileBuffer(std::atomic<uint64_t>& counter, const Interrupt& interrupt)
+      : counter_(counter), interrupt_(interrupt) {}
+  ~CountingFileBuffer() override {
+    if (fd_ > 0) {
+      ::close(fd_);
+    }
+  }
+  CountingFileBuffer(const CountingFileBuffer&) = delete;
+  CountingFileBuffer& operator=(const CountingFileBuffer&) = delete;
 
   bool open(const std::string& path) {
-    return file_.open(path, std::ios::in | std::ios::binary) != nullptr;
+    fd_ = path == kStdinInput ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    return fd_ >= 0;
+  }
+
+  // True when reading failed (not at the end of input).
+  bool failed() const {
+    return failed_;
   }
 
  protected:
@@ -36,18 +57,34 @@ class CountingFileBuffer final : public std::streambuf {
     if (gptr() < egptr()) {
       return traits_type::to_int_type(*gptr());
     }
-    const std::streamsize got = file_.sgetn(buffer_, sizeof buffer_);
-    if (got <= 0) {
-      return traits_type::eof();
+    for (;;) {
+      if (interrupt_.requested()) {
+        return traits_type::eof();
+      }
+      pollfd ready{fd_, POLLIN, 0};
+      const int polled = ::poll(&ready, 1, 100);
+      if (polled == 0 || (polled < 0 && errno == EINTR)) {
+        continue;
+      }
+      const ssize_t got = ::read(fd_, buffer_, sizeof buffer_);
+      if (got < 0 && errno == EINTR) {
+        continue;
+      }
+      if (got <= 0) {
+        failed_ = got < 0;
+        return traits_type::eof();
+      }
+      counter_.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
+      setg(buffer_, buffer_, buffer_ + got);
+      return traits_type::to_int_type(*gptr());
     }
-    counter_.fetch_add(static_cast<uint64_t>(got), std::memory_order_relaxed);
-    setg(buffer_, buffer_, buffer_ + got);
-    return traits_type::to_int_type(*gptr());
   }
 
  private:
-  std::filebuf file_;
   std::atomic<uint64_t>& counter_;
+  const Interrupt& interrupt_;
+  int fd_ = -1;
+  bool failed_ = false;
   char buffer_[64 * 1024];
 };
 
@@ -82,24 +119,32 @@ uint64_t entry_index(const std::string& id, const std::string& prefix) {
 // Streams one HAR file into `on_entry`, counting the bytes read in `bytes_read`.
 Result<runtime::HarReadSummary> read_input(const std::string& path, const std::string& prefix,
                                            const runtime::EntryHandler& on_entry,
-                                           std::atomic<uint64_t>& bytes_read) {
+                                           const runtime::HarWarningHandler& on_warning,
+                                           std::atomic<uint64_t>& bytes_read,
+                                           const Interrupt& interrupt) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  if (path != kStdinInput && fs::is_directory(path, ec)) {
     return Error{ErrorCode::file_unreadable, path + ": is a directory", path};
   }
-  CountingFileBuffer buffer(bytes_read);
+  CountingFileBuffer buffer(bytes_read, interrupt);
   if (!buffer.open(path)) {
     return Error{ErrorCode::file_unreadable,
                  path + ": cannot open for reading: " + std::strerror(errno), path};
   }
   std::istream in(&buffer);
-  return runtime::read_har_stream(in, path, on_entry, prefix);
+  const std::string name = path == kStdinInput ? "stdin" : path;
+  auto result = runtime::read_har_stream(in, name, on_entry, prefix, on_warning);
+  if (buffer.failed()) {
+    return Error{ErrorCode::file_unreadable, name + ": read error: " + std::strerror(errno), path};
+  }
+  return result;
 }
 
 }  // namespace
 
-InputReader::InputReader(const std::vector<std::string>& inputs, std::size_t capacity)
-    : inputs_(inputs), prefixes_(id_prefixes(inputs)), queue_(capacity) {}
+InputReader::InputReader(const std::vector<std::string>& inputs, std::size_t capacity,
+                         const Interrupt& interrupt)
+    : inputs_(inputs), prefixes_(id_prefixes(inputs)), queue_(capacity), interrupt_(interrupt) {}
 
 InputReader::~InputReader() {
   stop();
@@ -110,6 +155,10 @@ void InputReader::start() {
 }
 
 std::optional<QueuedTransaction> InputReader::next() {
+  // After a signal nothing more is handed out: what is queued was never scanned.
+  if (interrupt_.requested()) {
+    return std::nullopt;
+  }
   return queue_.pop();
 }
 
@@ -148,6 +197,10 @@ void InputReader::run() {
     const std::string& path = inputs_[i];
     bool stopped = false;
     auto on_entry = [&](Transaction&& transaction) {
+      if (interrupt_.requested()) {
+        stopped = true;
+        return false;
+      }
       QueuedTransaction item;
       item.ref = TransactionRef{transaction.id, transaction.request.url, path,
                                 entry_index(transaction.id, prefixes_[i])};
@@ -159,8 +212,11 @@ void InputReader::run() {
       ++queued;
       return true;
     };
-    auto result = read_input(path, prefixes_[i], on_entry, bytes_read_);
-    if (stopped) {
+    HarWarnings warnings(path == kStdinInput ? "stdin" : path);
+    auto on_warning = [&warnings](std::string&& warning) { warnings.add(std::move(warning)); };
+    auto result = read_input(path, prefixes_[i], on_entry, on_warning, bytes_read_, interrupt_);
+    warnings.finish();
+    if (stopped || interrupt_.requested()) {
       break;
     }
     if (!result.ok()) {
@@ -180,6 +236,9 @@ uint64_t total_input_bytes(const std::vector<std::string>& inputs) {
   uint64_t total = 0;
   for (const auto& input : inputs) {
     std::error_code ec;
+    if (input == kStdinInput) {
+      continue;
+    }
     const auto size = fs::file_size(input, ec);
     if (!ec) {
       total += size;

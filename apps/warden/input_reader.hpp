@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "apps/warden/bounded_queue.hpp"
+#include "apps/warden/interrupt.hpp"
 #include "apps/warden/report.hpp"
 #include "runtime/error.hpp"
 #include "runtime/transaction.hpp"
@@ -33,7 +34,9 @@ struct QueuedTransaction {
 // given, so ids stay unique within the run.
 class InputReader {
  public:
-  InputReader(const std::vector<std::string>& inputs, std::size_t capacity);
+  // Stops reading (and handing out) at the first SIGINT/SIGTERM `interrupt` saw.
+  InputReader(const std::vector<std::string>& inputs, std::size_t capacity,
+              const Interrupt& interrupt);
   ~InputReader();  // stop()
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
@@ -74,6 +77,7 @@ class InputReader {
   std::atomic<uint64_t> input_errors_{0};
   std::mutex mutex_;
   std::deque<PendingInputError> errors_;
+  const Interrupt& interrupt_;
 };
 
 // Summed size of the input files (those that can be sized), for the progress

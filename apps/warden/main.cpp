@@ -19,6 +19,8 @@
 
 #include "actors/warden.hpp"
 #include "apps/warden/exit_code.hpp"
+#include "apps/warden/input_files.hpp"
+#include "apps/warden/interrupt.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/plugins_command.hpp"
 #include "apps/warden/scan_command.hpp"
@@ -63,10 +65,12 @@ const char* kFooter = R"(Exit codes:
   1  a finding at or above --fail-on
   2  usage error, unreadable or malformed input, or no valid plugin
   3  --strict was given and a plugin failed to load or to scan
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the report covers what was scanned
 
 Examples:
   warden scan examples/demo.har
-  warden scan --format sarif --output report.sarif traffic/*.har
+  warden scan --format sarif --output report.sarif traffic/
+  curl -s https://example.test/capture.har | warden scan -
   warden scan --fail-on high --plugins my-checks/ --plugins extra.js site.har
   warden scan --format jsonl --stats big.har | jq 'select(.severity=="critical")'
   warden plugins list
@@ -106,10 +110,17 @@ int main(int argc, char** argv) {
   std::string format{to_string(scan.format)};  // ScanOptions decides the default
   std::string fail_on;
   auto* scan_cmd = app.add_subcommand("scan", "scan HAR files with plugins");
-  scan_cmd->add_option("files", scan.inputs, "HAR 1.2 files, scanned in the order given")
+  scan_cmd
+      ->add_option("files", scan.inputs,
+                   "HAR 1.2 files, folders (their *.har files, recursively, sorted by path) or "
+                   "- for standard input, scanned in the order given")
       ->required()
-      ->check(CLI::ExistingFile)
-      ->type_name("FILE.har");
+      ->check(CLI::Validator(
+          [](std::string& input) {
+            return input == warden::cli::kStdinInput ? std::string() : CLI::ExistingPath(input);
+          },
+          "", "EXISTING PATH or -"))
+      ->type_name("FILE.har|DIR|-");
   scan_cmd
       ->add_option("-p,--plugins", scan.plugin_paths,
                    "a plugin .js file or a directory of them; repeatable "
@@ -199,15 +210,22 @@ int main(int argc, char** argv) {
     scan.fail_on = warden::parse_severity(fail_on);
   }
   set_up_logging(verbosity);
+  scan.inputs = warden::cli::expand_inputs(scan.inputs);
 
   try {
-    // V8 first: it must outlive every isolate, and the actor system's workers own isolates.
+    // Signals first: every thread started later (V8's, CAF's, the reader)
+    // inherits the mask that leaves SIGINT/SIGTERM to the sigwait thread.
+    std::optional<warden::cli::Interrupt> interrupt;
+    if (*scan_cmd) {
+      interrupt.emplace();
+    }
+    // V8 next: it must outlive every isolate, and the actor system's workers own isolates.
     warden::runtime::V8Platform v8;
     if (*scan_cmd) {
       caf::actor_system_config config;
       warden::actors::configure(config);
       caf::actor_system system{config};
-      return warden::cli::run_scan(system, scan);
+      return warden::cli::run_scan(system, scan, *interrupt);
     }
     if (*list_cmd) {
       return warden::cli::run_plugins_list(list_paths, std::cout);

@@ -2,6 +2,8 @@
 // (report.hpp).
 #include "apps/warden/report.hpp"
 
+#include <csignal>
+
 namespace warden::cli {
 
 std::string_view to_string(Format format) {
@@ -14,6 +16,17 @@ std::string_view to_string(Format format) {
       return "sarif";
   }
   return "text";
+}
+
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return "signal " + std::to_string(signal);
+  }
 }
 
 std::string describe(const Error& error) {

@@ -55,6 +55,7 @@ struct RunSummary {
   uint64_t input_errors = 0;
   double elapsed_seconds = 0;
   int exit_code = 0;
+  int interrupted_by_signal = 0;  // SIGINT or SIGTERM when the run was cut short
 };
 
 struct ReportOptions {
@@ -75,6 +76,9 @@ class Report {
   virtual void input_error(const Error& error) = 0;
   virtual void end(const RunSummary& summary) = 0;
 };
+
+// "SIGINT" or "SIGTERM" (the number otherwise), for interrupted runs.
+std::string signal_name(int signal);
 
 // Error::describe(), without repeating the file when the message already
 // starts with it (HAR reader messages name their file themselves).

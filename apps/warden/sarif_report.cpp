@@ -5,8 +5,10 @@
 // 2.1.0 JSON schema by tests/cli (tests/sarif/sarif-validate.mjs).
 
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
 #include "apps/warden/report.hpp"
 
@@ -51,6 +53,32 @@ bool is_hex(char c) {
   return std::isxdigit(static_cast<unsigned char>(c)) != 0;
 }
 
+// A local file as an absolute `file://` URI (RFC 8089), each path byte outside
+// RFC 3986's unreserved set and '/' percent-encoded: a bare absolute path is a
+// relative reference starting with '/', which SARIF validators reject
+// (SARIF1004). Standard input ("-") is the relative reference "stdin".
+std::string to_file_uri(const std::string& path) {
+  if (path == "-") {
+    return "stdin";
+  }
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  const std::string text =
+      (ec ? std::filesystem::path(path) : absolute).lexically_normal().string();
+  static const char* hex = "0123456789ABCDEF";
+  std::string out = "file://";
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    }
+  }
+  return out;
+}
+
 // artifactLocation.uri must be a URI reference; captured URLs may hold spaces,
 // '|', '[' in a query, raw UTF-8 and stray '%'. Percent-encode whatever
 // RFC 3986 does not allow, keeping valid escapes as they are and brackets
@@ -92,6 +120,39 @@ std::string to_uri_reference(const std::string& url) {
   return out;
 }
 
+// Microsoft's SARIF Multitool (SARIF1002, .NET's Uri.IsWellFormedUriString)
+// rejects a valid URI that holds both an escaped non-ASCII byte (%C3%A4) and
+// an escaped character that stays escaped (%20, %2F, %25): .NET compares the
+// string with its own IRI-normalised form, which differs. Such a URL is kept
+// out of artifactLocation.uri (the result keeps it in properties.url).
+bool multitool_accepts(const std::string& uri) {
+  bool non_ascii = false;
+  bool reserved = false;
+  for (std::size_t i = 0; i + 2 < uri.size(); ++i) {
+    if (uri[i] != '%' || !is_hex(uri[i + 1]) || !is_hex(uri[i + 2])) {
+      continue;
+    }
+    const int byte = std::stoi(uri.substr(i + 1, 2), nullptr, 16);
+    const bool unreserved =
+        std::isalnum(byte) || byte == '-' || byte == '.' || byte == '_' || byte == '~';
+    non_ascii = non_ascii || byte >= 0x80;
+    reserved = reserved || (byte < 0x80 && !unreserved);
+  }
+  return !(non_ascii && reserved);
+}
+
+// Where a finding or scan error on a captured request points: its URL as the
+// artifact when the URI is usable there, and always the transaction id.
+json request_location(const TransactionRef& transaction) {
+  json location = {{"logicalLocations",
+                    json::array({{{"fullyQualifiedName", transaction.id}, {"kind", "resource"}}})}};
+  const std::string uri = to_uri_reference(transaction.url);
+  if (multitool_accepts(uri)) {
+    location["physicalLocation"] = {{"artifactLocation", {{"uri", uri}}}};
+  }
+  return location;
+}
+
 class SarifReport final : public Report {
  public:
   explicit SarifReport(std::ostream& out) : out_(out) {}
@@ -116,7 +177,7 @@ class SarifReport final : public Report {
       rule_index_[plugin.id] = i;
     }
     for (const auto& input : run.inputs) {
-      artifacts_.push_back({{"location", {{"uri", to_uri_reference(input)}}},
+      artifacts_.push_back({{"location", {{"uri", to_file_uri(input)}}},
                             {"roles", json::array({"analysisTarget"})}});
     }
   }
@@ -131,7 +192,7 @@ class SarifReport final : public Report {
       if (error.column > 0) {
         region["startColumn"] = error.column;
       }
-      json physical = {{"artifactLocation", {{"uri", to_uri_reference(error.file)}}}};
+      json physical = {{"artifactLocation", {{"uri", to_file_uri(error.file)}}}};
       if (!region.empty()) {
         physical["region"] = region;
       }
@@ -166,15 +227,8 @@ class SarifReport final : public Report {
       properties["confidence"] = to_string(finding.confidence);
     }
     json result = {
-        {"ruleId", finding.plugin_id},
-        {"level", level_for(finding.severity)},
-        {"message", {{"text", text}}},
-        {"locations", json::array({{
-                          {"physicalLocation",
-                           {{"artifactLocation", {{"uri", to_uri_reference(transaction.url)}}}}},
-                          {"logicalLocations", json::array({{{"fullyQualifiedName", transaction.id},
-                                                             {"kind", "resource"}}})},
-                      }})},
+        {"ruleId", finding.plugin_id}, {"level", level_for(finding.severity)},
+        {"message", {{"text", text}}}, {"locations", json::array({request_location(transaction)})},
         {"properties", properties},
     };
     if (auto it = rule_index_.find(finding.plugin_id); it != rule_index_.end()) {
@@ -187,27 +241,30 @@ class SarifReport final : public Report {
     json notification = notification_for(failure.error, failure.plugin_id);
     notification["message"]["text"] =
         failure.plugin_id + " failed on " + failure.transaction.id + ": " + failure.error.message;
-    notification["locations"] = json::array({{
-        {"physicalLocation",
-         {{"artifactLocation", {{"uri", to_uri_reference(failure.transaction.url)}}}}},
-        {"logicalLocations",
-         json::array({{{"fullyQualifiedName", failure.transaction.id}, {"kind", "resource"}}})},
-    }});
+    notification["locations"] = json::array({request_location(failure.transaction)});
     execution_notifications_.push_back(std::move(notification));
   }
 
   void input_error(const Error& error) override {
     json notification = notification_for(error, "");
     if (!error.file.empty()) {
-      notification["locations"] =
-          json::array({{{"physicalLocation",
-                         {{"artifactLocation", {{"uri", to_uri_reference(error.file)}}}}}}});
+      notification["locations"] = json::array(
+          {{{"physicalLocation", {{"artifactLocation", {{"uri", to_file_uri(error.file)}}}}}}});
     }
     execution_notifications_.push_back(std::move(notification));
     execution_successful_ = false;
   }
 
   void end(const RunSummary& summary) override {
+    if (summary.interrupted_by_signal != 0) {
+      execution_successful_ = false;
+      execution_notifications_.push_back(
+          {{"level", "error"},
+           {"message",
+            {{"text", "interrupted by " + std::string(signal_name(summary.interrupted_by_signal)) +
+                          ": the results cover the transactions scanned before it"}}},
+           {"descriptor", {{"id", "interrupted"}}}});
+    }
     json invocation = {
         {"executionSuccessful", execution_successful_},
         {"exitCode", summary.exit_code},

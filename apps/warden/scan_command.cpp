@@ -4,11 +4,9 @@
 #include "apps/warden/scan_command.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <spdlog/spdlog.h>
@@ -16,6 +14,8 @@
 #include "actors/warden.hpp"
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/input_reader.hpp"
+#include "apps/warden/interrupt.hpp"
+#include "apps/warden/output_file.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/progress.hpp"
 #include "apps/warden/run_stats.hpp"
@@ -27,38 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kVersion = WARDEN_VERSION;
-
-// Where the report goes: stdout, or the --output file, opened before any
-// work so a bad path fails fast.
-class ReportOutput {
- public:
-  // False (logged) when the --output file cannot be opened.
-  bool open(const std::string& output) {
-    to_stdout_ = output.empty() || output == "-";
-    if (to_stdout_) {
-      return true;
-    }
-    file_.open(output, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!file_) {
-      spdlog::error("cannot open --output {}: {}", output, std::strerror(errno));
-      return false;
-    }
-    return true;
-  }
-
-  std::ostream& stream() {
-    return to_stdout_ ? std::cout : file_;
-  }
-
-  // ANSI colours only on a terminal, and never when NO_COLOR is set.
-  bool colour() const {
-    return to_stdout_ && is_terminal(1) && std::getenv("NO_COLOR") == nullptr;
-  }
-
- private:
-  std::ofstream file_;
-  bool to_stdout_ = true;
-};
 
 void log_console(runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
   // Plugin chatter is for plugin authors: visible with --verbose only, so a
@@ -123,16 +91,17 @@ ExitCode scan_exit_code(const RunSummary& summary, const ScanOptions& options) {
 
 }  // namespace
 
-int run_scan(caf::actor_system& system, const ScanOptions& options) {
+int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& interrupt) {
   const auto started = Clock::now();
   const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);
   if (plugin_files.empty()) {
     return exit_usage;
   }
-  ReportOutput output;
+  OutputFile output;
   if (!output.open(options.output)) {
     return exit_usage;
   }
+  interrupt.set_file_to_remove(output.temporary_path());
   std::unique_ptr<actors::Warden> warden = start_warden(system, options, plugin_files);
   if (!warden) {
     return exit_usage;
@@ -145,7 +114,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
 
   Progress progress(options.verbosity != Verbosity::quiet && is_terminal(2),
                     total_input_bytes(options.inputs));
-  InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16));
+  InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16), interrupt);
   ScanRecorder recorder(*report, reader, progress, plugins);
   recorder.record_load_errors(warden->load_errors());
   spdlog::debug("loaded {} plugin(s); scanning {} file(s)", plugins.size(), options.inputs.size());
@@ -171,11 +140,17 @@ int run_scan(caf::actor_system& system, const ScanOptions& options) {
   RunSummary& summary = recorder.summary();
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   summary.exit_code = scan_exit_code(summary, options);
+  if (const int signal = interrupt.signal(); signal != 0) {
+    // The report covers exactly the transactions scanned before the signal.
+    summary.interrupted_by_signal = signal;
+    summary.exit_code = Interrupt::exit_code(signal);
+    spdlog::warn("interrupted by {}: the report covers the {} transaction(s) scanned",
+                 signal_name(signal), summary.transactions);
+  }
   report->end(summary);
-  std::ostream& out = output.stream();
-  out.flush();
-  if (!out) {
-    spdlog::error("writing the report failed");
+  const bool committed = output.commit();
+  interrupt.set_file_to_remove("");
+  if (!committed) {
     summary.exit_code = exit_usage;
   }
   if (options.stats) {

@@ -25,7 +25,7 @@ enum class Verbosity : uint8_t { quiet, normal, verbose };
 // The flags of `warden scan`. Limits, recycling and workers default to the
 // library's own defaults (WardenConfig, EngineLimits), which --help shows.
 struct ScanOptions {
-  std::vector<std::string> inputs;        // HAR files, scanned in this order
+  std::vector<std::string> inputs;        // HAR files, folders or "-", in this order
   std::vector<std::string> plugin_paths;  // files or directories; empty: bundled
   Format format = Format::text;
   std::string output;  // "" or "-": stdout
@@ -42,7 +42,11 @@ struct ScanOptions {
   Verbosity verbosity = Verbosity::normal;
 };
 
-// Runs the scan and returns the process exit code. Never throws.
-int run_scan(caf::actor_system& system, const ScanOptions& options);
+class Interrupt;
+
+// Runs the scan and returns the process exit code. Never throws. After a
+// SIGINT/SIGTERM (`interrupt`) it stops reading, lets the scans in flight
+// answer, writes the complete report for what was scanned and returns 130/143.
+int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& interrupt);
 
 }  // namespace warden::cli

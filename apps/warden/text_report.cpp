@@ -267,6 +267,10 @@ class TextReport final : public Report {
     if (summary.input_errors > 0) {
       line << ", " << plural(summary.input_errors, "input error", "input errors");
     }
+    if (summary.interrupted_by_signal != 0) {
+      line << "; interrupted by " << signal_name(summary.interrupted_by_signal)
+           << " before the end of the input";
+    }
     out_ << '\n' << bold() << line.str() << reset() << '\n';
   }
 

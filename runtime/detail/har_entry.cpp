@@ -38,6 +38,8 @@ void form_encode_to(std::string_view text, std::string& out) {
 // leaves "<field>: <problem>" in error().
 class EntryConverter {
  public:
+  explicit EntryConverter(std::vector<std::string>& warnings) : warnings_(warnings) {}
+
   bool convert(Json& entry, Transaction& out) {
     if (!optional_string(entry, "startedDateTime", "", out.started_date_time))
       return false;
@@ -128,21 +130,31 @@ class EntryConverter {
     return fail(field, problem);
   }
 
+  // A string; any other JSON value (real exporters write objects, numbers,
+  // booleans) reads as its JSON text, with a warning naming the field.
   bool optional_string(Json& object, const char* key, std::string_view prefix, std::string& out) {
     Json* value = find(object, key);
     if (value == nullptr)
       return true;
-    if (!value->is_string())
-      return type_error(std::string(prefix) + key, "string", *value);
+    if (!value->is_string()) {
+      warnings_.push_back(std::string(prefix) + key + ": expected a string, got " +
+                          value->type_name() + "; read as its JSON text");
+      out = value->dump(-1, ' ', false, Json::error_handler_t::replace);
+      return true;
+    }
     out = std::move(value->get_ref<std::string&>());
     return true;
   }
 
+  // request.method and request.url: without them there is no request to scan.
   bool required_string(Json& object, const char* key, std::string_view prefix, std::string& out) {
     Json* value = find(object, key);
     if (value == nullptr)
       return fail(std::string(prefix) + key, "missing");
-    return optional_string(object, key, prefix, out);
+    if (!value->is_string())
+      return type_error(std::string(prefix) + key, "string", *value);
+    out = std::move(value->get_ref<std::string&>());
+    return true;
   }
 
   bool headers(Json& object, std::string_view field, std::vector<Header>& out) {
@@ -258,12 +270,14 @@ class EntryConverter {
   }
 
   std::string error_;
+  std::vector<std::string>& warnings_;
 };
 
 }  // namespace
 
-std::optional<std::string> convert_entry(Json& entry, Transaction& out) {
-  EntryConverter converter;
+std::optional<std::string> convert_entry(Json& entry, Transaction& out,
+                                         std::vector<std::string>& warnings) {
+  EntryConverter converter(warnings);
   if (converter.convert(entry, out))
     return std::nullopt;
   return converter.error();

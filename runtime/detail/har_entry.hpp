@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/transaction.hpp"
 
@@ -13,7 +14,10 @@ namespace warden::runtime::detail {
 // Fills `out` from `entry` (all but the id). Strings are moved out of the
 // DOM, which the caller discards right after. On a type error returns
 // "<field>: <problem>" ("request.headers[3].value: expected a string, got
-// number"); nullopt on success.
-std::optional<std::string> convert_entry(nlohmann::json& entry, Transaction& out);
+// number"); nullopt on success. Tolerated deviations (a string field holding
+// another JSON value, read as its JSON text) are appended to `warnings` as
+// "<field>: <what was done>".
+std::optional<std::string> convert_entry(nlohmann::json& entry, Transaction& out,
+                                         std::vector<std::string>& warnings);
 
 }  // namespace warden::runtime::detail

@@ -21,8 +21,9 @@ using Json = nlohmann::json;
 // hands the Transaction out and drops the DOM before the next entry starts.
 class HarSax {
  public:
-  HarSax(const EntryHandler& on_entry, const std::string& id_prefix)
-      : on_entry_(on_entry), id_prefix_(id_prefix) {}
+  HarSax(const EntryHandler& on_entry, const std::string& id_prefix,
+         const HarWarningHandler& on_warning)
+      : on_entry_(on_entry), id_prefix_(id_prefix), on_warning_(on_warning) {}
 
   bool null() {
     return value(nullptr, "null");
@@ -236,10 +237,16 @@ class HarSax {
 
   bool deliver() {
     Transaction transaction;
-    std::optional<std::string> problem = convert_entry(entry_, transaction);
+    std::vector<std::string> warnings;
+    std::optional<std::string> problem = convert_entry(entry_, transaction, warnings);
     entry_ = Json();  // frees the entry's DOM before the handler runs
     if (problem)
       return fail("entry " + std::to_string(index_) + ": " + *problem);
+    if (on_warning_) {
+      for (auto& warning : warnings) {
+        on_warning_("entry " + std::to_string(index_) + ": " + warning);
+      }
+    }
     transaction.id = id_prefix_ + std::to_string(index_);
     ++index_;
     ++delivered_;
@@ -252,6 +259,7 @@ class HarSax {
 
   const EntryHandler& on_entry_;
   const std::string& id_prefix_;
+  const HarWarningHandler& on_warning_;
 
   std::vector<Frame> frames_;  // containers outside entries, outermost first
   Next next_ = Next::other;    // what the value after the last key is
@@ -271,8 +279,9 @@ class HarSax {
 
 }  // namespace
 
-HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix) {
-  HarSax sax(on_entry, id_prefix);
+HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix,
+                   const HarWarningHandler& on_warning) {
+  HarSax sax(on_entry, id_prefix, on_warning);
   // strict: trailing bytes after the top-level value are an error too.
   bool parsed = Json::sax_parse(in, &sax, nlohmann::detail::input_format_t::json, true);
   return HarParse{sax.delivered(), sax.finish(parsed)};

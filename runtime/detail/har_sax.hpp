@@ -19,8 +19,10 @@ struct HarParse {
 
 // Parses `in` strictly (trailing bytes are an error too), calling `on_entry`
 // for each entry with ids `id_prefix` + index, until the end, an error, or the
-// handler returns false. A read error looks like the end of input here: the
-// caller checks the stream first.
-HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix);
+// handler returns false; each tolerated deviation of an entry goes to
+// `on_warning` (when set) as "entry N: <field>: <what was done>". A read error looks like the end
+// of input here: the caller checks the stream first.
+HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix,
+                   const HarWarningHandler& on_warning);
 
 }  // namespace warden::runtime::detail

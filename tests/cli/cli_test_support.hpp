@@ -3,6 +3,7 @@
 // stdout and stderr captured in files, and locate fixtures. Included by every
 // tests/cli/*_test.cpp.
 
+#include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
@@ -86,42 +87,82 @@ struct RunResult {
   }
 };
 
-// Runs `program args...` with stdin from /dev/null and stdout/stderr captured
-// (files, so a chatty child never blocks on a full pipe). NO_COLOR is set so
-// output is plain even if a test is run from a terminal.
-inline RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  TempDir capture;
-  const std::string out_path = capture / "stdout";
-  const std::string err_path = capture / "stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  std::vector<std::string> argv_strings{program};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_strings) {
-    argv.push_back(arg.data());
+// A child process with stdin from a file and stdout/stderr captured in files
+// (so a chatty child never blocks on a full pipe). NO_COLOR is set so output
+// is plain even if a test is run from a terminal.
+class Child {
+ public:
+  Child(const std::string& program, const std::vector<std::string>& args,
+        const std::string& stdin_path = "/dev/null") {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    std::vector<std::string> argv_strings{program};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : argv_strings) {
+      argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    setenv("NO_COLOR", "1", 1);
+    spawned_ = posix_spawnp(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
   }
-  argv.push_back(nullptr);
-  setenv("NO_COLOR", "1", 1);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  RunResult result;
-  if (spawned != 0) {
-    result.err = "spawn failed: " + std::to_string(spawned);
+  ~Child() {
+    if (spawned_ == 0 && pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  void signal(int number) const {
+    kill(pid_, number);
+  }
+
+  // The child's stderr so far (it may still be writing).
+  std::string err_so_far() const {
+    return read_file(err_path());
+  }
+
+  // Waits for the child to end; the exit code is 128 + the signal that killed it, if one did.
+  RunResult wait() {
+    RunResult result;
+    if (spawned_ != 0) {
+      result.err = "spawn failed: " + std::to_string(spawned_);
+      return result;
+    }
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = read_file(out_path());
+    result.err = read_file(err_path());
     return result;
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_path);
-  result.err = read_file(err_path);
-  return result;
+
+ private:
+  std::string out_path() const {
+    return capture_ / "stdout";
+  }
+  std::string err_path() const {
+    return capture_ / "stderr";
+  }
+
+  TempDir capture_;
+  pid_t pid_ = -1;
+  int spawned_ = -1;
+};
+
+// Runs `program args...` to its end, with stdin from `stdin_path`.
+inline RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                             const std::string& stdin_path = "/dev/null") {
+  return Child(program, args, stdin_path).wait();
 }
 
 inline RunResult run_warden(const std::vector<std::string>& args) {

@@ -22,6 +22,7 @@ const std::string fixtures = std::string(WARDEN_FIXTURES) + "/har/";
 struct Read {
   warden::Result<warden::runtime::HarReadSummary> result;
   std::vector<Transaction> entries;
+  std::vector<std::string> warnings;
 };
 
 Read read_file(const std::string& path, const std::string& id_prefix = "") {
@@ -39,11 +40,15 @@ Read read_file(const std::string& path, const std::string& id_prefix = "") {
 Read read_text(const std::string& text, const std::string& name = "inline.har") {
   std::istringstream in(text);
   std::vector<Transaction> entries;
-  auto result = read_har_stream(in, name, [&](Transaction&& t) {
-    entries.push_back(std::move(t));
-    return true;
-  });
-  return {std::move(result), std::move(entries)};
+  std::vector<std::string> warnings;
+  auto result = read_har_stream(
+      in, name,
+      [&](Transaction&& t) {
+        entries.push_back(std::move(t));
+        return true;
+      },
+      "", [&](std::string&& warning) { warnings.push_back(std::move(warning)); });
+  return {std::move(result), std::move(entries), std::move(warnings)};
 }
 
 // A well-formed entry for building malformed files around.
@@ -349,14 +354,10 @@ TEST_CASE("a field of the wrong type is malformed input naming entry and field",
   check(R"({"request":{"url":"u"}})", "request.method: missing");
   check(R"({"request":{"method":"GET"}})", "request.url: missing");
   check(R"({"request":[],"response":{}})", "request: expected an object, got array");
-  check(R"({"request":{"method":"GET","url":"u","headers":[{"name":"a","value":1}]}})",
-        "request.headers[0].value: expected a string, got number");
   check(R"({"request":{"method":"GET","url":"u","headers":["x"]}})",
         "request.headers[0]: expected an object, got string");
   check(R"({"request":{"method":"GET","url":"u","headers":{}}})",
         "request.headers: expected an array, got object");
-  check(R"({"request":{"method":"GET","url":"u","postData":{"params":[{"name":true}]}}})",
-        "request.postData.params[0].name: expected a string, got boolean");
   check(R"({"request":{"method":"GET","url":"u"},"response":"x"})",
         "response: expected an object, got string");
   check(R"({"request":{"method":"GET","url":"u"},"response":{"status":true}})",
@@ -365,10 +366,49 @@ TEST_CASE("a field of the wrong type is malformed input naming entry and field",
         "response.status: expected a number, got string \"OK\"");
   check(R"({"request":{"method":"GET","url":"u"},"response":{"status":1e12}})",
         "response.status: not an integer status: 1000000000000.0");
-  check(R"({"request":{"method":"GET","url":"u"},"response":{"content":{"text":["a"]}}})",
-        "response.content.text: expected a string, got array");
-  check(R"({"request":{"method":"GET","url":"u"},"startedDateTime":0})",
-        "startedDateTime: expected a string, got number");
+  check(R"({"request":{"method":{},"url":"u"}})", "request.method: expected a string, got object");
+}
+
+// Real exporters write JSON objects, numbers and booleans where HAR 1.2 has
+// strings (a Chrome HAR's postData.params[].value as an object): the entry is
+// read with the value's JSON text and a warning, never rejected.
+TEST_CASE("a string field holding another JSON value reads as its JSON text with a warning",
+          "[runtime]") {
+  auto check = [](const std::string& entry_json, const std::string& warning) {
+    auto r = read_text(har_of(entry_json));
+    INFO(entry_json);
+    REQUIRE(r.result.ok());
+    REQUIRE(r.entries.size() == 1);
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0] == "inline.har: entry 0: " + warning + "; read as its JSON text");
+    return r.entries[0];
+  };
+  auto header =
+      check(R"({"request":{"method":"GET","url":"u","headers":[{"name":"a","value":1}]}})",
+            "request.headers[0].value: expected a string, got number");
+  CHECK(header.request.headers[0].value == "1");
+  auto param =
+      check(R"({"request":{"method":"GET","url":"u","postData":{"params":[{"name":true}]}}})",
+            "request.postData.params[0].name: expected a string, got boolean");
+  CHECK(param.request.body == "true=");
+  auto object = check(
+      R"({"request":{"method":"POST","url":"u","postData":{"text":"","params":[{"name":"q","value":{"a":[1,"b"]}}]}}})",
+      "request.postData.params[0].value: expected a string, got object");
+  CHECK(object.request.body == "q=%7B%22a%22%3A%5B1%2C%22b%22%5D%7D");
+  auto text =
+      check(R"({"request":{"method":"GET","url":"u"},"response":{"content":{"text":["a"]}}})",
+            "response.content.text: expected a string, got array");
+  CHECK(text.response.body == R"(["a"])");
+  auto started = check(R"({"request":{"method":"GET","url":"u"},"startedDateTime":0})",
+                       "startedDateTime: expected a string, got number");
+  CHECK(started.started_date_time == "0");
+
+  // Missing sizes and nulls where objects are expected are no deviation to warn about.
+  auto quiet = read_text(har_of(
+      R"({"request":{"method":"GET","url":"u","headers":null,"postData":null},"response":{"status":null,"content":null},"cache":null})"));
+  REQUIRE(quiet.result.ok());
+  CHECK(quiet.entries.size() == 1);
+  CHECK(quiet.warnings.empty());
 }
 
 TEST_CASE("invalid UTF-8 inside a string is malformed input naming entry and byte", "[runtime]") {
