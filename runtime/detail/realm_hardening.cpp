@@ -56,6 +56,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
         return apply(native, s, args);
       },
     }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
     Object.defineProperty(String.prototype, name, {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
@@ -84,6 +85,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
         return apply(native, this, args);
       },
     }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
     Object.defineProperty(Array.prototype, name, {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
