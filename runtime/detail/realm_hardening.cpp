@@ -68,13 +68,15 @@ constexpr const char* kRealmHardening = R"JS((() => {
   // These walk an array-like index by index in V8's builtins, which never
   // check for interrupts: on a length of 2**32-1 (sparse arrays and plain
   // objects alike) they run for hours past the watchdog. A receiver longer
-  // than 2**24 (a dense array that long is past any heap limit) is refused.
+  // than 2**24 (a dense array that long is past any heap limit) is refused;
+  // sort on such a length was a fatal out-of-memory error instead.
   // A length getter can still lie to this check; the supervisor's deadline
   // is what guarantees progress (docs/design.md, "Guarantees", 3).
   const kMaxWalk = 2 ** 24;
   for (const name of ["lastIndexOf", "indexOf", "includes", "reverse", "unshift", "forEach",
                       "every", "some", "filter", "map", "reduce", "reduceRight", "slice",
-                      "splice", "copyWithin", "join", "toLocaleString", "flat", "flatMap"]) {
+                      "splice", "copyWithin", "join", "toLocaleString", "flat", "flatMap",
+                      "sort"]) {
     const native = Array.prototype[name];
     const wrapped = {
       [name](...args) {

@@ -230,6 +230,7 @@ TEST_CASE(
       "Array.prototype.join.call({ length: 2 ** 32 - 1 });",
       "const a = []; a[2 ** 32 - 2] = 0; a.copyWithin(0, 1);",
       "const a = []; a[2 ** 32 - 2] = 0; a.lastIndexOf(1);",
+      "Array.prototype.sort.call({ length: 2 ** 32 - 1 });",  // was a fatal OOM
   };
   for (const auto& code : hostile) {
     INFO(code);
