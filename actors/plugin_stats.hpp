@@ -34,7 +34,8 @@ struct PluginCounters {
 
   uint64_t scans = 0;
   uint64_t findings = 0;
-  uint64_t retries = 0;  // scans retried on a fresh isolate
+  uint64_t retries = 0;    // scans retried on a fresh isolate
+  uint64_t abandoned = 0;  // workers abandoned past their batch deadline
   std::map<std::string, uint64_t> errors_by_kind;
   std::map<std::string, uint64_t> restarts_by_reason;
   LatencyHistogram latency;          // queued -> answered

@@ -16,6 +16,7 @@
 //   plugin worker --(batch_done_atom, BatchDone)-----------> supervisor  (one per batch)
 //   plugin worker ==(down_msg, errc exit reason)===========> supervisor  (monitor)
 //   supervisor --(respawn_atom, plugin, slot, token)-------> itself      (backoff timer)
+//   supervisor --(deadline_atom, plugin, slot, gen, batch)-> itself      (batch deadline)
 //
 // A worker answers every batch with exactly one BatchDone, sent before it can
 // exit, so its down message always arrives after its last answer (CAF keeps
@@ -68,6 +69,9 @@ struct PluginStats {
   uint64_t retries = 0;               // scans retried on a fresh isolate
   double recycle_latency_p50_ms = 0;  // down message -> replacement serving
   double recycle_latency_p99_ms = 0;
+  // Workers abandoned past their batch deadline (stuck in code that ignores
+  // the engine's time limit), counted when abandoned; their threads may still run.
+  uint64_t abandoned = 0;
 };
 
 // Why a plugin worker exited: its exit reason (caf::error of category
@@ -138,6 +142,7 @@ using batch_atom = caf::atom_constant<caf::atom("batch")>;
 using batch_done_atom = caf::atom_constant<caf::atom("batch_done")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using respawn_atom = caf::atom_constant<caf::atom("respawn")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 
 // -- typed actor interfaces ---------------------------------------------------
 
@@ -156,7 +161,8 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<shutdown_atom>::with<bool>,
     caf::replies_to<workers_atom>::with<std::vector<plugin_worker_actor>>,
     caf::reacts_to<ready_atom, WorkerReady>, caf::reacts_to<batch_done_atom, BatchDone>,
-    caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>>;
+    caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>,
+    caf::reacts_to<deadline_atom, uint32_t, uint32_t, uint64_t, uint64_t>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -176,7 +182,7 @@ typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
   return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
            x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
            x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
-           x.recycle_latency_p99_ms);
+           x.recycle_latency_p99_ms, x.abandoned);
 }
 
 }  // namespace warden::actors

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "actors/batch_deadline.hpp"
 #include "actors/supervisor_state.hpp"
 
 namespace warden::actors {
@@ -251,6 +252,9 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
 }
 
 void on_down(Self self, caf::down_msg& down) {
+  if (forget_abandoned(self, down.source)) {
+    return;  // answered and replaced when it was abandoned
+  }
   const auto place = find_slot(self, down.source);
   if (!place) {
     return;
@@ -430,6 +434,13 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
       },
       [self](ready_atom, const WorkerReady& ready) { on_ready(self, ready); },
       [self](batch_done_atom, BatchDone& done) { on_batch_done(self, done); },
+      [self](deadline_atom, uint32_t plugin, uint32_t slot, uint64_t generation,
+             uint64_t batch_id) {
+        if (abandon_if_overdue(self, plugin, slot, generation, batch_id)) {
+          replace_worker(self, plugin, slot, caf::make_error(errc::timeout), "abandoned",
+                         Clock::now());
+        }
+      },
       [self](respawn_atom, uint32_t plugin, uint32_t slot, uint64_t token) {
         if (!names_slot(self->state, plugin, slot) ||
             !self->state.plugins[plugin].pool.backoff_due(slot, token)) {

@@ -43,6 +43,11 @@ std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardwa
 // Spawns the supervisor (detached: its wake-ups do not depend on the host's
 // scheduler policy) and its workers. The caller must eventually send
 // shutdown_atom (Warden::shutdown does), or ~actor_system waits forever.
+// Workers abandoned past their batch deadline, in this process, whose
+// threads have not returned (as far as a live supervisor saw). While any
+// runs, destroying the actor system waits for it, perhaps forever.
+std::size_t abandoned_threads_running();
+
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
                                   WardenConfig config);
 

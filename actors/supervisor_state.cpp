@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <utility>
 
+#include "actors/batch_deadline.hpp"
 #include "actors/plugin_worker.hpp"
 
 namespace warden::actors::detail {
@@ -200,6 +201,7 @@ void dispatch(Self self, uint32_t plugin) {
     const uint64_t batch_id = state.next_batch++;
     entry.pool.sent(slots[i], batch_id, std::move(job_ids));
     self->send(entry.pool.slot(slots[i]).worker, batch_atom::value, batch_id, std::move(batch));
+    arm_deadline(self, plugin, slots[i], batch_id);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -42,6 +43,7 @@ struct PluginEntry {
   RestartPolicy policy;
   bool quarantined = false;
   PluginCounters counters;
+  std::size_t abandoned_running = 0;  // abandoned workers whose down message has not come
 };
 
 struct SupervisorState {
@@ -54,6 +56,7 @@ struct SupervisorState {
   uint64_t next_batch = 1;
   bool shutting_down = false;
   std::vector<caf::typed_response_promise<bool>> shutdown_promises;
+  std::vector<std::pair<caf::actor_addr, uint32_t>> abandoned;  // worker, plugin
   static inline const char* name = "warden.supervisor";
 };
 

@@ -236,6 +236,10 @@ void Warden::shutdown() {
   impl_->supervisor = nullptr;
 }
 
+std::size_t Warden::abandoned_threads() const {
+  return abandoned_threads_running();
+}
+
 void configure(caf::actor_system_config& config) {
   config.add_message_types<caf::id_block::warden>();
   config.add_error_category(

@@ -73,6 +73,12 @@ class Warden {
   // Graceful: answers everything in flight, then stops every worker. Idempotent.
   void shutdown();
 
+  // Threads of workers abandoned past their batch deadline (stuck in a V8
+  // built-in that ignores the time limit) that have not returned, process-wide.
+  // While any runs, ~actor_system waits for it, perhaps forever: a host that
+  // must end then writes its output and leaves with std::_Exit.
+  std::size_t abandoned_threads() const;
+
  private:
   struct Impl;
   explicit Warden(std::unique_ptr<Impl> impl);

@@ -68,6 +68,14 @@ struct WardenConfig {
   // per plugin; off: the replacement is spawned, and loads, after the down
   // message.
   bool warm_spare = false;
+  // A worker past its batch deadline is abandoned: its thread, stuck in a V8
+  // built-in that ignores the time limit, keeps a core busy and its isolate
+  // (up to the heap limit) until it returns, perhaps never. Per plugin, since
+  // one plugin's inputs should not spend another's allowance: 2 tolerates one
+  // unlucky input per plugin and a second one on a sibling worker at the same
+  // time; a plugin with that many abandoned threads still running is
+  // quarantined instead of getting more. 0: the first abandonment quarantines.
+  std::size_t max_abandoned_threads = 2;
 };
 
 }  // namespace warden::actors

@@ -339,12 +339,25 @@ class WorkerPool {
   // How many jobs `slot` gets when `waiting` jobs are queued and `takers`
   // workers, itself included, share them (batch_size()).
   std::size_t batch_size_for(uint32_t slot, std::size_t waiting, std::size_t takers) const {
-    const auto& s = slots_[slot];
-    uint64_t held_jobs = 0;
-    for (const auto& sent : s.in_flight) {
-      held_jobs += sent.jobs.size();
+    return batch_size(limits_, waiting, takers, slots_[slot].executions, held_jobs(slot));
+  }
+
+  // The jobs `slot` was sent and has not answered.
+  uint64_t held_jobs(uint32_t slot) const {
+    uint64_t held = 0;
+    for (const auto& sent : slots_[slot].in_flight) {
+      held += sent.jobs.size();
     }
-    return batch_size(limits_, waiting, takers, s.executions, held_jobs);
+    return held;
+  }
+
+  // Whether the worker of `generation` in `slot` still holds batch `batch_id`.
+  bool holds_batch(uint32_t slot, uint64_t generation, uint64_t batch_id) const {
+    const auto& s = slots_[slot];
+    return s.generation == generation && s.status != SlotStatus::empty &&
+           s.status != SlotStatus::backoff &&
+           std::any_of(s.in_flight.begin(), s.in_flight.end(),
+                       [&](const SentBatch& sent) { return sent.id == batch_id; });
   }
 
   // `jobs` went to the worker in `slot` as batch `batch_id`.

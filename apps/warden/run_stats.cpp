@@ -16,6 +16,7 @@ std::string run_stats_json(const RunSummary& summary,
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
   nlohmann::ordered_json per_plugin = nlohmann::ordered_json::array();
   uint64_t scans = 0;
+  uint64_t abandoned = 0;
   for (const auto& stat : plugin_stats) {
     for (const auto& [reason, count] : stat.restarts_by_reason) {
       restarts[reason] = restarts.value(reason, uint64_t{0}) + count;
@@ -24,12 +25,14 @@ std::string run_stats_json(const RunSummary& summary,
       quarantined.push_back(stat.plugin_id);
     }
     scans += stat.scans;
+    abandoned += stat.abandoned;
     per_plugin.push_back({{"id", stat.plugin_id},
                           {"scans", stat.scans},
                           {"findings", stat.findings},
                           {"errors", stat.errors_by_kind},
                           {"restarts", stat.restarts_by_reason},
                           {"workers", stat.workers},
+                          {"abandoned", stat.abandoned},
                           {"latency_p50_ms", stat.latency_p50_ms},
                           {"latency_p99_ms", stat.latency_p99_ms}});
   }
@@ -53,6 +56,7 @@ std::string run_stats_json(const RunSummary& summary,
       {"input_errors", summary.input_errors},
       {"restarts", restarts},
       {"quarantined", quarantined},
+      {"abandoned", abandoned},
       {"elapsed_seconds", elapsed},
       {"scans_per_second", elapsed > 0 ? static_cast<double>(requested) / elapsed : 0.0},
       {"peak_rss_bytes", peak_rss_bytes()},

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -157,6 +158,19 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
     std::cerr << run_stats_json(summary, recorder.errors_by_kind(), options.inputs.size(),
                                 plugins.size(), plugin_stats)
               << std::endl;
+  }
+  if (warden->abandoned_threads() > 0) {
+    // A worker abandoned past its batch deadline is stuck in a V8 built-in
+    // that ignores the time limit and may never return; ~actor_system joins
+    // every detached actor, so returning would hang here. Everything is
+    // written and flushed: leave without running destructors.
+    spdlog::warn("{} abandoned plugin thread(s) still running; exiting without waiting for them",
+                 warden->abandoned_threads());
+    std::cerr.flush();
+    std::cout.flush();
+    std::fflush(nullptr);
+    spdlog::shutdown();
+    std::_Exit(summary.exit_code);
   }
   return summary.exit_code;
 }

@@ -6,9 +6,7 @@
 namespace warden::runtime::detail {
 namespace {
 
-// Runs in the plugin's realm before the plugin (known residual: generic loops
-// over 2**32-length sparse arrays, e.g. copyWithin/indexOf, cannot be
-// interrupted either). Array.prototype.fill on a huge
+// Runs in the plugin's realm before the plugin. Array.prototype.fill on a huge
 // sparse array runs V8's generic C++ fill loop, which has no interrupt check:
 // neither the watchdog nor the heap limit can stop it, and V8 aborts the
 // process once the heap cannot grow. Large ranges go through a JS loop instead,
@@ -17,6 +15,8 @@ constexpr const char* kRealmHardening = R"JS((() => {
   "use strict";
   const nativeFill = Array.prototype.fill;
   const apply = Reflect.apply, trunc = Math.trunc, min = Math.min, max = Math.max;
+  // Captured now: a plugin may replace the globals before calling a guard.
+  const toObject = Object, RangeErr = RangeError;
   const relative = (value, length, fallback) => {
     if (value === undefined) return fallback;
     const n = trunc(+value) || 0;
@@ -27,7 +27,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
       if (this === null || this === undefined) {
         throw new TypeError("Array.prototype.fill called on null or undefined");
       }
-      const o = Object(this);
+      const o = toObject(this);
       const length = min(max(trunc(+o.length) || 0, 0), 2 ** 53 - 1);
       let k = relative(start, length, 0);
       const final = relative(end, length, length);
@@ -40,18 +40,23 @@ constexpr const char* kRealmHardening = R"JS((() => {
     value: fill, writable: true, enumerable: false, configurable: true,
   });
   // split/match/replace build their result in one C++ array; on a string of
-  // 2**27+ characters it can exceed V8's largest array, a fatal error.
+  // 2**27+ characters it can exceed V8's largest array, a fatal error. The
+  // receiver (a String object too) is converted once here, as the native
+  // would, and the native gets the primitive: its length is what it walks.
+  const concat = String.prototype.concat;
   const guard = (name, bound) => {
     const native = String.prototype[name];
     const wrapped = {
       [name](...args) {
-        if (typeof this === "string" && this.length > bound) {
-          throw new RangeError("Invalid array length: String.prototype." + name +
-                               " on a string of " + this.length + " characters");
+        const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
+        if (typeof s === "string" && s.length > bound) {
+          throw new RangeErr("Invalid array length: String.prototype." + name +
+                               " on a string of " + s.length + " characters");
         }
-        return apply(native, this, args);
+        return apply(native, s, args);
       },
     }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
     Object.defineProperty(String.prototype, name, {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
@@ -60,6 +65,33 @@ constexpr const char* kRealmHardening = R"JS((() => {
   guard("match", 2 ** 27 - 64);
   guard("replace", 2 ** 26);
   guard("replaceAll", 2 ** 26);
+  // These walk an array-like index by index in V8's builtins, which never
+  // check for interrupts: on a length of 2**32-1 (sparse arrays and plain
+  // objects alike) they run for hours past the watchdog. A receiver longer
+  // than 2**24 (a dense array that long is past any heap limit) is refused;
+  // sort on such a length was a fatal out-of-memory error instead.
+  // A length getter can still lie to this check; the supervisor's deadline
+  // is what guarantees progress (docs/design.md, "Guarantees", 3).
+  const kMaxWalk = 2 ** 24;
+  for (const name of ["lastIndexOf", "indexOf", "includes", "reverse", "unshift", "forEach",
+                      "every", "some", "filter", "map", "reduce", "reduceRight", "slice",
+                      "splice", "copyWithin", "join", "toLocaleString", "flat", "flatMap",
+                      "sort"]) {
+    const native = Array.prototype[name];
+    const wrapped = {
+      [name](...args) {
+        if (this !== null && this !== undefined && toObject(this).length > kMaxWalk) {
+          throw new RangeErr("Array.prototype." + name + " on an array-like longer than " +
+                               kMaxWalk);
+        }
+        return apply(native, this, args);
+      },
+    }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
+    Object.defineProperty(Array.prototype, name, {
+      value: wrapped, writable: true, enumerable: false, configurable: true,
+    });
+  }
 })();)JS";
 
 }  // namespace

@@ -253,3 +253,29 @@ TEST_CASE("stop_all stops starting and serving workers and counts what is left",
   }
   CHECK(pool.all_empty());
 }
+
+TEST_CASE("a batch deadline finds its batch only while the same worker still holds it",
+          "[actors][pure]") {
+  Pool pool{limits(1, 0)};
+  serve(pool, 0, 100);
+  const auto first = pool.slot(0).generation;
+  pool.sent(0, 1, {1, 2});
+  pool.sent(0, 2, {3});
+  CHECK(pool.held_jobs(0) == 3);  // the second batch's deadline counts the first's jobs too
+  CHECK(pool.holds_batch(0, first, 1));
+  CHECK(pool.holds_batch(0, first, 2));
+  answer(pool, 0, 2);
+  CHECK(pool.held_jobs(0) == 1);
+  CHECK_FALSE(pool.holds_batch(0, first, 1));  // answered in time
+  CHECK(pool.holds_batch(0, first, 2));
+  // Abandoned: the slot is vacated, so neither its deadlines nor its late
+  // answers find anything, in the empty slot or in its replacement's.
+  const auto lost = pool.vacate(0);
+  CHECK(lost.lost == std::vector<uint64_t>{3});
+  CHECK_FALSE(pool.holds_batch(0, first, 2));
+  serve(pool, 0, 101);
+  pool.sent(0, 3, {4});
+  CHECK_FALSE(pool.holds_batch(0, first, 3));
+  CHECK(pool.holds_batch(0, pool.slot(0).generation, 3));
+  CHECK_FALSE(pool.answered(0, first, 3, 1, 0));
+}

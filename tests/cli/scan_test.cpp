@@ -1,4 +1,6 @@
 // tests/cli: `warden scan` exit codes, bad plugin directories and bad input.
+#include <chrono>
+
 #include <catch2/catch.hpp>
 
 #include "cli/cli_test_support.hpp"
@@ -269,4 +271,48 @@ TEST_CASE("warden --plugins takes one path, so HAR files may follow it", "[cli]"
   REQUIRE(records.size() == 2);
   CHECK(records[0]["phase"] == "input");
   CHECK(records[1]["phase"] == "scan");
+}
+
+TEST_CASE(
+    "a plugin stuck in a built-in that ignores the time limit is abandoned at its deadline: the "
+    "scan finishes, keeps the other plugins' findings exactly and exits",
+    "[cli]") {
+  const auto alone = run_warden({"scan", "--plugins", fixture("plugins/good"), "--format", "jsonl",
+                                 fixture("har/small.har")});
+  REQUIRE(alone.exit_code == 0);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_warden({"scan", "--plugins", fixture("plugins/good"), "--plugins",
+                               fixture("plugins/hanging"), "--timeout-ms", "200", "--format",
+                               "jsonl", "--stats", fixture("har/small.har")});
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  // One batch of 5 scans: 5 x 200 ms plus the deadline's margin, far from
+  // the hours the stuck built-in would take.
+  CHECK(elapsed < std::chrono::seconds(60));
+  std::vector<nlohmann::json> good_expected;
+  for (const auto& record : parse_jsonl(alone.out)) {
+    if (record["type"] == "finding") {
+      good_expected.push_back(record);
+    }
+  }
+  std::vector<nlohmann::json> good_found;
+  std::size_t hang_timeouts = 0;
+  for (const auto& record : parse_jsonl(run.out)) {
+    if (record["type"] == "finding") {
+      CHECK(record["plugin"] != "cli-hang");
+      good_found.push_back(record);
+    } else if (record.dump().find("cli-hang") != std::string::npos &&
+               record.dump().find("timeout") != std::string::npos) {
+      ++hang_timeouts;
+    }
+  }
+  REQUIRE(good_expected.size() == 9);
+  CHECK(good_found == good_expected);
+  CHECK(hang_timeouts == 5);
+  const auto stats = stats_from(run.err);
+  REQUIRE(stats.is_object());
+  CHECK(stats["abandoned"] == 1);
+  CHECK(stats["errors"]["timeout"] == 5);
+  CHECK_THAT(run.err, Catch::Contains("abandoned"));
 }

@@ -209,6 +209,55 @@ TEST_CASE("the hardened fill, split, match and replace still behave like the bui
   CHECK((*findings)[0].title == "1,9,9|0,0,0|2|axc|2|bb|7|fill");
 }
 
+TEST_CASE(
+    "String objects and long array-likes are refused by the realm's guards, at once and without "
+    "a fatal error",
+    "[runtime]") {
+  // split/match/replace on a String object of 2**27+ characters reached V8's
+  // fatal array allocation; these Array.prototype methods walk 2**32-1
+  // indices without ever checking for interrupts (hours past the time limit).
+  auto options = small_options();
+  options.limits.scan_timeout = 500ms;
+  const std::vector<std::string> hostile = {
+      "new String('x'.repeat(2 ** 28)).split('');",
+      "String.prototype.match.call(new String('a'.repeat(2 ** 27)), /a/g);",
+      "Object('a'.repeat(2 ** 27)).replace(/a/g, 'bb');",
+      "Array.prototype.lastIndexOf.call({ length: 2 ** 32 - 1 }, 1);",
+      "Array.prototype.reverse.call({ length: 2 ** 32 - 1 });",
+      "Array.prototype.unshift.call({ length: 2 ** 32 - 3 }, 1);",
+      "Array.prototype.forEach.call({ length: 2 ** 32 - 1 }, () => {});",
+      "Array.prototype.slice.call({ length: 2 ** 32 - 1 }, 0, 2 ** 31);",
+      "Array.prototype.join.call({ length: 2 ** 32 - 1 });",
+      "const a = []; a[2 ** 32 - 2] = 0; a.copyWithin(0, 1);",
+      "const a = []; a[2 ** 32 - 2] = 0; a.lastIndexOf(1);",
+      "Array.prototype.sort.call({ length: 2 ** 32 - 1 });",  // was a fatal OOM
+  };
+  for (const auto& code : hostile) {
+    INFO(code);
+    Clock::duration elapsed{};
+    Error e = timed_scan_error(code + " return [];", options, elapsed);
+    CHECK(e.code == ErrorCode::js_exception);
+    CHECK_THAT(e.message, Catch::Contains("RangeError"));
+    CHECK(elapsed < 5s);
+  }
+  check_fresh_engine_works();
+}
+
+TEST_CASE("the guarded Array methods and String objects still behave like the built-ins",
+          "[runtime]") {
+  auto engine = must_load(plugin_with_scan(R"(
+    const got = [[1, 2, 3, 1].lastIndexOf(1), [3, 2, 1].reverse().join(''),
+                 Array.prototype.join.call('abc', '-'), [1, 2].slice(1)[0], [[1], [2]].flat().length,
+                 new String('a,b').split(',').length, Object('aXa').match(/a/g).length,
+                 new String('abc').replace('b', 'x'), Array.prototype.forEach.name,
+                 Array.prototype.lastIndexOf.length, [1, 2, 3].map((x) => x * 2).join(),
+                 Array.prototype.includes.call({ length: 2, 1: 'y' }, 'y')];
+    return [{ title: got.join('|'), severity: 'info' }];)"));
+  auto findings = engine.scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "3|123|a-b-c|2|2|2|2|axc|forEach|1|2,4,6|true");
+}
+
 TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]") {
   Error one = scan_error("new ArrayBuffer(2 ** 31); return [];");
   CHECK(one.code == ErrorCode::js_exception);
