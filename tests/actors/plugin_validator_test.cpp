@@ -10,7 +10,8 @@ using namespace warden;
 using namespace warden::actors;
 using namespace warden::test;
 
-TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both files", "[actors][pure]") {
+TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both files",
+          "[actors][pure]") {
   TempDir dir;
   const auto first = dir.write("one.js", header_plugin("same"));
   const auto second = dir.write("two.js", header_plugin("same"));
@@ -32,7 +33,8 @@ TEST_CASE("a plugin whose id an earlier plugin took is rejected naming both file
   CHECK(validator.validate(other).ok());
 }
 
-TEST_CASE("a plugin that fails to load is rejected with its file and takes no id", "[actors][pure]") {
+TEST_CASE("a plugin that fails to load is rejected with its file and takes no id",
+          "[actors][pure]") {
   TempDir dir;
   const auto broken = dir.write("broken.js", "export default 42;");
   const auto missing = (dir.path() / "missing.js").string();

@@ -37,7 +37,8 @@ const std::vector<std::string> kPlugins = {"alpha", "beta", "gamma"};
 
 }  // namespace
 
-TEST_CASE("a request group replies once, when sealed and complete, in plugin order", "[actors][pure]") {
+TEST_CASE("a request group replies once, when sealed and complete, in plugin order",
+          "[actors][pure]") {
   RequestGroup group{{transaction("t0"), transaction("t1")}, kPlugins.size(), 2};
   int replies = 0;
   std::vector<ScanReport> reports;
@@ -69,7 +70,8 @@ TEST_CASE("a request group replies once, when sealed and complete, in plugin ord
   CHECK(replies == 1);
 }
 
-TEST_CASE("a request group completed before it is sealed is not answered by settling", "[actors][pure]") {
+TEST_CASE("a request group completed before it is sealed is not answered by settling",
+          "[actors][pure]") {
   RequestGroup group{{transaction("t0")}, kPlugins.size(), 1};
   CHECK_FALSE(group.settle(0, 1, failed(ErrorCode::overloaded)));  // refused while queueing
   CHECK(group.complete());

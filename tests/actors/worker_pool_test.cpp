@@ -62,7 +62,8 @@ TEST_CASE("an idle worker at its threshold retires only while a sibling serves",
   CHECK_FALSE(pool.retire_if_due(1));  // not due
 }
 
-TEST_CASE("a lone worker retires at its threshold, once it answered what it holds", "[actors][pure]") {
+TEST_CASE("a lone worker retires at its threshold, once it answered what it holds",
+          "[actors][pure]") {
   Pool pool{limits(1, 2)};
   serve(pool, 0, 7);
   pool.sent(0, 1, {1, 2});
@@ -71,7 +72,8 @@ TEST_CASE("a lone worker retires at its threshold, once it answered what it hold
   CHECK(pool.retire_if_due(0) == RetireReason::recycle_threshold);
 }
 
-TEST_CASE("with a warm spare, a worker due to retire waits while the spare loads", "[actors][pure]") {
+TEST_CASE("with a warm spare, a worker due to retire waits while the spare loads",
+          "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   REQUIRE(pool.size() == 2);
   CHECK(pool.slot(1).spare);
@@ -116,7 +118,8 @@ TEST_CASE("a loading spare is promoted and serves from its ready message on", "[
   CHECK(*ready.replacing_since == since);  // the recycle latency counts from the down
 }
 
-TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement", "[actors][pure]") {
+TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement",
+          "[actors][pure]") {
   Pool pool{limits(1, 1, true)};
   serve(pool, 0, 1);
   pool.vacate(0);
@@ -130,7 +133,8 @@ TEST_CASE("with no spare loading, the vacated slot gets an ordinary replacement"
   CHECK(without.promote_spare(0, Pool::Clock::now()).kind == Pool::Takeover::Kind::no_spare);
 }
 
-TEST_CASE("idle workers take batches first, then those holding one, none holding two", "[actors][pure]") {
+TEST_CASE("idle workers take batches first, then those holding one, none holding two",
+          "[actors][pure]") {
   Pool pool{limits(3)};
   serve(pool, 0, 1);
   serve(pool, 1, 2);
@@ -156,7 +160,8 @@ TEST_CASE("an idle worker due to retire is retired instead of taking a batch", "
   CHECK(takers.retiring[0].reason == RetireReason::recycle_threshold);
 }
 
-TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budget", "[actors][pure]") {
+TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budget",
+          "[actors][pure]") {
   const auto l = limits(2, 0);
   CHECK(batch_size(l, 10, 2, 0, 0) == 5);   // an even share
   CHECK(batch_size(l, 11, 2, 0, 0) == 6);   // rounded up
@@ -173,7 +178,8 @@ TEST_CASE("batch sizes share the queue, capped by max_batch and the recycle budg
   CHECK(pool.batch_size_for(0, 100, 1) == 1);
 }
 
-TEST_CASE("a down worker's oldest unanswered batch is lost, later ones never started", "[actors][pure]") {
+TEST_CASE("a down worker's oldest unanswered batch is lost, later ones never started",
+          "[actors][pure]") {
   Pool pool{limits(1)};
   serve(pool, 0, 5);
   pool.sent(0, 1, {1, 2});
