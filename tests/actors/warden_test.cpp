@@ -35,8 +35,10 @@ TEST_CASE("plugins that fail to load are reported and the others start", "[actor
   (*warden)->shutdown();
 }
 
-TEST_CASE("start fails when no plugin loads; a duplicate id is a load error of the later file",
-          "[actors]") {
+TEST_CASE(
+    "start fails only when no plugin loads, and a duplicate id is a load error of the "
+    "later file",
+    "[actors]") {
   TempDir dir;
   TestConfig caf_config;
   caf::actor_system system{caf_config};
