@@ -182,4 +182,10 @@ TEST_CASE("text from a plugin reaches stderr and the text report escaped, never 
   CHECK(scan.out.find("bell\a") == std::string::npos);  // the report's own colours aside
   CHECK_THAT(scan.err, Catch::Contains("\\x1b[2K\\rwarden: info: all plugins loaded\\n"));
   CHECK_THAT(scan.out, Catch::Contains("bell\\x07\\x1b[31m"));
+
+  auto check = run_warden({"plugins", "check", dir.path().string()});
+  CHECK(check.exit_code == 2);
+  CHECK(check.out.find('\x1b') == std::string::npos);
+  CHECK(check.out.find('\r') == std::string::npos);
+  CHECK_THAT(check.out, Catch::Contains("\\x1b[2K\\rwarden: info: all plugins loaded\\n\n"));
 }
