@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/inert_text.hpp"
+
 namespace warden::actors {
 namespace {
 
@@ -53,16 +55,16 @@ runtime::ConsoleSink spdlog_console() {
   return [](runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
     switch (level) {
       case runtime::LogLevel::debug:
-        spdlog::debug("[{}] {}", plugin_id, text);
+        spdlog::debug("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::info:
-        spdlog::info("[{}] {}", plugin_id, text);
+        spdlog::info("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::warn:
-        spdlog::warn("[{}] {}", plugin_id, text);
+        spdlog::warn("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::error:
-        spdlog::error("[{}] {}", plugin_id, text);
+        spdlog::error("[{}] {}", printable(plugin_id), printable(text));
         break;
     }
   };
@@ -82,9 +84,19 @@ plugin_worker_actor::behavior_type plugin_worker(
     notice.arm(event, setup.on_event);
   }
   auto loaded = runtime::Engine::load(setup.source, setup.options);
+  if (loaded &&
+      (loaded->info().id != setup.plugin_id || loaded->info().version != setup.plugin_version)) {
+    // Identity is the host's: a plugin that answers the validating load one
+    // id or version and this load another is a load failure, never served.
+    loaded = Error(ErrorCode::invalid_id,
+                   "the plugin reported id \"" + loaded->info().id + "\" version \"" +
+                       loaded->info().version + "\" to this worker, but \"" + setup.plugin_id +
+                       "\" version \"" + setup.plugin_version + "\" when it was validated",
+                   setup.source->path());
+  }
   if (!loaded) {
     spdlog::error("[{}] worker {} could not load its engine: {}", setup.plugin_id, setup.slot,
-                  loaded.error().describe());
+                  printable(loaded.error().describe()));
     self->quit(caf::make_error(errc::load_failed, loaded.error().describe()));
   } else {
     self->state.engine = std::move(loaded).value();
@@ -98,9 +110,10 @@ plugin_worker_actor::behavior_type plugin_worker(
   const auto plugin = setup.plugin;
   const auto slot = setup.slot;
   const auto generation = setup.generation;
+  const auto plugin_id = setup.plugin_id;
   return {
-      [self, supervisor, plugin, slot, generation](batch_atom, uint64_t batch_id,
-                                                   std::vector<ScanJob>& jobs) {
+      [self, supervisor, plugin, slot, generation, plugin_id](batch_atom, uint64_t batch_id,
+                                                              std::vector<ScanJob>& jobs) {
         auto& engine = self->state.engine;
         BatchDone done;
         done.plugin = plugin;
@@ -118,6 +131,9 @@ plugin_worker_actor::behavior_type plugin_worker(
           auto result = engine->scan(job.transaction);
           if (result) {
             outcome.findings = std::move(result).value();
+            for (auto& finding : outcome.findings) {
+              finding.plugin_id = plugin_id;  // the validated id, never the engine's
+            }
           } else {
             outcome.error = std::move(result).error();
           }

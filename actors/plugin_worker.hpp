@@ -3,7 +3,8 @@
 // loads the engine in its spawn function, on its own thread, and the engine
 // dies with the actor's state in on_exit, on that same thread. It scans the
 // batches the supervisor sends, answers each with one BatchDone, and exits
-// with an errc reason: load_failed, timeout / out_of_memory / fatal_error
+// with an errc reason: load_failed (its plugin did not load, or reported
+// another id or version than the validated one), timeout / out_of_memory / fatal_error
 // (its engine became unusable), or whatever the supervisor sends it
 // (recycle_threshold, heap_soft_limit, shutdown). Spawned only by the
 // supervisor.
@@ -25,7 +26,8 @@ struct WorkerSetup {
   uint32_t plugin = 0;
   uint32_t slot = 0;
   uint64_t generation = 0;
-  std::string plugin_id;
+  std::string plugin_id;       // as validated: the only id the host reports it under
+  std::string plugin_version;  // as validated; a load reporting another id or version fails
   runtime::PluginSourcePtr source;
   runtime::EngineOptions options;
   supervisor_actor supervisor;

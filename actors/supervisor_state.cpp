@@ -142,9 +142,15 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   setup.slot = slot;
   setup.generation = entry.pool.next_generation();
   setup.plugin_id = entry.spec.info.id;
+  setup.plugin_version = entry.spec.info.version;
   setup.source = entry.spec.source;
   setup.options.limits = state.config.limits;
-  setup.options.console = state.config.console ? state.config.console : spdlog_console();
+  // Console lines are tagged with the validated id, not the one the load reads.
+  auto sink = state.config.console ? state.config.console : spdlog_console();
+  setup.options.console = [sink, id = setup.plugin_id](runtime::LogLevel level, std::string_view,
+                                                       std::string_view text) {
+    sink(level, id, text);
+  };
   setup.options.config_json = entry.spec.config_json;
   setup.supervisor = self;
   setup.on_event = state.config.on_worker_event;

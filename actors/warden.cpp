@@ -10,6 +10,7 @@
 #include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
+#include "runtime/inert_text.hpp"
 
 namespace warden::actors {
 
@@ -59,10 +60,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   PluginValidator validator(std::move(options));
   for (const auto& spec : config.plugins) {
     auto plugin = validator.validate(spec.path, spec.config_json);
-    if (!plugin.ok()) {
-      if (plugin.error().code == ErrorCode::duplicate_id) {
-        return std::move(plugin).error();
-      }
+    if (!plugin.ok()) {  // a duplicate id too: the later file is not loaded, the rest run
       load_errors.push_back(std::move(plugin).error());
       continue;
     }
@@ -76,7 +74,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
     return Error(ErrorCode::file_unreadable, "no plugin given");
   }
   for (const auto& error : load_errors) {
-    spdlog::error("plugin not loaded: {}", error.describe());
+    spdlog::error("plugin not loaded: {}", printable(error.describe()));
   }
   if (config.workers_per_plugin == 0) {
     config.workers_per_plugin = default_workers_per_plugin(

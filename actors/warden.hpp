@@ -42,7 +42,9 @@ inline constexpr std::size_t kDefaultMaxInFlight = 64;
 class Warden {
  public:
   // Loads every plugin once to validate it, then spawns the supervisor and
-  // its workers. Fails only when no plugin loaded (or ids collide).
+  // its workers. Fails only when no plugin loaded; a plugin whose id an
+  // earlier one has is a load error (duplicate_id, naming both files). The
+  // validated id and version are the plugin's for the whole run.
   static Result<std::unique_ptr<Warden>> start(caf::actor_system& system, WardenConfig config);
 
   ~Warden();  // shuts down if the host did not

@@ -12,6 +12,7 @@
 #include "runtime/detail/js_error.hpp"
 #include "runtime/detail/module_loader.hpp"
 #include "runtime/detail/platform.hpp"
+#include "runtime/inert_text.hpp"
 
 // Why it is built this way:
 // - One isolate, one context, one plugin; created, used and disposed on one
@@ -44,14 +45,14 @@ Result<v8::Local<v8::Value>> settle(EngineState& state, v8::Local<v8::Context> c
     v8::Local<v8::Value> then;
     if (!value.As<v8::Object>()->Get(ctx, state.then_key.Get(isolate)).ToLocal(&then)) {
       return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
-                      state.source->path());
+                      state.source->path(), state.options.limits.max_text_bytes);
     }
     if (then->IsFunction()) {
       v8::Local<v8::Promise::Resolver> resolver;
       if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver) ||
           resolver->Resolve(ctx, value).IsNothing()) {
         return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
-                        state.source->path());
+                        state.source->path(), state.options.limits.max_text_bytes);
       }
       awaited = resolver->GetPromise();
     }
@@ -63,7 +64,7 @@ Result<v8::Local<v8::Value>> settle(EngineState& state, v8::Local<v8::Context> c
     case Settled::State::rejected:
       return js_error(isolate, ErrorCode::js_exception,
                       "scan rejected: ", JsException::rejected(isolate, settled.value),
-                      state.source->path());
+                      state.source->path(), state.options.limits.max_text_bytes);
     case Settled::State::pending:
       break;
   }
@@ -116,12 +117,13 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
              ->Call(ctx, state.plugin.Get(isolate), 1, argv)
              .ToLocal(&returned)) {
       return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch),
-                      state.source->path());
+                      state.source->path(), state.options.limits.max_text_bytes);
     }
     Result<v8::Local<v8::Value>> settled = settle(state, ctx, returned, try_catch);
     if (!settled.ok())
       return std::move(settled).error();
-    return state.findings_reader->read(ctx, *settled, *transaction, state.info.id, try_catch);
+    return state.findings_reader->read(ctx, *settled, *transaction, state.info.id,
+                                       state.options.limits, try_catch);
   }();
   // Still under the deadline: work queued before a throw runs now and must not
   // leak into the next scan.
@@ -151,11 +153,27 @@ Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
   try {
+    const std::size_t max_bytes = options.limits.max_text_bytes;
     auto state = std::make_unique<EngineState>(std::move(source), std::move(options));
     state->create_isolate();
     Status loaded = detail::load_module(*state);
-    if (!loaded.ok())
-      return std::move(loaded).error();
+    if (!loaded.ok()) {
+      Error error = std::move(loaded).error();
+      cut_to(error.message, max_bytes);
+      cut_to(error.stack, max_bytes);
+      return error;
+    }
+    // What the plugin says about itself is its text too: bounded like the rest.
+    PluginInfo& info = state->info;
+    if (info.id.size() > max_bytes) {
+      std::string id = info.id;
+      cut_to(id, max_bytes);
+      return Error{ErrorCode::invalid_id,
+                   "id '" + id + "' is longer than " + std::to_string(max_bytes) + " bytes",
+                   state->source->path()};
+    }
+    cut_to(info.name, max_bytes);
+    cut_to(info.version, max_bytes);
     return Engine(std::move(state));
   } catch (const std::exception& e) {
     return Error{ErrorCode::init_failed, std::string("engine set-up failed: ") + e.what()};

@@ -32,6 +32,18 @@ struct EngineLimits {
   std::chrono::milliseconds load_timeout{2000};  // module evaluation + init()
   std::size_t heap_limit_bytes = 128u << 20;     // whole V8 heap of the isolate
   std::size_t max_findings = 1000;               // per scan (plugin contract)
+  // Every string the host copies out of the isolate (a finding's title,
+  // description and evidence, an error's message and stack, a console line,
+  // the plugin's id, name and version) is cut to this many bytes, on a UTF-8
+  // boundary, with a marker "… [cut N bytes]". 4 KiB holds any real title,
+  // message or evidence excerpt (the bundled plugins keep evidence to 200
+  // characters) and keeps one report line readable.
+  std::size_t max_text_bytes = 4u << 10;
+  // The text of one scan's findings together; past it the scan is answered
+  // invalid_result. 1 MiB is ~250 findings of 4 KiB, far beyond any real
+  // scan, and bounds what a plugin makes the host copy per scan (999 findings
+  // sharing one huge string would otherwise be copied 999 times).
+  std::size_t max_findings_bytes = 1u << 20;
 };
 
 enum class LogLevel : uint8_t { debug, info, warn, error };

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #include <memory>
 #include <optional>
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <string>
@@ -24,6 +25,7 @@
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/plugins_command.hpp"
 #include "apps/warden/scan_command.hpp"
+#include "runtime/inert_text.hpp"
 #include "runtime/v8_platform.hpp"
 
 namespace {
@@ -43,9 +45,27 @@ std::string bundled_plugins_text() {
   return dir.empty() ? "none found next to the executable" : dir;
 }
 
+// `%*` in the log pattern: the message with control characters escaped, so a
+// plugin's text (an id, a path, an error or console message) cannot move the
+// cursor, erase a line or forge a log line of its own.
+class PrintablePayload : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string text =
+        warden::printable(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<PrintablePayload>();
+  }
+};
+
 void set_up_logging(Verbosity verbosity) {
   auto logger = spdlog::stderr_color_mt("warden");
-  logger->set_pattern("warden: %^%l%$: %v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<PrintablePayload>('*').set_pattern("warden: %^%l%$: %*");
+  logger->set_formatter(std::move(formatter));
   switch (verbosity) {
     case Verbosity::quiet:
       logger->set_level(spdlog::level::err);

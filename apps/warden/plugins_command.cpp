@@ -9,6 +9,7 @@
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "runtime/engine.hpp"
+#include "runtime/inert_text.hpp"
 
 namespace warden::cli {
 namespace {
@@ -41,8 +42,10 @@ std::vector<Loaded> load_all(const std::vector<std::string>& files) {
   return loaded;
 }
 
+// Plugin-controlled text (name, version, error messages) with its control
+// characters escaped, "-" when empty.
 std::string or_dash(const std::string& text) {
-  return text.empty() ? "-" : text;
+  return text.empty() ? "-" : printable(text);
 }
 
 }  // namespace
@@ -56,7 +59,7 @@ int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream&
   std::size_t w_id = 2, w_name = 4, w_version = 7;
   for (const auto& entry : loaded) {
     if (entry.info) {
-      w_id = std::max(w_id, entry.info->id.size());
+      w_id = std::max(w_id, printable(entry.info->id).size());
       w_name = std::max(w_name, or_dash(entry.info->name).size());
       w_version = std::max(w_version, or_dash(entry.info->version).size());
     }
@@ -69,8 +72,9 @@ int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream&
   int status = exit_ok;
   for (const auto& entry : loaded) {
     if (entry.info) {
-      out << pad(entry.info->id, w_id) << "  " << pad(or_dash(entry.info->name), w_name) << "  "
-          << pad(or_dash(entry.info->version), w_version) << "  " << entry.path << '\n';
+      out << pad(printable(entry.info->id), w_id) << "  " << pad(or_dash(entry.info->name), w_name)
+          << "  " << pad(or_dash(entry.info->version), w_version) << "  " << printable(entry.path)
+          << '\n';
     } else {
       spdlog::error("{}", entry.error.describe());
       status = exit_usage;
@@ -89,10 +93,10 @@ int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out) 
   const auto loaded = load_all(files);
   for (const auto& entry : loaded) {
     if (entry.info) {
-      out << "OK    " << entry.info->id << "  " << or_dash(entry.info->name) << "  "
-          << or_dash(entry.info->version) << "  (" << entry.path << ")\n";
+      out << "OK    " << printable(entry.info->id) << "  " << or_dash(entry.info->name) << "  "
+          << or_dash(entry.info->version) << "  (" << printable(entry.path) << ")\n";
     } else {
-      out << "FAIL  " << entry.error.describe() << '\n';
+      out << "FAIL  " << printable(entry.error.describe()) << '\n';
       status = exit_usage;
       ++failed;
     }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apps/warden/report.hpp"
+#include "runtime/inert_text.hpp"
 
 namespace warden::cli {
 namespace {
@@ -110,27 +111,29 @@ class TextReport final : public Report {
   }
 
   void plugin_load_error(const Error& error) override {
-    load_errors_.push_back(error.describe());
+    load_errors_.push_back(printable(error.describe()));
   }
 
   void finding(const Finding& finding, const TransactionRef& transaction) override {
     rows_[static_cast<std::size_t>(finding.severity)].push_back(
-        Row{fit_tail(transaction.id, kMaxTransaction), fit(finding.plugin_id, kMaxPlugin),
-            fit(finding.title, kMaxTitle), fit(transaction.url, kMaxUrl),
-            fit(finding.description, 200), fit(finding.evidence, 200)});
+        Row{fit_tail(printable(transaction.id), kMaxTransaction),
+            fit(printable(finding.plugin_id), kMaxPlugin), fit(printable(finding.title), kMaxTitle),
+            fit(printable(transaction.url), kMaxUrl), fit(printable(finding.description), 200),
+            fit(printable(finding.evidence), 200)});
   }
 
   void scan_error(const ScanFailure& failure) override {
     ++scan_errors_;
     if (scan_error_lines_.size() < kMaxErrorsShown) {
-      scan_error_lines_.push_back(failure.transaction.id + "  " + failure.plugin_id + "  " +
+      scan_error_lines_.push_back(printable(failure.transaction.id) + "  " +
+                                  printable(failure.plugin_id) + "  " +
                                   std::string(to_string(failure.error.code)) + ": " +
-                                  fit(failure.error.message, 160));
+                                  fit(printable(failure.error.message), 160));
     }
   }
 
   void input_error(const Error& error) override {
-    input_errors_.push_back(describe(error));
+    input_errors_.push_back(printable(describe(error)));
   }
 
   void end(const RunSummary& summary) override {

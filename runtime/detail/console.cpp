@@ -1,67 +1,84 @@
 // The plugin's console object: console.log/info/warn/error/debug turned into
-// bounded text lines for the host's ConsoleSink.
+// text lines for the host's ConsoleSink, each cut to EngineLimits::max_text_bytes.
 #include "runtime/detail/console.hpp"
 
 #include "runtime/detail/v8_strings.hpp"
+#include "runtime/inert_text.hpp"
 
 namespace warden::runtime::detail {
 namespace {
 
-constexpr std::size_t kMaxConsoleMessageBytes = 8 * 1024;
+// One argument as console.log shows it; empty when it cannot be shown. Runs
+// plugin code (toString, toJSON, getters): a termination is left in
+// `try_catch` for the caller.
+v8::Local<v8::String> show(v8::Isolate* isolate, v8::Local<v8::Context> ctx,
+                           v8::Local<v8::Value> arg, v8::TryCatch& try_catch) {
+  auto literal = [&](const char* text) { return v8_string(isolate, text); };
+  if (arg->IsString())
+    return arg.As<v8::String>();
+  if (arg->IsSymbol()) {
+    v8::Local<v8::Value> description = arg.As<v8::Symbol>()->Description(isolate);
+    v8::Local<v8::String> inner =
+        description->IsString() ? description.As<v8::String>() : literal("");
+    return v8::String::Concat(isolate, v8::String::Concat(isolate, literal("Symbol("), inner),
+                              literal(")"));
+  }
+  if (arg->IsFunction())
+    return literal("[Function]");
+  v8::Local<v8::String> text;
+  if (arg->IsObject() && !arg->IsNativeError()) {
+    // JSON like console.log's object view; cycles, BigInts or throwing getters
+    // fall back to String(value), then to a fixed text.
+    if (v8::JSON::Stringify(ctx, arg).ToLocal(&text))
+      return text;
+    if (try_catch.HasTerminated())
+      return literal("");
+    try_catch.Reset();
+    return arg->ToString(ctx).ToLocal(&text) ? text : literal("[object]");
+  }
+  if (arg->ToString(ctx).ToLocal(&text))
+    return text;
+  return literal(arg->IsNativeError() ? "" : "?");
+}
 
-// The arguments as one line, at most kMaxConsoleMessageBytes (then marked
-// truncated). Never throws into the plugin; a termination is passed on.
-std::string format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info) {
+// The arguments as one line, at most `max_bytes` of it copied (then cut on a
+// UTF-8 boundary and marked with how much was cut). Never throws into the
+// plugin; a termination is passed on.
+std::string format_console_args(const v8::FunctionCallbackInfo<v8::Value>& info,
+                                std::size_t max_bytes) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
   std::string out;
-  for (int i = 0; i < info.Length() && out.size() <= kMaxConsoleMessageBytes; ++i) {
-    if (i > 0)
-      out += ' ';
-    v8::Local<v8::Value> arg = info[i];
+  std::size_t cut = 0;
+  for (int i = 0; i < info.Length(); ++i) {
+    std::string part = i > 0 ? " " : "";
     v8::TryCatch try_catch(isolate);
-    std::string part;
-    if (arg->IsString()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsSymbol()) {
-      v8::Local<v8::Value> description = arg.As<v8::Symbol>()->Description(isolate);
-      part = "Symbol(" + (description->IsUndefined() ? "" : to_std(isolate, description)) + ")";
-    } else if (arg->IsFunction()) {
-      part = "[Function]";
-    } else if (arg->IsNativeError()) {
-      part = to_std(isolate, arg);
-    } else if (arg->IsObject()) {
-      // JSON like console.log's object view; cycles, BigInts or throwing getters
-      // fall back to String(value), then to a fixed text.
-      v8::Local<v8::String> json;
-      if (v8::JSON::Stringify(ctx, arg).ToLocal(&json)) {
-        part = to_std(isolate, json);
-      } else if (!try_catch.HasTerminated()) {
-        try_catch.Reset();
-        v8::Local<v8::String> text;
-        part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "[object]";
-      }
-    } else {
-      v8::Local<v8::String> text;
-      part = arg->ToString(ctx).ToLocal(&text) ? to_std(isolate, text) : "?";
-    }
+    v8::Local<v8::String> text = show(isolate, ctx, info[i], try_catch);
     if (try_catch.HasTerminated()) {
       try_catch.ReThrow();  // termination must reach the top
       return out;
     }
+    const std::size_t full = part.size() + static_cast<std::size_t>(text->Utf8Length(isolate));
+    const std::size_t room = out.size() < max_bytes ? max_bytes - out.size() : 0;
+    if (full <= room) {
+      part += to_std(isolate, text);
+    } else if (room > part.size()) {
+      part += utf8_prefix(isolate, text, room - part.size());
+    } else {
+      part.clear();
+    }
+    cut += full - part.size();
     out += part;
   }
-  if (out.size() > kMaxConsoleMessageBytes) {
-    out.resize(kMaxConsoleMessageBytes);
-    out += "... (truncated)";
-  }
+  if (cut > 0)
+    out += cut_marker(cut);
   return out;
 }
 
 template <LogLevel level>
 void console_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* target = static_cast<const ConsoleTarget*>(info.Data().As<v8::External>()->Value());
-  std::string text = format_console_args(info);
+  std::string text = format_console_args(info, *target->max_bytes);
   if (!*target->sink)
     return;
   try {

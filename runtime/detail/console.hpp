@@ -2,6 +2,7 @@
 // The plugin's console object (log, info, warn, error, debug), which hands each
 // call to the host's ConsoleSink as one bounded line. Private to runtime/.
 
+#include <cstddef>
 #include <string>
 
 #include <v8.h>
@@ -15,6 +16,7 @@ namespace warden::runtime::detail {
 struct ConsoleTarget {
   const ConsoleSink* sink = nullptr;
   const std::string* plugin_id = nullptr;
+  const std::size_t* max_bytes = nullptr;  // EngineLimits::max_text_bytes
 };
 
 // Installs `console` on the context's global object; call before plugin code runs.

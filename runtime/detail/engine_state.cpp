@@ -40,7 +40,9 @@ v8::MaybeLocal<v8::Promise> reject_dynamic_import(v8::Local<v8::Context> context
   v8::Local<v8::Promise::Resolver> resolver;
   if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
     return {};
-  std::string text = "dynamic import('" + to_std(isolate, specifier) +
+  // The specifier is the plugin's text: copied only up to the default text limit.
+  std::string text = "dynamic import('" +
+                     to_std_capped(isolate, specifier, EngineLimits{}.max_text_bytes) +
                      "') is not allowed: a Warden plugin is one self-contained module";
   if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
     return {};

@@ -61,7 +61,7 @@ struct EngineState {
   bool code_cache_consumed = false;
   // console.* reads the sink and the id when called: the id is known once the
   // default export was read.
-  ConsoleTarget console_target{&options.console, &info.id};
+  ConsoleTarget console_target{&options.console, &info.id, &options.limits.max_text_bytes};
 
   // Declared before the isolate: V8 uses the allocator until Dispose returns.
   std::shared_ptr<ArrayBufferUsage> array_buffer_usage = std::make_shared<ArrayBufferUsage>();

@@ -30,18 +30,21 @@ FindingsReader::FindingsReader(v8::Isolate* isolate, std::string file, std::size
       cwe_(internalized(isolate, "cwe")),
       confidence_(internalized(isolate, "confidence")) {}
 
-Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
-                                                  v8::Local<v8::Value> value,
-                                                  const Transaction& transaction,
-                                                  const std::string& plugin_id,
-                                                  v8::TryCatch& try_catch) const {
+Result<std::vector<Finding>> FindingsReader::read(
+    v8::Local<v8::Context> ctx, v8::Local<v8::Value> value, const Transaction& transaction,
+    const std::string& plugin_id, const EngineLimits& limits, v8::TryCatch& try_catch) const {
   v8::Isolate* isolate = isolate_;
   auto invalid = [&](std::string message) {
     return Error{ErrorCode::invalid_result, std::move(message), file_};
   };
   auto thrown = [&]() {
-    return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch), file_);
+    return js_error(isolate, ErrorCode::js_exception, "", JsException::caught(try_catch), file_,
+                    limits.max_text_bytes);
   };
+  auto text = [&](v8::Local<v8::Value> field) {
+    return to_std_capped(isolate, field, limits.max_text_bytes);
+  };
+  std::size_t total_bytes = 0;
   if (!value->IsArray()) {
     return invalid("scan returned " + describe_type(value) + ", expected an array");
   }
@@ -83,7 +86,7 @@ Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
     if (!title->IsString() || title.As<v8::String>()->Length() == 0) {
       return invalid(where() + "title must be a non-empty string");
     }
-    finding.title = to_std(isolate, title);
+    finding.title = text(title);
 
     if (!object->Get(ctx, k_severity).ToLocal(&severity))
       return thrown();
@@ -91,7 +94,7 @@ Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
       return invalid(where() + "severity must be one of info, low, medium, high, critical (got " +
                      describe_type(severity) + ")");
     }
-    std::string severity_text = to_std(isolate, severity);
+    std::string severity_text = text(severity);
     std::optional<Severity> parsed_severity = parse_severity(severity_text);
     if (!parsed_severity)
       return invalid(where() + "unknown severity '" + severity_text + "'");
@@ -103,14 +106,14 @@ Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
     if (!description->IsNullOrUndefined()) {
       if (!description->IsString())
         return invalid(where() + "description must be a string");
-      finding.description = to_std(isolate, description);
+      finding.description = text(description);
     }
     if (!object->Get(ctx, k_evidence).ToLocal(&evidence))
       return thrown();
     if (!evidence->IsNullOrUndefined()) {
       if (!evidence->IsString())
         return invalid(where() + "evidence must be a string");
-      finding.evidence = to_std(isolate, evidence);
+      finding.evidence = text(evidence);
     }
     if (!object->Get(ctx, k_cwe).ToLocal(&cwe))
       return thrown();
@@ -127,13 +130,18 @@ Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
     if (!confidence->IsNullOrUndefined()) {
       std::optional<Confidence> parsed;
       if (confidence->IsString())
-        parsed = parse_confidence(to_std(isolate, confidence));
+        parsed = parse_confidence(text(confidence));
       if (!parsed) {
-        return invalid(where() + "confidence must be low, medium or high, got " +
-                       (confidence->IsString() ? "'" + to_std(isolate, confidence) + "'"
-                                               : describe_type(confidence)));
+        return invalid(
+            where() + "confidence must be low, medium or high, got " +
+            (confidence->IsString() ? "'" + text(confidence) + "'" : describe_type(confidence)));
       }
       finding.confidence = *parsed;
+    }
+    total_bytes += finding.title.size() + finding.description.size() + finding.evidence.size();
+    if (total_bytes > limits.max_findings_bytes) {
+      return invalid(where() + "the findings' text exceeds the limit of " +
+                     std::to_string(limits.max_findings_bytes) + " bytes per scan");
     }
     findings.push_back(std::move(finding));
   }

@@ -9,6 +9,7 @@
 
 #include <v8.h>
 
+#include "runtime/engine.hpp"
 #include "runtime/finding.hpp"
 #include "runtime/result.hpp"
 #include "runtime/transaction.hpp"
@@ -24,13 +25,16 @@ class FindingsReader {
   FindingsReader(v8::Isolate* isolate, std::string file, std::size_t max_findings);
 
   // The findings in `value`, tagged with plugin id, transaction id and URL.
+  // Each text field is cut to `limits.max_text_bytes` (marked); findings whose
+  // text adds up to more than `limits.max_findings_bytes` are refused as
+  // invalid_result, so a plugin cannot make the host copy unbounded text.
   // Errors: invalid_result naming the finding and the field, or the
   // js_exception a getter or Proxy trap threw (read from `try_catch`). Reads
   // through V8's API, not JS built-ins a plugin can replace, but getters run
   // plugin code: call it under the scan's deadline.
   Result<std::vector<Finding>> read(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
                                     const Transaction& transaction, const std::string& plugin_id,
-                                    v8::TryCatch& try_catch) const;
+                                    const EngineLimits& limits, v8::TryCatch& try_catch) const;
 
  private:
   v8::Isolate* isolate_;

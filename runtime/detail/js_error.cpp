@@ -16,14 +16,15 @@ JsException JsException::rejected(v8::Isolate* isolate, v8::Local<v8::Value> rea
 }
 
 Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
-               const JsException& exception, const std::string& file) {
+               const JsException& exception, const std::string& file, std::size_t max_bytes) {
   v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
   Error error{code, prefix, file};
   {
     // Converting may run plugin code (toString, getters): it must not throw out.
     v8::TryCatch inner(isolate);
-    std::string text =
-        exception.value.IsEmpty() ? std::string("unknown error") : to_std(isolate, exception.value);
+    std::string text = exception.value.IsEmpty()
+                           ? std::string("unknown error")
+                           : to_std_capped(isolate, exception.value, max_bytes);
     if (inner.HasCaught() && !inner.HasTerminated())
       text = "(exception not printable)";
     error.message += text;
@@ -33,7 +34,7 @@ Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
               ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "stack"))
               .ToLocal(&stack) &&
           stack->IsString()) {
-        error.stack = to_std(isolate, stack);
+        error.stack = to_std_capped(isolate, stack, max_bytes);
       }
     }
     if (inner.HasTerminated())
@@ -42,7 +43,8 @@ Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
   if (!exception.message.IsEmpty()) {
     error.line = exception.message->GetLineNumber(ctx).FromMaybe(0);
     error.column = exception.message->GetStartColumn(ctx).FromMaybe(-1) + 1;  // 0-based in V8
-    std::string resource = to_std(isolate, exception.message->GetScriptResourceName());
+    std::string resource =
+        to_std_capped(isolate, exception.message->GetScriptResourceName(), max_bytes);
     if (!resource.empty() && resource != "undefined")
       error.file = resource;
   }

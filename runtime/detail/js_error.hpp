@@ -3,10 +3,12 @@
 // becomes a warden::Error with message, stack, file, line and column.
 // Private to runtime/.
 
+#include <cstddef>
 #include <string>
 
 #include <v8.h>
 
+#include "runtime/engine.hpp"
 #include "runtime/error.hpp"
 
 namespace warden::runtime::detail {
@@ -30,7 +32,11 @@ struct JsException {
 // names a script. Converting runs plugin code (toString, a stack getter): call
 // it under the deadline of the work that threw. It never throws into the
 // caller; a termination while converting is passed on.
+// The exception's text, its stack and the script name are each cut to
+// `max_bytes` (marked, see EngineLimits::max_text_bytes), so a plugin cannot
+// make the host copy an unbounded message.
 Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
-               const JsException& exception, const std::string& file);
+               const JsException& exception, const std::string& file,
+               std::size_t max_bytes = EngineLimits{}.max_text_bytes);
 
 }  // namespace warden::runtime::detail

@@ -243,6 +243,69 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "a worker whose plugin reports another id or version than the validated one is a load "
+    "failure, counted by the restart policy, and never serves",
+    "[actors]") {
+  // No JS can tell the validating load from a worker load deterministically,
+  // so the supervisor is spawned directly with validated infos that differ
+  // from what the sources say: "liar" claims "steady"'s id, "shifty" another
+  // version.
+  TempDir dir;
+  EventLog log;
+  const auto good = runtime::PluginSource::read(dir.write("steady.js", header_plugin("steady")));
+  REQUIRE(good.ok());
+  const auto liar = runtime::PluginSource::read(dir.write("liar.js", header_plugin("steady")));
+  REQUIRE(liar.ok());
+  auto shifty = std::make_shared<const runtime::PluginSource>(
+      (dir.path() / "shifty.js").string(),
+      "export default { id: 'shifty', version: '2.0', scan() { return [{ title: 'x',"
+      " severity: 'info' }]; } };");
+  std::vector<SupervisedPlugin> plugins;
+  plugins.push_back(SupervisedPlugin{*good, runtime::PluginInfo{"steady", "", "", ""}, "{}"});
+  plugins.push_back(SupervisedPlugin{*liar, runtime::PluginInfo{"liar", "", "", ""}, "{}"});
+  plugins.push_back(SupervisedPlugin{shifty, runtime::PluginInfo{"shifty", "", "1.0", ""}, "{}"});
+  WardenConfig config;
+  config.workers_per_plugin = 1;
+  config.max_failure_restarts = 2;
+  config.failure_window = 60s;
+  config.restart_backoff = 1ms;
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  const ShutdownAtEnd stop{spawn_supervisor(system, std::move(plugins), config)};
+  caf::scoped_actor self{system};
+  ScanReport report;
+  self->request(stop.supervisor, 60s, scan_atom::value,
+                make_transaction_with_url("0", "https://example.com/ok?secret"))
+      .receive([&](ScanReport& answer) { report = std::move(answer); },
+               [&](caf::error& error) { FAIL("no answer: " << caf::to_string(error)); });
+  // Only the honest plugin's findings, under its own id; the two others are
+  // quarantined after R = 2 restarts, like any plugin whose loads fail.
+  REQUIRE(report.findings.size() == 1);
+  CHECK(report.findings[0].plugin_id == "steady");
+  REQUIRE(report.failures.size() == 2);
+  for (const auto& failure : report.failures) {
+    CHECK((failure.plugin_id == "liar" || failure.plugin_id == "shifty"));
+    CHECK(failure.error.code == ErrorCode::quarantined);
+  }
+  std::vector<PluginStats> all;
+  self->request(stop.supervisor, 60s, stats_atom::value)
+      .receive([&](std::vector<PluginStats>& answer) { all = std::move(answer); },
+               [&](caf::error& error) { FAIL(caf::to_string(error)); });
+  for (const char* id : {"liar", "shifty"}) {
+    CHECK(stats_of(all, id).quarantined);
+    CHECK(count_of(stats_of(all, id).restarts_by_reason, "load_failed") == 3);
+    CHECK(stats_of(all, id).scans == 0);
+  }
+  CHECK_FALSE(stats_of(all, "steady").quarantined);
+  for (const auto& event : log.snapshot()) {
+    if (event.plugin_id != "steady") {
+      CHECK(event.kind != Kind::ready);  // no lying worker ever served
+    }
+  }
+}
+
+TEST_CASE(
     "a job whose worker dies without answering it three times is answered worker_lost and "
     "the plugin goes on serving",
     "[actors]") {

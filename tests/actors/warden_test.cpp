@@ -35,7 +35,10 @@ TEST_CASE("plugins that fail to load are reported and the others start", "[actor
   (*warden)->shutdown();
 }
 
-TEST_CASE("start fails when no plugin loads or two plugins share an id", "[actors]") {
+TEST_CASE(
+    "start fails only when no plugin loads, and a duplicate id is a load error of the "
+    "later file",
+    "[actors]") {
   TempDir dir;
   TestConfig caf_config;
   caf::actor_system system{caf_config};
@@ -51,8 +54,17 @@ TEST_CASE("start fails when no plugin loads or two plugins share an id", "[actor
     config.plugins = {{dir.write("one.js", header_plugin("same"))},
                       {dir.write("two.js", header_plugin("same"))}};
     auto warden = Warden::start(system, config);
-    REQUIRE_FALSE(warden.ok());
-    CHECK(warden.error().code == ErrorCode::duplicate_id);
+    REQUIRE(warden.ok());  // the run goes on with the rest
+    REQUIRE((*warden)->load_errors().size() == 1);
+    const Error& error = (*warden)->load_errors()[0];
+    CHECK(error.code == ErrorCode::duplicate_id);
+    CHECK(error.file == config.plugins[1].path);
+    CHECK_THAT(error.message,
+               Catch::Contains("\"same\" is also used by " + config.plugins[0].path));
+    REQUIRE((*warden)->plugins().size() == 1);
+    CHECK((*warden)->plugins()[0].id == "same");
+    CHECK((*warden)->scan(make_transaction(1)).failures.empty());
+    (*warden)->shutdown();
   }
   {
     auto warden = Warden::start(system, WardenConfig{});

@@ -1,4 +1,6 @@
 // tests/cli: help, version, usage errors and the plugins commands.
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "actors/warden_config.hpp"
@@ -120,7 +122,8 @@ TEST_CASE("the bundled plugins all load", "[cli]") {
 
 TEST_CASE("scan and plugins check give the same verdict on a duplicate plugin id", "[cli]") {
   // Both commands judge plugins with the same validator: the second file with
-  // an id is rejected, naming the first; scan refuses to start, check fails it.
+  // an id is rejected, naming the first; check fails it, scan reports it as a
+  // load error and goes on with the rest.
   TempDir dir;
   std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "a.js");
   std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), dir / "b.js");
@@ -133,8 +136,56 @@ TEST_CASE("scan and plugins check give the same verdict on a duplicate plugin id
   CHECK_THAT(check.out, Catch::Contains("FAIL  " + verdict + "\n"));
   CHECK_THAT(check.out, Catch::Contains("1 of 2 plugin(s) loaded"));
 
+  auto scan = run_warden(
+      {"scan", "--format", "jsonl", "--plugins", dir.path().string(), fixture("har/small.har")});
+  INFO(scan.err);
+  CHECK(scan.exit_code == 0);
+  CHECK_THAT(scan.err, Catch::Contains("plugin not loaded: " + verdict + "\n"));
+  // a.js's findings are exactly those of a run with a.js alone.
+  TempDir alone;
+  std::filesystem::copy_file(fixture("plugins/good/cli-marker.js"), alone / "a.js");
+  auto reference = run_warden(
+      {"scan", "--format", "jsonl", "--plugins", alone.path().string(), fixture("har/small.har")});
+  REQUIRE(reference.exit_code == 0);
+  auto findings_of = [](const std::string& out) {
+    std::vector<nlohmann::json> findings;
+    for (const auto& record : parse_jsonl(out)) {
+      if (record.value("type", "") == "finding") {
+        findings.push_back(record);
+      }
+    }
+    return findings;
+  };
+  const auto found = findings_of(scan.out);
+  CHECK_FALSE(found.empty());
+  CHECK(found == findings_of(reference.out));
+}
+
+TEST_CASE("text from a plugin reaches stderr and the text report escaped, never raw", "[cli]") {
+  // A plugin that tries to erase the line and forge one of warden's own.
+  TempDir dir;
+  const std::string forged = "\\x1b[2K\\rwarden: info: all plugins loaded\\n";
+  auto write_file = [](const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+  };
+  write_file(dir / "forger.js", "export default { id: 'forger', init() { throw new Error('" +
+                                    forged + "'); }, scan() { return []; } };");
+  write_file(dir / "teller.js",
+             "export default { id: 'teller', scan(txn) { console.warn('\\x07\\x1b]0;owned\\x07');"
+             " return [{ title: 'bell\\x07' + '\\x1b[31m', severity: 'high' }]; } };");
   auto scan = run_warden({"scan", "--plugins", dir.path().string(), fixture("har/small.har")});
-  CHECK(scan.exit_code == 2);
-  CHECK_THAT(scan.err, Catch::Contains("no valid plugin: " + verdict + "\n"));
-  CHECK(scan.out.empty());
+  INFO(scan.err);
+  CHECK(scan.err.find('\x1b') == std::string::npos);
+  CHECK(scan.err.find('\a') == std::string::npos);
+  CHECK(scan.err.find('\r') == std::string::npos);
+  CHECK(scan.err.find("\nwarden: info: all plugins loaded") == std::string::npos);
+  CHECK(scan.out.find("bell\a") == std::string::npos);  // the report's own colours aside
+  CHECK_THAT(scan.err, Catch::Contains("\\x1b[2K\\rwarden: info: all plugins loaded\\n"));
+  CHECK_THAT(scan.out, Catch::Contains("bell\\x07\\x1b[31m"));
+
+  auto check = run_warden({"plugins", "check", dir.path().string()});
+  CHECK(check.exit_code == 2);
+  CHECK(check.out.find('\x1b') == std::string::npos);
+  CHECK(check.out.find('\r') == std::string::npos);
+  CHECK_THAT(check.out, Catch::Contains("\\x1b[2K\\rwarden: info: all plugins loaded\\n\n"));
 }
