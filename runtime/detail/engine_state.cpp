@@ -105,6 +105,7 @@ EngineState::~EngineState() {
   module.Reset();
   context.Reset();
   view.reset();
+  std_module.reset();
   // The default platform keeps a foreground task runner per isolate, with the
   // tasks still queued, until told the isolate goes (libplatform.h: "has to be
   // called for all Isolates which are deleted"); without it every recycle left one.

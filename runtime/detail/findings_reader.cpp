@@ -28,7 +28,70 @@ FindingsReader::FindingsReader(v8::Isolate* isolate, std::string file, std::size
       description_(internalized(isolate, "description")),
       evidence_(internalized(isolate, "evidence")),
       cwe_(internalized(isolate, "cwe")),
-      confidence_(internalized(isolate, "confidence")) {}
+      confidence_(internalized(isolate, "confidence")),
+      param_(internalized(isolate, "param")),
+      other_info_(internalized(isolate, "otherInfo")),
+      solution_(internalized(isolate, "solution")),
+      references_(internalized(isolate, "references")),
+      wasc_(internalized(isolate, "wasc")) {}
+
+template <typename Where, typename Thrown>
+std::optional<Error> FindingsReader::read_optional_fields(v8::Local<v8::Context> ctx,
+                                                          v8::Local<v8::Object> object,
+                                                          const Where& where, const Thrown& thrown,
+                                                          Finding& finding) const {
+  v8::Isolate* isolate = isolate_;
+  auto invalid = [&](std::string message) {
+    return Error{ErrorCode::invalid_result, where() + message, file_};
+  };
+  auto text = [&](const v8::Eternal<v8::String>& key, const char* name,
+                  std::string& out) -> std::optional<Error> {
+    v8::Local<v8::Value> value;
+    if (!object->Get(ctx, key.Get(isolate)).ToLocal(&value))
+      return thrown();
+    if (value->IsNullOrUndefined())
+      return std::nullopt;
+    if (!value->IsString())
+      return invalid(std::string(name) + " must be a string");
+    out = to_std(isolate, value);
+    return std::nullopt;
+  };
+  if (auto error = text(param_, "param", finding.param))
+    return error;
+  if (auto error = text(other_info_, "otherInfo", finding.other_info))
+    return error;
+  if (auto error = text(solution_, "solution", finding.solution))
+    return error;
+  v8::Local<v8::Value> references, wasc;
+  if (!object->Get(ctx, references_.Get(isolate)).ToLocal(&references))
+    return thrown();
+  if (!references->IsNullOrUndefined()) {
+    if (!references->IsArray())
+      return invalid("references must be an array of strings");
+    v8::Local<v8::Array> list = references.As<v8::Array>();
+    if (list->Length() > 100)
+      return invalid("references may list at most 100 entries");
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> item;
+      if (!list->Get(ctx, i).ToLocal(&item))
+        return thrown();
+      if (!item->IsString())
+        return invalid("references must be an array of strings");
+      finding.references.push_back(to_std(isolate, item));
+    }
+  }
+  if (!object->Get(ctx, wasc_.Get(isolate)).ToLocal(&wasc))
+    return thrown();
+  if (!wasc->IsNullOrUndefined()) {
+    double number = wasc->IsNumber() ? wasc.As<v8::Number>()->Value() : 0;
+    if (!wasc->IsNumber() || !(number >= 1) || number > INT32_MAX ||
+        number != static_cast<double>(static_cast<int>(number))) {
+      return invalid("wasc must be a positive integer");
+    }
+    finding.wasc = static_cast<int>(number);
+  }
+  return std::nullopt;
+}
 
 Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
                                                   v8::Local<v8::Value> value,
@@ -135,6 +198,8 @@ Result<std::vector<Finding>> FindingsReader::read(v8::Local<v8::Context> ctx,
       }
       finding.confidence = *parsed;
     }
+    if (auto error = read_optional_fields(ctx, object, where, thrown, finding))
+      return *error;
     findings.push_back(std::move(finding));
   }
   return findings;

@@ -1,0 +1,104 @@
+#include "runtime/detail/zap_script.hpp"
+
+#include <regex>
+
+#include "runtime/detail/internal_script.hpp"
+#include "runtime/detail/yaml_value.hpp"
+#include "runtime/js/zap_adapter.js.hpp"
+#include "runtime/js/zap_java.js.hpp"
+#include "runtime/js/zap_message.js.hpp"
+
+namespace warden::runtime::detail {
+namespace {
+
+// Reads the script's entry points by name after it ran: top-level function
+// declarations and let/const bindings of a classic script are both visible to
+// a later script in the same context.
+constexpr const char kEntryPoints[] = R"JS(({
+  scan: typeof scan === "function" ? scan : undefined,
+  getMetadata: typeof getMetadata === "function" ? getMetadata : undefined,
+  appliesToHistoryType:
+      typeof appliesToHistoryType === "function" ? appliesToHistoryType : undefined,
+}))JS";
+
+v8::Local<v8::Value> call(v8::Local<v8::Context> context, v8::Local<v8::Value> function,
+                          std::initializer_list<v8::Local<v8::Value>> args) {
+  std::vector<v8::Local<v8::Value>> argv(args);
+  return function.As<v8::Function>()
+      ->Call(context, v8::Undefined(context->GetIsolate()), static_cast<int>(argv.size()),
+             argv.data())
+      .ToLocalChecked();
+}
+
+}  // namespace
+
+bool is_zap_script(std::string_view code) {
+  static const std::regex scan_function(
+      R"((^|\n)[ \t]*function[ \t]+scan[ \t]*\([ \t]*[A-Za-z_$][\w$]*[ \t]*,)");
+  static const std::regex module_syntax(R"((^|\n)[ \t]*(import|export)\b)");
+  std::string text(code);
+  return std::regex_search(text, scan_function) && !std::regex_search(text, module_syntax);
+}
+
+v8::Local<v8::Function> prepare_zap_context(v8::Local<v8::Context> context,
+                                            v8::Local<v8::Object> std_namespace) {
+  v8::Local<v8::Function> yaml = v8::Function::New(context, &parse_yaml, v8::Local<v8::Value>(), 1,
+                                                   v8::ConstructorBehavior::kThrow)
+                                     .ToLocalChecked();
+  v8::Local<v8::Value> lib =
+      call(context, run_internal_script(context, "warden:zap/java.js", kZapJavaSource),
+           {std_namespace, yaml});
+  v8::Local<v8::Value> make_message =
+      call(context, run_internal_script(context, "warden:zap/message.js", kZapMessageSource),
+           {std_namespace, lib});
+  v8::Local<v8::Value> adapt =
+      call(context, run_internal_script(context, "warden:zap/adapter.js", kZapAdapterSource),
+           {std_namespace, lib, make_message});
+  return adapt.As<v8::Function>();
+}
+
+v8::MaybeLocal<v8::Script> compile_zap_script(
+    v8::Local<v8::Context> context, v8::Local<v8::String> code, const std::string& path,
+    const std::shared_ptr<const std::vector<uint8_t>>& cache, bool* consumed) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::String> name;
+  if (!v8::String::NewFromUtf8(isolate, path.c_str()).ToLocal(&name))
+    return {};
+  v8::ScriptOrigin origin(isolate, name);  // a classic script: is_module stays false
+  // The Source owns the CachedData object; `cache` keeps its bytes alive.
+  auto* data =
+      cache ? new v8::ScriptCompiler::CachedData(cache->data(), static_cast<int>(cache->size()),
+                                                 v8::ScriptCompiler::CachedData::BufferNotOwned)
+            : nullptr;
+  v8::ScriptCompiler::Source source(code, origin, data);
+  v8::MaybeLocal<v8::Script> script = v8::ScriptCompiler::Compile(
+      context, &source,
+      data ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions);
+  *consumed = data != nullptr && !source.GetCachedData()->rejected;
+  return script;
+}
+
+v8::MaybeLocal<v8::Value> zap_plugin_object(v8::Local<v8::Context> context,
+                                            v8::Local<v8::Function> adapt,
+                                            const std::string& path) {
+  v8::Isolate* isolate = context->GetIsolate();
+  // Not run_internal_script: plugin code has run, so reading these names may
+  // throw (a global getter) and must fail the load, not abort.
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> entry;
+  if (!v8::Script::Compile(context, v8::String::NewFromUtf8Literal(isolate, kEntryPoints))
+           .ToLocal(&script) ||
+      !script->Run(context).ToLocal(&entry)) {
+    return {};
+  }
+  std::string stem = path.substr(path.find_last_of('/') + 1);
+  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".js") == 0)
+    stem.resize(stem.size() - 3);
+  v8::Local<v8::String> stem_value;
+  if (!v8::String::NewFromUtf8(isolate, stem.c_str()).ToLocal(&stem_value))
+    return {};
+  v8::Local<v8::Value> argv[] = {entry, stem_value};
+  return adapt->Call(context, v8::Undefined(isolate), 2, argv);
+}
+
+}  // namespace warden::runtime::detail
