@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apps/warden/report.hpp"
+#include "apps/warden/source_excerpt.hpp"
 
 namespace warden::cli {
 namespace {
@@ -110,7 +111,13 @@ class TextReport final : public Report {
   }
 
   void plugin_load_error(const Error& error) override {
-    load_errors_.push_back(error.describe());
+    std::string text = error.describe();
+    std::string excerpt = source_excerpt(error, "    ");  // the offending line and a caret
+    if (!excerpt.empty()) {
+      excerpt.pop_back();
+      text += '\n' + excerpt;
+    }
+    load_errors_.push_back(std::move(text));
   }
 
   void finding(const Finding& finding, const TransactionRef& transaction) override {
