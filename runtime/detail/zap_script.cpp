@@ -1,5 +1,6 @@
 #include "runtime/detail/zap_script.hpp"
 
+#include <cstdio>
 #include <regex>
 
 #include "runtime/detail/internal_script.hpp"
@@ -99,6 +100,23 @@ v8::MaybeLocal<v8::Value> zap_plugin_object(v8::Local<v8::Context> context,
     return {};
   v8::Local<v8::Value> argv[] = {entry, stem_value};
   return adapt->Call(context, v8::Undefined(isolate), 2, argv);
+}
+
+bool plugin_frame(const std::string& stack, const std::string& path, int* line, int* column) {
+  // V8 frames read "    at f (PATH:LINE:COLUMN)" or "    at PATH:LINE:COLUMN".
+  const std::string needle = path + ":";
+  for (std::size_t at = stack.find(needle); at != std::string::npos;
+       at = stack.find(needle, at + 1)) {
+    if (at > 0 && stack[at - 1] != '(' && stack[at - 1] != ' ')
+      continue;
+    int l = 0, c = 0;
+    if (std::sscanf(stack.c_str() + at + needle.size(), "%d:%d", &l, &c) == 2 && l > 0) {
+      *line = l;
+      *column = c;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace warden::runtime::detail

@@ -43,4 +43,9 @@ v8::MaybeLocal<v8::Script> compile_zap_script(
 v8::MaybeLocal<v8::Value> zap_plugin_object(v8::Local<v8::Context> context,
                                             v8::Local<v8::Function> adapt, const std::string& path);
 
+// When an exception was thrown inside the engine's own scripts (a ZAP shim
+// refusing a call), the place in the plugin that made the call: the first
+// frame of `stack` in `path`. False when the stack names none.
+bool plugin_frame(const std::string& stack, const std::string& path, int* line, int* column);
+
 }  // namespace warden::runtime::detail

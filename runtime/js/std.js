@@ -87,10 +87,14 @@ export function utf8Decode(bytes) {
       i++;
       continue;
     }
+    // The second byte's range rules out overlong forms and surrogates early,
+    // so a bad sequence is replaced by one U+FFFD per maximal valid prefix.
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
     let j = 1;
     for (; j <= need && i + j < bytes.length; j++) {
       const c = bytes.charCodeAt(i + j) & 0xff;
-      if ((c & 0xc0) !== 0x80) break;
+      if (j === 1 ? c < low || c > high : (c & 0xc0) !== 0x80) break;
       cp = (cp << 6) | (c & 0x3f);
     }
     if (j <= need) {  // cut short: the lead byte and the continuations read so far
