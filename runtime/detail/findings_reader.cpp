@@ -1,6 +1,7 @@
 // Reads and checks the findings a plugin's scan() returned (the plugin contract's rules).
 #include "runtime/detail/findings_reader.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -10,6 +11,8 @@
 
 namespace warden::runtime::detail {
 namespace {
+
+constexpr uint32_t kMaxReferences = 100;  // a finding's references beyond these are dropped
 
 v8::Eternal<v8::String> internalized(v8::Isolate* isolate, const char* name) {
   return v8::Eternal<v8::String>(
@@ -38,57 +41,47 @@ FindingsReader::FindingsReader(v8::Isolate* isolate, std::string file, std::size
 template <typename Where, typename Thrown>
 std::optional<Error> FindingsReader::read_optional_fields(v8::Local<v8::Context> ctx,
                                                           v8::Local<v8::Object> object,
-                                                          const Where& where, const Thrown& thrown,
+                                                          const Where& /*where*/,
+                                                          const Thrown& thrown,
                                                           Finding& finding) const {
+  // Added to contract version 1 later: a value of another type is ignored, as
+  // unknown fields are, since older plugins may use these names for their own.
   v8::Isolate* isolate = isolate_;
-  auto invalid = [&](std::string message) {
-    return Error{ErrorCode::invalid_result, where() + message, file_};
-  };
-  auto text = [&](const v8::Eternal<v8::String>& key, const char* name,
-                  std::string& out) -> std::optional<Error> {
+  auto text = [&](const v8::Eternal<v8::String>& key, std::string& out) -> std::optional<Error> {
     v8::Local<v8::Value> value;
     if (!object->Get(ctx, key.Get(isolate)).ToLocal(&value))
       return thrown();
-    if (value->IsNullOrUndefined())
-      return std::nullopt;
-    if (!value->IsString())
-      return invalid(std::string(name) + " must be a string");
-    out = to_std(isolate, value);
+    if (value->IsString())
+      out = to_std(isolate, value);
     return std::nullopt;
   };
-  if (auto error = text(param_, "param", finding.param))
+  if (auto error = text(param_, finding.param))
     return error;
-  if (auto error = text(other_info_, "otherInfo", finding.other_info))
+  if (auto error = text(other_info_, finding.other_info))
     return error;
-  if (auto error = text(solution_, "solution", finding.solution))
+  if (auto error = text(solution_, finding.solution))
     return error;
   v8::Local<v8::Value> references, wasc;
   if (!object->Get(ctx, references_.Get(isolate)).ToLocal(&references))
     return thrown();
-  if (!references->IsNullOrUndefined()) {
-    if (!references->IsArray())
-      return invalid("references must be an array of strings");
+  if (references->IsArray()) {
     v8::Local<v8::Array> list = references.As<v8::Array>();
-    if (list->Length() > 100)
-      return invalid("references may list at most 100 entries");
-    for (uint32_t i = 0; i < list->Length(); ++i) {
+    const uint32_t count = std::min<uint32_t>(list->Length(), kMaxReferences);
+    for (uint32_t i = 0; i < count; ++i) {
       v8::Local<v8::Value> item;
       if (!list->Get(ctx, i).ToLocal(&item))
         return thrown();
-      if (!item->IsString())
-        return invalid("references must be an array of strings");
-      finding.references.push_back(to_std(isolate, item));
+      if (item->IsString())
+        finding.references.push_back(to_std(isolate, item));
     }
   }
   if (!object->Get(ctx, wasc_.Get(isolate)).ToLocal(&wasc))
     return thrown();
-  if (!wasc->IsNullOrUndefined()) {
-    double number = wasc->IsNumber() ? wasc.As<v8::Number>()->Value() : 0;
-    if (!wasc->IsNumber() || !(number >= 1) || number > INT32_MAX ||
-        number != static_cast<double>(static_cast<int>(number))) {
-      return invalid("wasc must be a positive integer");
-    }
-    finding.wasc = static_cast<int>(number);
+  if (wasc->IsNumber()) {
+    double number = wasc.As<v8::Number>()->Value();
+    if (number >= 1 && number <= INT32_MAX &&
+        number == static_cast<double>(static_cast<int>(number)))
+      finding.wasc = static_cast<int>(number);
   }
   return std::nullopt;
 }

@@ -35,7 +35,8 @@ class FindingsReader {
                                     v8::TryCatch& try_catch) const;
 
  private:
-  // A finding's param, otherInfo, solution, references and wasc (all optional).
+  // A finding's param, otherInfo, solution, references and wasc (all optional;
+  // values of another type are ignored).
   template <typename Where, typename Thrown>
   std::optional<Error> read_optional_fields(v8::Local<v8::Context> context,
                                             v8::Local<v8::Object> object, const Where& where,
