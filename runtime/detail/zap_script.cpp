@@ -1,7 +1,6 @@
 #include "runtime/detail/zap_script.hpp"
 
 #include <cstdio>
-#include <regex>
 
 #include "runtime/detail/internal_script.hpp"
 #include "runtime/detail/yaml_value.hpp"
@@ -33,12 +32,77 @@ v8::Local<v8::Value> call(v8::Local<v8::Context> context, v8::Local<v8::Value> f
 
 }  // namespace
 
+namespace {
+
+bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Reads `word` at `at` when it is a whole word; moves `at` past it.
+bool take_word(std::string_view line, std::size_t& at, std::string_view word) {
+  if (line.substr(at, word.size()) != word)
+    return false;
+  std::size_t end = at + word.size();
+  if (end < line.size() && is_identifier_char(line[end]))
+    return false;
+  at = end;
+  return true;
+}
+
+void skip_blanks(std::string_view line, std::size_t& at) {
+  while (at < line.size() && (line[at] == ' ' || line[at] == '\t'))
+    ++at;
+}
+
+bool take_char(std::string_view line, std::size_t& at, char c) {
+  skip_blanks(line, at);
+  if (at >= line.size() || line[at] != c)
+    return false;
+  ++at;
+  return true;
+}
+
+// "function scan(a," at the start of a line (blanks before allowed).
+bool declares_scan(std::string_view line) {
+  std::size_t at = 0;
+  skip_blanks(line, at);
+  if (!take_word(line, at, "function"))
+    return false;
+  skip_blanks(line, at);
+  if (!take_word(line, at, "scan") || !take_char(line, at, '('))
+    return false;
+  skip_blanks(line, at);
+  std::size_t name = at;
+  while (at < line.size() && is_identifier_char(line[at]))
+    ++at;
+  return at > name && take_char(line, at, ',');
+}
+
+bool starts_module_syntax(std::string_view line) {
+  std::size_t at = 0;
+  skip_blanks(line, at);
+  std::size_t again = at;
+  return take_word(line, at, "import") || take_word(line, again, "export");
+}
+
+}  // namespace
+
+// A line scanner rather than std::regex, whose matcher recurses once per
+// character and can overflow the stack on a long run of blanks.
 bool is_zap_script(std::string_view code) {
-  static const std::regex scan_function(
-      R"((^|\n)[ \t]*function[ \t]+scan[ \t]*\([ \t]*[A-Za-z_$][\w$]*[ \t]*,)");
-  static const std::regex module_syntax(R"((^|\n)[ \t]*(import|export)\b)");
-  std::string text(code);
-  return std::regex_search(text, scan_function) && !std::regex_search(text, module_syntax);
+  bool scan = false;
+  for (std::size_t begin = 0; begin <= code.size();) {
+    std::size_t end = code.find('\n', begin);
+    if (end == std::string_view::npos)
+      end = code.size();
+    std::string_view line = code.substr(begin, end - begin);
+    if (starts_module_syntax(line))
+      return false;
+    scan = scan || declares_scan(line);
+    begin = end + 1;
+  }
+  return scan;
 }
 
 v8::Local<v8::Function> prepare_zap_context(v8::Local<v8::Context> context,

@@ -114,6 +114,14 @@ TEST_CASE("a file is a ZAP script by content: a module with a scan(a, b) functio
   REQUIRE(indented.ok());
   CHECK(indented->info().kind == PluginKind::zap_passive);
   CHECK(indented->info().id == "indented");
+  auto blanks = load_code(std::string(1'000'000, ' ') + "\nfunction scan(a, b) {}\n" +
+                              std::string(1'000'000, '\t') + "x = 1;\n",
+                          small_options(), "blanks.js");
+  REQUIRE(blanks.ok());
+  CHECK(blanks->info().kind == PluginKind::zap_passive);
+  auto no_scan = load_code("function scanner(helper, msg) {}\n", small_options(), "nope.js");
+  REQUIRE_FALSE(no_scan.ok());  // neither a ZAP script nor a module with a default export
+  CHECK(no_scan.error().code == ErrorCode::no_default_export);
 }
 
 TEST_CASE("bad ZAP scripts fail the load with the file, line and reason", "[zap]") {
