@@ -41,7 +41,7 @@ v8::MaybeLocal<v8::Promise> reject_dynamic_import(v8::Local<v8::Context> context
   if (!v8::Promise::Resolver::New(context).ToLocal(&resolver))
     return {};
   std::string text = "dynamic import('" + to_std(isolate, specifier) +
-                     "') is not allowed: a Warden plugin is one self-contained module";
+                     "') is not allowed: a Warden plugin imports only warden:std, statically";
   if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
     return {};
   }
