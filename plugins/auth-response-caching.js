@@ -3,18 +3,12 @@
 // API reply (not a static asset) and Cache-Control has neither no-store nor
 // private. A shared or browser cache may then serve one user's data to another.
 
+import { headerValues, clip } from "warden:std";
+
 const DYNAMIC_MIME =
   /^\s*(text\/(html|plain|xml|csv)|application\/(json|xml|xhtml\+xml|pdf|[\w.+-]{1,60}\+(json|xml)))/i;
 const SESSION_COOKIE =
   /(^|[_.-])(sess|session|sessid|sessionid|sid|auth|token|jwt|login|remember|identity|access)($|[_.-])|^(phpsessid|jsessionid|asp\.net_sessionid|aspsessionid\w{0,20}|connect\.sid|laravel_session|ci_session|_session_id|\.aspxauth|__host-|__secure-)/i;
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
 
 function sessionCookie(headers) {
   for (const value of headerValues(headers, "cookie")) {
@@ -28,10 +22,6 @@ function sessionCookie(headers) {
     }
   }
   return null;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
 export default {

@@ -1,20 +1,10 @@
 // Flags HTML responses without "X-Content-Type-Options: nosniff", which lets
 // older browsers MIME-sniff responses into a script or HTML context.
 
+import { headerValues, clip } from "warden:std";
+
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const SKIPPED_STATUS = new Set([204, 206, 304]);
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
-}
 
 export default {
   id: "content-type-options",

@@ -4,19 +4,13 @@
 // or an Expires in the past) are skipped. One finding per issue per
 // transaction, naming the cookies but never showing their values.
 
+import { headerValues } from "warden:std";
+
 const URL_SCHEME = /^([a-z][a-z0-9+.-]{0,20}):/i;
 const SESSION_NAME =
   /(^|[_.-])(sess|session|sessid|sessionid|sid|auth|token|jwt|login|logged|remember|identity|user_?id|access|refresh)($|[_.-])|^(phpsessid|jsessionid|asp\.net_sessionid|aspsessionid\w{0,20}|connect\.sid|laravel_session|ci_session|_session_id|\.aspxauth|__host-|__secure-)/i;
 const ANALYTICS_NAME = /^(_ga|_gid|_gat|_fbp|__utm[a-z]|_hj|_gcl|__gads|_uet|ajs_|mp_|optimizely)/i;
 const MAX_NAMES = 5;
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
 
 // One Set-Cookie line -> { name, value, attrs: Map(lowercase name -> value) }.
 function parseSetCookie(line) {

@@ -2,24 +2,14 @@
 // in Access-Control-Allow-Origin together with Allow-Credentials: true; a
 // wildcard origin with Allow-Credentials: true; and the "null" origin allowed.
 
+import { header, clip } from "warden:std";
+
 const HOST_RE = /^[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^@\/?#]{0,200}@)?(\[[^\]]{0,60}\]|[^\/?#:]{1,255})/i;
 const SECOND_LEVEL = new Set(["co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"]);
 
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
 function first(headers, name) {
-  const v = headerValues(headers, name);
-  return v.length ? v[0].trim() : null;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  const v = header(headers, name);
+  return v === null ? null : v.trim();
 }
 
 // Registrable domain, approximately (no public-suffix list in a plugin): the

@@ -3,25 +3,15 @@
 // effective script-src, with no nonce or hash that would neutralise
 // 'unsafe-inline'). Report-Only policies do not count: they enforce nothing.
 
+import { headerValues, clip } from "warden:std";
+
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const NONCE_OR_HASH = /'(nonce-|sha256-|sha384-|sha512-)/i;
 const SKIPPED_STATUS = new Set([204, 206, 304]);
 
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
 function isHtmlResponse(res) {
   const ct = res.mimeType || headerValues(res.headers, "content-type")[0] || "";
   return HTML_MIME.test(ct);
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
 // The directive's source list, or null when the policy lacks the directive.

@@ -2,6 +2,8 @@
 // and Tomcat "Directory listing for", IIS "[To Parent Directory]"): they show
 // files nobody meant to link, such as backups and configuration.
 
+import { bodyText, clip } from "warden:std";
+
 const MAX_SCAN_CHARS = 256 * 1024;  // listings put their tell-tale in the first lines
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml|text\/plain)\b/i;
 const LISTINGS = [
@@ -12,15 +14,9 @@ const LISTINGS = [
 ];
 
 function htmlText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
   // Base64 HTML bodies are rare; a listing is plain text in every exporter we know.
-  if (body === "" || res.bodyEncoding === "base64") return "";
-  if (!HTML_MIME.test(res.mimeType || "")) return "";
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  if (res.bodyEncoding === "base64" || !HTML_MIME.test(res.mimeType || "")) return "";
+  return bodyText(res, MAX_SCAN_CHARS);
 }
 
 export default {

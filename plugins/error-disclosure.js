@@ -3,6 +3,8 @@
 // Scripts and stylesheets are skipped (their source legitimately contains
 // such strings); at most the first 1 MiB of a body is scanned.
 
+import { bodyText } from "warden:std";
+
 const MAX_SCAN_CHARS = 1 << 20;
 const SCANNED_MIME =
   /^\s*(text\/(html|plain|xml)|application\/(json|xml|xhtml\+xml|problem\+json|[\w.+-]{1,60}\+(json|xml)))/i;
@@ -32,47 +34,12 @@ const SQL_ERRORS = [
   ["generic SQL", /\bSQLSTATE\[[0-9A-Z]{5}\]|java\.sql\.SQLException|\bPDOException\b|\bsqlalchemy\.exc\.\w{1,60}Error/],
 ];
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  return t;
-})();
-
-function decodeBase64(text) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  const chunk = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk.push((acc >> bits) & 0xff);
-      if (chunk.length === 8192) {
-        out += String.fromCharCode.apply(null, chunk);
-        chunk.length = 0;
-      }
-    }
-  }
-  return out + String.fromCharCode.apply(null, chunk);
-}
-
 function responseText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
-  if (body === "") return "";
   const mime = res.mimeType || "";
   const textual = mime === "" || SCANNED_MIME.test(mime);
   if (!textual) return "";
-  if (res.bodyEncoding === "base64") {
-    if (mime === "") return "";
-    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
-  }
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
+  if (res.bodyEncoding === "base64" && mime === "") return "";
+  return bodyText(res, MAX_SCAN_CHARS);
 }
 
 function excerpt(text, index) {

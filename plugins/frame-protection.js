@@ -1,20 +1,10 @@
 // Flags HTML responses that any site may frame: neither X-Frame-Options
 // (DENY or SAMEORIGIN) nor a CSP frame-ancestors directive (clickjacking).
 
+import { headerValues, clip } from "warden:std";
+
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const SKIPPED_STATUS = new Set([204, 206, 304]);
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
-}
 
 function frameAncestors(policy) {
   for (const part of policy.split(";")) {

@@ -2,24 +2,14 @@
 // with a max-age shorter than 180 days. Hosts that are IP literals or localhost
 // are skipped: browsers ignore HSTS for them.
 
+import { headerValues, clip } from "warden:std";
+
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const URL_RE = /^([a-z][a-z0-9+.-]{0,20}):\/\/(?:[^@\/?#]*@)?(\[[^\]]{0,60}\]|[^:\/?#]{0,255})/i;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const MAX_AGE = /(?:^|;)\s*max-age\s*=\s*"?(\d{1,12})"?/i;
 const MIN_MAX_AGE_SECONDS = 15552000;  // 180 days
 const SKIPPED_STATUS = new Set([204, 206, 304]);
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
-}
 
 export default {
   id: "hsts-header",

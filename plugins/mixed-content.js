@@ -3,6 +3,8 @@
 // attacker can rewrite those to take over the page (browsers block most of it,
 // breaking the page instead). One finding per page, scanning the first 1 MiB.
 
+import { bodyText, clip } from "warden:std";
+
 const MAX_SCAN_CHARS = 1 << 20;
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const HTTPS_URL = /^https:\/\//i;
@@ -14,43 +16,8 @@ const LINK_TAG = /<link\b[^<>]{0,2000}/gi;
 const LINK_REL_STYLESHEET = /\srel\s{0,4}=\s{0,4}["']?[^"'>]{0,60}\b(stylesheet|import)\b/i;
 const LINK_HREF_HTTP = /\shref\s{0,4}=\s{0,4}["']?\s{0,4}(http:\/\/[^"'\s>]{1,300})/i;
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  return t;
-})();
-
-function decodeBase64(text) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  const chunk = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk.push((acc >> bits) & 0xff);
-      if (chunk.length === 8192) {
-        out += String.fromCharCode.apply(null, chunk);
-        chunk.length = 0;
-      }
-    }
-  }
-  return out + String.fromCharCode.apply(null, chunk);
-}
-
 function htmlText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
-  if (body === "" || !HTML_MIME.test(res.mimeType || "")) return "";
-  if (res.bodyEncoding === "base64") {
-    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
-  }
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
+  return HTML_MIME.test(res.mimeType || "") ? bodyText(res, MAX_SCAN_CHARS) : "";
 }
 
 // The HTML without <!-- comments --> (an unterminated one runs to the end).
@@ -65,10 +32,6 @@ function stripComments(html) {
     if (end < 0) return out;
     from = end + 3;
   }
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
 export default {

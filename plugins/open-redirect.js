@@ -2,27 +2,12 @@
 // site and equals (or starts with) the value of one of the request's query
 // parameters, i.e. the caller chose the redirect target.
 
+import { headerValues, decodeComponent, clip } from "warden:std";
+
 const ABSOLUTE = /^\s{0,10}(?:([a-z][a-z0-9+.-]{0,20}):)?[\/\\]{2}(?:[^@\/\\?#]{0,200}@)?([^\/\\?#:]{1,255})/i;
 const REQUEST_HOST = /^[a-z][a-z0-9+.-]{0,20}:\/\/(?:[^@\/?#]{0,200}@)?([^\/?#:]{1,255})/i;
 const SECOND_LEVEL = new Set(["co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"]);
 const MAX_PARAMS = 50;
-
-function headerValues(headers, name) {
-  const out = [];
-  for (const h of headers || []) {
-    if (h && String(h.name).toLowerCase() === name) out.push(String(h.value));
-  }
-  return out;
-}
-
-function decodeComponent(s) {
-  const plus = s.replace(/\+/g, " ");
-  try {
-    return decodeURIComponent(plus);
-  } catch (e) {
-    return plus;
-  }
-}
 
 function queryValues(url) {
   const q = url.indexOf("?");
@@ -55,10 +40,6 @@ function site(host) {
 // Location and parameter compared without scheme, case and backslash tricks.
 function normalize(target) {
   return target.trim().toLowerCase().replace(/\\/g, "/").replace(/^[a-z][a-z0-9+.-]{0,20}:/, "");
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
 export default {

@@ -4,6 +4,8 @@
 // 6+ characters) reflected is only a test point for manual review (info).
 // Scans at most the first 1 MiB of the body.
 
+import { bodyText, decodeComponent, clip } from "warden:std";
+
 const MAX_SCAN_CHARS = 1 << 20;
 const MAX_PARAMS = 50;
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
@@ -14,52 +16,8 @@ const HAS_DIGIT = /[0-9]/;
 const LOOKS_NUMERIC = /^[0-9._-]+$|^\d+(\.\d+)*[a-z]?$/i;  // numbers, versions, dates
 const HEXISH = /^[0-9a-f]{6,}$/i;
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  return t;
-})();
-
-function decodeBase64(text) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  const chunk = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk.push((acc >> bits) & 0xff);
-      if (chunk.length === 8192) {
-        out += String.fromCharCode.apply(null, chunk);
-        chunk.length = 0;
-      }
-    }
-  }
-  return out + String.fromCharCode.apply(null, chunk);
-}
-
 function htmlText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
-  if (body === "" || !HTML_MIME.test(res.mimeType || "")) return "";
-  if (res.bodyEncoding === "base64") {
-    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
-  }
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
-}
-
-function decodeComponent(s) {
-  const plus = s.replace(/\+/g, " ");
-  try {
-    return decodeURIComponent(plus);
-  } catch (e) {
-    return plus;
-  }
+  return HTML_MIME.test(res.mimeType || "") ? bodyText(res, MAX_SCAN_CHARS) : "";
 }
 
 // Query parameters of a URL as [name, decoded value] pairs (no URL class in
@@ -79,10 +37,6 @@ function queryParams(url) {
     if (out.length >= MAX_PARAMS) break;
   }
   return out;
-}
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
 
 // Shows where the value landed, with the value itself shortened.

@@ -3,6 +3,8 @@
 // finding per kind of secret per transaction; evidence shows only a prefix.
 // Scans at most the first 1 MiB of a textual body.
 
+import { base64Decode, bodyText } from "warden:std";
+
 const MAX_SCAN_CHARS = 1 << 20;
 const TEXT_MIME =
   /^\s*(text\/|application\/(json|javascript|x-javascript|ecmascript|xml|xhtml\+xml|x-www-form-urlencoded|[\w.+-]{1,60}\+(json|xml))|image\/svg\+xml)/i;
@@ -73,53 +75,16 @@ const RULES = [
   },
 ];
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  t["-".charCodeAt(0)] = 62;  // base64url
-  t["_".charCodeAt(0)] = 63;
-  return t;
-})();
-
-// base64 / base64url -> string of byte values (Latin-1); enough for ASCII search.
-function decodeBase64(text) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  const chunk = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) continue;  // padding, whitespace, junk
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk.push((acc >> bits) & 0xff);
-      if (chunk.length === 8192) {
-        out += String.fromCharCode.apply(null, chunk);
-        chunk.length = 0;
-      }
-    }
-  }
-  return out + String.fromCharCode.apply(null, chunk);
-}
-
 function responseText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
-  if (body === "") return "";
   const mime = res.mimeType || "";
-  if (res.bodyEncoding === "base64") {
-    if (!TEXT_MIME.test(mime)) return "";
-    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
+  if (res.bodyEncoding === "base64" ? !TEXT_MIME.test(mime) : mime !== "" && !TEXT_MIME.test(mime)) {
+    return "";
   }
-  if (mime !== "" && !TEXT_MIME.test(mime)) return "";
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
+  return bodyText(res, MAX_SCAN_CHARS);
 }
 
 function looksLikeJwt(token) {
-  const header = decodeBase64(token.slice(0, token.indexOf(".")));
+  const header = base64Decode(token.slice(0, token.indexOf(".")));
   return /^\s*\{[^}]{0,400}"alg"\s*:/.test(header);
 }
 

@@ -2,6 +2,8 @@
 // query string (or as ;jsessionid= path parameters). URLs end up in server
 // and proxy logs, browser history and Referer headers. Values are never shown.
 
+import { decodeComponent } from "warden:std";
+
 const MAX_PARAMS = 100;
 const PASSWORD_NAMES = new Set(["password", "passwd", "pwd", "pass", "passphrase", "passcode", "pin"]);
 const SECRET_NAMES = new Set([
@@ -15,15 +17,6 @@ const NOT_SECRET = /^(page|next|prev|previous|continuation|sync|cursor|csrf|xsrf
 const PLACEHOLDER = /^(null|undefined|none|true|false|\*+|x+|0+|test|example|-?1)$/i;
 const SECRET_SHAPE = /^[^\s]{12,4096}$/;
 const PATH_SESSION = /;(jsessionid|phpsessid|sid)=([^?#\/;]{8,200})/i;
-
-function decodeComponent(s) {
-  const plus = s.replace(/\+/g, " ");
-  try {
-    return decodeURIComponent(plus);
-  } catch (e) {
-    return plus;
-  }
-}
 
 function queryParams(url) {
   const q = url.indexOf("?");

@@ -6,6 +6,8 @@
 // non-empty, non-HTML body (medium); with no body recorded, a non-HTML type
 // (low).
 
+import { bodyText } from "warden:std";
+
 const MAX_SCAN_CHARS = 64 * 1024;  // signatures sit at the start of the file
 const HTML_MIME = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 const HTML_START = /^\s{0,200}(<!doctype html|<html|<head|<body)/i;
@@ -64,36 +66,6 @@ const RULES = [
   },
 ];
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  return t;
-})();
-
-function decodeBase64(text) {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  const chunk = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c] : -1;
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk.push((acc >> bits) & 0xff);
-      if (chunk.length === 8192) {
-        out += String.fromCharCode.apply(null, chunk);
-        chunk.length = 0;
-      }
-    }
-  }
-  return out + String.fromCharCode.apply(null, chunk);
-}
-
 // The URL's path, percent-decoded where possible, without query or fragment.
 function urlPath(url) {
   let rest = url.replace(/^[a-z][a-z0-9+.-]{0,20}:\/\/[^\/?#]{0,300}/i, "");
@@ -105,15 +77,6 @@ function urlPath(url) {
   } catch (e) {
     return rest;
   }
-}
-
-function bodyText(res) {
-  const body = typeof res.body === "string" ? res.body : "";
-  if (body === "") return "";
-  if (res.bodyEncoding === "base64") {
-    return decodeBase64(body.slice(0, Math.ceil(MAX_SCAN_CHARS / 3) * 4));
-  }
-  return body.length > MAX_SCAN_CHARS ? body.slice(0, MAX_SCAN_CHARS) : body;
 }
 
 export default {
@@ -131,7 +94,7 @@ export default {
     if (!rule) return [];
 
     const mime = res.mimeType || "";
-    const text = bodyText(res);
+    const text = bodyText(res, MAX_SCAN_CHARS);
     let confidence = null;
     if (text !== "") {
       if (rule.sign && rule.sign.test(text)) confidence = "high";

@@ -2,6 +2,8 @@
 // X-Powered-By, X-AspNet-Version, ...) when they carry a version number: it
 // tells an attacker which known vulnerabilities to try.
 
+import { clip } from "warden:std";
+
 const HEADERS = [
   "server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", "x-generator",
   "x-runtime-version", "x-server-version", "x-version", "x-php-version", "x-drupal-cache-version",
@@ -11,10 +13,6 @@ const HEADER_SET = new Set(HEADERS);
 // A digit group with a dot (1.2, 8.5.3) or a product/digit token (PHP/7, Apache/2).
 const VERSION = /(?:^|[\s\/(v-])(\d{1,4}\.\d{1,4}(?:\.\d{1,6}){0,3}[a-z]?)\b|[a-z]\/(\d{1,4})\b/i;
 const VIA_VERSION = /\b(squid|varnish|apache|nginx|haproxy|envoy|traffic server|ats)\b[\/ ]?v?(\d{1,4}\.\d)/i;
-
-function clip(text, max = 200) {
-  return text.length > max ? text.slice(0, max - 1) + "…" : text;
-}
 
 export default {
   id: "version-disclosure",

@@ -58,12 +58,22 @@ struct EngineOptions {
   std::string config_json = "{}";  // passed to init(config), parsed as JSON
 };
 
-// What the plugin's default export says about itself.
+// How a plugin file is written: a Warden ES module, or an OWASP ZAP passive
+// script run through the ZAP adapter (told apart by content).
+enum class PluginKind : uint8_t { module, zap_passive };
+
+inline std::string_view to_string(PluginKind kind) {
+  return kind == PluginKind::zap_passive ? "zap-passive" : "module";
+}
+
+// What the plugin's default export (or a ZAP script's metadata) says about itself.
 struct PluginInfo {
   std::string id;
   std::string name;     // "" when absent
   std::string version;  // "" when absent
   std::string path;
+  PluginKind kind = PluginKind::module;
+  std::string help_uri;  // a ZAP script's helpLink; "" when none
 };
 
 struct EngineStats {

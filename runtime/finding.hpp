@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warden {
 
@@ -27,6 +28,12 @@ struct Finding {
   std::string evidence;     // "" when the plugin gave none
   int cwe = 0;              // 0 when the plugin gave none
   Confidence confidence = Confidence::unspecified;
+  // Optional fields, as ZAP alerts carry them ("" / empty / 0 when absent).
+  std::string param;                    // the parameter or header concerned
+  std::string other_info;               // more detail than the description
+  std::string solution;                 // how to fix it
+  std::vector<std::string> references;  // URLs to read
+  int wasc = 0;                         // WASC threat classification id
 };
 
 }  // namespace warden

@@ -13,11 +13,27 @@
 //   node scripts/plugin-preview.mjs --check [DIR]
 //     compares each plugin's findings on DIR/<id>.har (default
 //     tests/fixtures/plugins) with DIR/<id>.expected.json, as the C++ test does
+import { register } from "node:module";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { readHarTransactions } from "./lib/har.mjs";
+
+// Plugins import "warden:std", which Warden builds in: resolve it to its
+// source, runtime/js/std.js, for Node.
+const STD_URL = pathToFileURL(
+  resolve(dirname(fileURLToPath(import.meta.url)), "..", "runtime", "js", "std.js"),
+).href;
+register(
+  "data:text/javascript," +
+    encodeURIComponent(
+      `export async function resolve(specifier, context, next) {
+         if (specifier === "warden:std") return { url: ${JSON.stringify(STD_URL)}, format: "module", shortCircuit: true };
+         return next(specifier, context);
+       }`,
+    ),
+);
 
 const SEVERITIES = ["info", "low", "medium", "high", "critical"];
 const CONFIDENCES = ["low", "medium", "high"];

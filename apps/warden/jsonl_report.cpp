@@ -46,6 +46,11 @@ class JsonlReport final : public Report {
         {"confidence", finding.confidence == Confidence::unspecified
                            ? json(nullptr)
                            : json(to_string(finding.confidence))},
+        {"param", or_null(finding.param)},
+        {"otherInfo", or_null(finding.other_info)},
+        {"solution", or_null(finding.solution)},
+        {"references", finding.references.empty() ? json(nullptr) : json(finding.references)},
+        {"wasc", or_null(finding.wasc)},
     };
     write(record);
   }

@@ -24,6 +24,8 @@
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/plugins_command.hpp"
+#include "apps/warden/plugins_new_command.hpp"
+#include "apps/warden/plugins_test_command.hpp"
 #include "apps/warden/scan_command.hpp"
 #include "runtime/inert_text.hpp"
 #include "runtime/v8_platform.hpp"
@@ -94,7 +96,9 @@ Examples:
   warden scan --fail-on high --plugins my-checks/ --plugins extra.js site.har
   warden scan --format jsonl --stats big.har | jq 'select(.severity=="critical")'
   warden plugins list
-  warden plugins check my-checks/)";
+  warden plugins check my-checks/
+  warden plugins test plugins/
+  warden plugins new my-check)";
 
 }  // namespace
 
@@ -184,11 +188,12 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--strict", scan.strict,
                      "exit 3 when a plugin failed to load or to scan a transaction");
 
-  // plugins list | check
-  auto* plugins_cmd = app.add_subcommand("plugins", "list or check plugins");
+  // plugins list | check | test | new
+  auto* plugins_cmd = app.add_subcommand("plugins", "list, check, test or create plugins");
   plugins_cmd->require_subcommand(1);
   std::vector<std::string> list_paths;
-  auto* list_cmd = plugins_cmd->add_subcommand("list", "list plugins: id, name, version, file");
+  auto* list_cmd =
+      plugins_cmd->add_subcommand("list", "list plugins: id, kind, name, version, file");
   list_cmd
       ->add_option("-p,--plugins", list_paths,
                    "a plugin file or directory; repeatable [default: the bundled plugins]")
@@ -202,6 +207,23 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
+  std::vector<std::string> test_paths;
+  auto* test_cmd = plugins_cmd->add_subcommand(
+      "test", "run each plugin over its fixture HAR and compare with its expected findings");
+  test_cmd->add_option("paths", test_paths, "plugin files or directories")
+      ->required()
+      ->check(CLI::ExistingPath)
+      ->type_name("PATH");
+  std::string new_name;
+  std::string new_dir = ".";
+  auto* new_cmd = plugins_cmd->add_subcommand(
+      "new", "write a plugin skeleton with a fixture HAR and its expected findings");
+  new_cmd->add_option("name", new_name, "the plugin id, [a-z0-9][a-z0-9-]*")
+      ->required()
+      ->type_name("NAME");
+  new_cmd->add_option("-d,--dir", new_dir, "directory to write into")
+      ->capture_default_str()
+      ->type_name("DIR");
 
   try {
     app.parse(argc, argv);
@@ -252,6 +274,12 @@ int main(int argc, char** argv) {
     }
     if (*check_cmd) {
       return warden::cli::run_plugins_check(check_paths, std::cout);
+    }
+    if (*test_cmd) {
+      return warden::cli::run_plugins_test(test_paths, std::cout);
+    }
+    if (*new_cmd) {
+      return warden::cli::run_plugins_new(new_name, new_dir, std::cout);
     }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -8,6 +8,7 @@
 #include "actors/plugin_validator.hpp"
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/source_excerpt.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/inert_text.hpp"
 
@@ -56,10 +57,11 @@ int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream&
     return exit_usage;
   }
   const auto loaded = load_all(files);
-  std::size_t w_id = 2, w_name = 4, w_version = 7;
+  std::size_t w_id = 2, w_kind = 4, w_name = 4, w_version = 7;
   for (const auto& entry : loaded) {
     if (entry.info) {
       w_id = std::max(w_id, printable(entry.info->id).size());
+      w_kind = std::max(w_kind, runtime::to_string(entry.info->kind).size());
       w_name = std::max(w_name, or_dash(entry.info->name).size());
       w_version = std::max(w_version, or_dash(entry.info->version).size());
     }
@@ -67,16 +69,17 @@ int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream&
   auto pad = [](const std::string& text, std::size_t width) {
     return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
   };
-  out << pad("ID", w_id) << "  " << pad("NAME", w_name) << "  " << pad("VERSION", w_version)
-      << "  FILE\n";
+  out << pad("ID", w_id) << "  " << pad("KIND", w_kind) << "  " << pad("NAME", w_name) << "  "
+      << pad("VERSION", w_version) << "  FILE\n";
   int status = exit_ok;
   for (const auto& entry : loaded) {
     if (entry.info) {
-      out << pad(printable(entry.info->id), w_id) << "  " << pad(or_dash(entry.info->name), w_name)
-          << "  " << pad(or_dash(entry.info->version), w_version) << "  " << printable(entry.path)
-          << '\n';
+      out << pad(printable(entry.info->id), w_id) << "  "
+          << pad(std::string(runtime::to_string(entry.info->kind)), w_kind) << "  "
+          << pad(or_dash(entry.info->name), w_name) << "  "
+          << pad(or_dash(entry.info->version), w_version) << "  " << printable(entry.path) << '\n';
     } else {
-      spdlog::error("{}", entry.error.describe());
+      spdlog::error("{}\n{}", entry.error.describe(), source_excerpt(entry.error, "  "));
       status = exit_usage;
     }
   }
@@ -96,7 +99,8 @@ int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out) 
       out << "OK    " << printable(entry.info->id) << "  " << or_dash(entry.info->name) << "  "
           << or_dash(entry.info->version) << "  (" << printable(entry.path) << ")\n";
     } else {
-      out << "FAIL  " << printable(entry.error.describe()) << '\n';
+      out << "FAIL  " << printable(entry.error.describe()) << '\n'
+          << source_excerpt(entry.error, "      ");
       status = exit_usage;
       ++failed;
     }

@@ -10,13 +10,15 @@
 
 namespace warden::cli {
 
-// Prints id, name, version and file of every plugin found in `plugin_paths`
-// (files or directories; empty: the bundled directory). Exit code: 0, or 2
-// when nothing was found or a plugin failed to load.
+// Prints id, kind (module or zap-passive), name, version and file of every
+// plugin found in `plugin_paths` (files or directories; empty: the bundled
+// directory). Exit code: 0, or 2 when nothing was found or a plugin failed to
+// load.
 int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream& out);
 
 // Loads each plugin named by `paths` and prints "OK id name version" or
-// "FAIL file:line:col: reason". Exit code: 0 when all loaded, else 2.
+// "FAIL file:line:col: reason" followed by the source line and a caret. Exit
+// code: 0 when all loaded, else 2.
 int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out);
 
 }  // namespace warden::cli

@@ -168,12 +168,17 @@ class SarifReport final : public Report {
         properties["version"] = plugin.version;
       }
       properties["tags"] = json::array({"security"});
-      rules_.push_back({
+      properties["kind"] = runtime::to_string(plugin.kind);
+      json rule = {
           {"id", plugin.id},
           {"name", title},
           {"shortDescription", {{"text", title}}},
-          {"properties", properties},
-      });
+      };
+      if (!plugin.help_uri.empty()) {
+        rule["helpUri"] = plugin.help_uri;  // a ZAP script's helpLink
+      }
+      rule["properties"] = properties;
+      rules_.push_back(std::move(rule));
       rule_index_[plugin.id] = i;
     }
     for (const auto& input : run.inputs) {
@@ -225,6 +230,21 @@ class SarifReport final : public Report {
     }
     if (finding.confidence != Confidence::unspecified) {
       properties["confidence"] = to_string(finding.confidence);
+    }
+    if (!finding.param.empty()) {
+      properties["param"] = finding.param;
+    }
+    if (!finding.other_info.empty()) {
+      properties["otherInfo"] = finding.other_info;
+    }
+    if (!finding.solution.empty()) {
+      properties["solution"] = finding.solution;
+    }
+    if (!finding.references.empty()) {
+      properties["references"] = finding.references;
+    }
+    if (finding.wasc > 0) {
+      properties["wasc"] = "WASC-" + std::to_string(finding.wasc);
     }
     json result = {
         {"ruleId", finding.plugin_id}, {"level", level_for(finding.severity)},

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "apps/warden/report.hpp"
+#include "apps/warden/source_excerpt.hpp"
 #include "runtime/inert_text.hpp"
 
 namespace warden::cli {
@@ -111,7 +112,13 @@ class TextReport final : public Report {
   }
 
   void plugin_load_error(const Error& error) override {
-    load_errors_.push_back(printable(error.describe()));
+    std::string text = printable(error.describe());
+    std::string excerpt = source_excerpt(error, "    ");  // the offending line and a caret
+    if (!excerpt.empty()) {
+      excerpt.pop_back();
+      text += '\n' + excerpt;
+    }
+    load_errors_.push_back(std::move(text));
   }
 
   void finding(const Finding& finding, const TransactionRef& transaction) override {

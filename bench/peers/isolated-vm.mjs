@@ -22,6 +22,7 @@ import {
   cpuSeconds, emitResult, loadTransactions, nowMs, parseArgs, pluginFiles, readSource, runMain,
   Samples, Tally,
 } from "./lib/common.mjs";
+import { STD_SOURCE, STD_SPECIFIER } from "./lib/warden-std.mjs";
 
 // Evaluated in the plugin's context after its module: wraps scan() so that one
 // string goes in and one string comes out. Returns 0 from __scan when the
@@ -56,7 +57,11 @@ class IvmPlugin {
     this.id = null;
   }
 
-  rejectImport(specifier) {
+  // warden:std, compiled in the plugin's isolate; every other import is refused.
+  resolveImport(isolate, specifier) {
+    if (specifier === STD_SPECIFIER) {
+      return isolate.compileModuleSync(STD_SOURCE, { filename: STD_SPECIFIER });
+    }
     throw new Error(`${this.file}: import of "${specifier}" is not allowed`);
   }
 
@@ -66,7 +71,7 @@ class IvmPlugin {
     const context = isolate.createContextSync();
     context.evalSync(CONSOLE);
     const mod = isolate.compileModuleSync(this.source, { filename: this.file });
-    mod.instantiateSync(context, (s) => this.rejectImport(s));
+    mod.instantiateSync(context, (s) => this.resolveImport(isolate, s));
     mod.evaluateSync({ timeout: timeoutMs });
     context.global.setSync("__ns", mod.namespace.derefInto());
     context.evalSync(BOOTSTRAP, { timeout: timeoutMs, filename: "bootstrap.js" });
@@ -80,7 +85,7 @@ class IvmPlugin {
     const context = await isolate.createContext();
     await context.eval(CONSOLE);
     const mod = await isolate.compileModule(this.source, { filename: this.file });
-    await mod.instantiate(context, (s) => this.rejectImport(s));
+    await mod.instantiate(context, (s) => this.resolveImport(isolate, s));
     await mod.evaluate({ timeout: timeoutMs });
     await context.global.set("__ns", mod.namespace.derefInto());
     await context.eval(BOOTSTRAP, { timeout: timeoutMs, filename: "bootstrap.js" });

@@ -6,6 +6,10 @@
 import { pathToFileURL } from "node:url";
 import { workerData } from "node:worker_threads";
 
+import { registerStdHook } from "./lib/warden-std.mjs";
+
+registerStdHook();
+
 for (const m of ["log", "info", "warn", "error", "debug", "trace", "dir"]) console[m] = () => {};
 
 const plugin = (await import(pathToFileURL(workerData.plugin).href)).default;

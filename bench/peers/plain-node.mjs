@@ -9,6 +9,9 @@ import {
   cpuSeconds, emitResult, loadTransactions, nowMs, parseArgs, pluginFiles, runMain, Samples,
   silenceConsole, Tally,
 } from "./lib/common.mjs";
+import { registerStdHook } from "./lib/warden-std.mjs";
+
+registerStdHook();
 
 runMain(async () => {
   const opts = parseArgs(process.argv.slice(2));

@@ -43,7 +43,7 @@ v8::MaybeLocal<v8::Promise> reject_dynamic_import(v8::Local<v8::Context> context
   // The specifier is the plugin's text: copied only up to the default text limit.
   std::string text = "dynamic import('" +
                      to_std_capped(isolate, specifier, EngineLimits{}.max_text_bytes) +
-                     "') is not allowed: a Warden plugin is one self-contained module";
+                     "') is not allowed: a Warden plugin imports only warden:std, statically";
   if (resolver->Reject(context, v8::Exception::Error(v8_string(isolate, text))).IsNothing()) {
     return {};
   }
@@ -107,6 +107,7 @@ EngineState::~EngineState() {
   module.Reset();
   context.Reset();
   view.reset();
+  std_module.reset();
   // The default platform keeps a foreground task runner per isolate, with the
   // tasks still queued, until told the isolate goes (libplatform.h: "has to be
   // called for all Isolates which are deleted"); without it every recycle left one.

@@ -18,6 +18,7 @@
 
 #include "runtime/detail/console.hpp"
 #include "runtime/detail/findings_reader.hpp"
+#include "runtime/detail/std_module.hpp"
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
 #include "runtime/detail/watchdog.hpp"
@@ -75,7 +76,8 @@ struct EngineState {
   v8::Global<v8::Function> scan_function;
   std::optional<TransactionView> view;
   std::optional<FindingsReader> findings_reader;
-  v8::Eternal<v8::String> then_key;  // internalized once, read on every scan
+  std::optional<StdModule> std_module;  // warden:std for this context, compiled on first import
+  v8::Eternal<v8::String> then_key;     // internalized once, read on every scan
   // Last: stopped (joined) first, while the isolate still exists.
   std::unique_ptr<Watchdog> watchdog;
 };

@@ -1,6 +1,7 @@
 // Reads and checks the findings a plugin's scan() returned (the plugin contract's rules).
 #include "runtime/detail/findings_reader.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -10,6 +11,8 @@
 
 namespace warden::runtime::detail {
 namespace {
+
+constexpr uint32_t kMaxReferences = 100;  // a finding's references beyond these are dropped
 
 v8::Eternal<v8::String> internalized(v8::Isolate* isolate, const char* name) {
   return v8::Eternal<v8::String>(
@@ -28,7 +31,60 @@ FindingsReader::FindingsReader(v8::Isolate* isolate, std::string file, std::size
       description_(internalized(isolate, "description")),
       evidence_(internalized(isolate, "evidence")),
       cwe_(internalized(isolate, "cwe")),
-      confidence_(internalized(isolate, "confidence")) {}
+      confidence_(internalized(isolate, "confidence")),
+      param_(internalized(isolate, "param")),
+      other_info_(internalized(isolate, "otherInfo")),
+      solution_(internalized(isolate, "solution")),
+      references_(internalized(isolate, "references")),
+      wasc_(internalized(isolate, "wasc")) {}
+
+template <typename Where, typename Thrown>
+std::optional<Error> FindingsReader::read_optional_fields(v8::Local<v8::Context> ctx,
+                                                          v8::Local<v8::Object> object,
+                                                          const Where& /*where*/,
+                                                          const Thrown& thrown,
+                                                          Finding& finding) const {
+  // Added to contract version 1 later: a value of another type is ignored, as
+  // unknown fields are, since older plugins may use these names for their own.
+  v8::Isolate* isolate = isolate_;
+  auto text = [&](const v8::Eternal<v8::String>& key, std::string& out) -> std::optional<Error> {
+    v8::Local<v8::Value> value;
+    if (!object->Get(ctx, key.Get(isolate)).ToLocal(&value))
+      return thrown();
+    if (value->IsString())
+      out = to_std_capped(isolate, value, limits.max_text_bytes);
+    return std::nullopt;
+  };
+  if (auto error = text(param_, finding.param))
+    return error;
+  if (auto error = text(other_info_, finding.other_info))
+    return error;
+  if (auto error = text(solution_, finding.solution))
+    return error;
+  v8::Local<v8::Value> references, wasc;
+  if (!object->Get(ctx, references_.Get(isolate)).ToLocal(&references))
+    return thrown();
+  if (references->IsArray()) {
+    v8::Local<v8::Array> list = references.As<v8::Array>();
+    const uint32_t count = std::min<uint32_t>(list->Length(), kMaxReferences);
+    for (uint32_t i = 0; i < count; ++i) {
+      v8::Local<v8::Value> item;
+      if (!list->Get(ctx, i).ToLocal(&item))
+        return thrown();
+      if (item->IsString())
+        finding.references.push_back(to_std_capped(isolate, item, limits.max_text_bytes));
+    }
+  }
+  if (!object->Get(ctx, wasc_.Get(isolate)).ToLocal(&wasc))
+    return thrown();
+  if (wasc->IsNumber()) {
+    double number = wasc.As<v8::Number>()->Value();
+    if (number >= 1 && number <= INT32_MAX &&
+        number == static_cast<double>(static_cast<int>(number)))
+      finding.wasc = static_cast<int>(number);
+  }
+  return std::nullopt;
+}
 
 Result<std::vector<Finding>> FindingsReader::read(
     v8::Local<v8::Context> ctx, v8::Local<v8::Value> value, const Transaction& transaction,
@@ -138,7 +194,12 @@ Result<std::vector<Finding>> FindingsReader::read(
       }
       finding.confidence = *parsed;
     }
-    total_bytes += finding.title.size() + finding.description.size() + finding.evidence.size();
+    if (auto error = read_optional_fields(ctx, object, where, thrown, limits, finding))
+      return *error;
+    total_bytes += finding.title.size() + finding.description.size() + finding.evidence.size() +
+                   finding.param.size() + finding.other_info.size() + finding.solution.size();
+    for (const auto& reference : finding.references)
+      total_bytes += reference.size();
     if (total_bytes > limits.max_findings_bytes) {
       return invalid(where() + "the findings' text exceeds the limit of " +
                      std::to_string(limits.max_findings_bytes) + " bytes per scan");

@@ -1,9 +1,11 @@
 #pragma once
 // The plugin contract's check of what scan() returned: an array of at most
 // max_findings objects with a title, a severity and optional description,
-// evidence, cwe and confidence, read into Findings. Private to runtime/.
+// evidence, cwe, confidence, param, otherInfo, solution, references and wasc,
+// read into Findings. Private to runtime/.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +39,19 @@ class FindingsReader {
                                     const EngineLimits& limits, v8::TryCatch& try_catch) const;
 
  private:
+  // A finding's param, otherInfo, solution, references and wasc (all optional;
+  // values of another type are ignored).
+  template <typename Where, typename Thrown>
+  std::optional<Error> read_optional_fields(v8::Local<v8::Context> context,
+                                            v8::Local<v8::Object> object, const Where& where,
+                                            const Thrown& thrown, const EngineLimits& limits,
+                                            Finding& finding) const;
+
   v8::Isolate* isolate_;
   std::string file_;
   std::size_t max_findings_;
   v8::Eternal<v8::String> title_, severity_, description_, evidence_, cwe_, confidence_;
+  v8::Eternal<v8::String> param_, other_info_, solution_, references_, wasc_;
 };
 
 }  // namespace warden::runtime::detail

@@ -2,6 +2,7 @@
 #include "runtime/detail/js_error.hpp"
 
 #include "runtime/detail/v8_strings.hpp"
+#include "runtime/detail/zap_script.hpp"
 
 namespace warden::runtime::detail {
 
@@ -47,6 +48,14 @@ Error js_error(v8::Isolate* isolate, ErrorCode code, const std::string& prefix,
         to_std_capped(isolate, exception.message->GetScriptResourceName(), max_bytes);
     if (!resource.empty() && resource != "undefined")
       error.file = resource;
+    // Thrown inside the engine's own scripts (a ZAP shim refusing a call):
+    // point at the plugin's call instead.
+    int line = 0, column = 0;
+    if (resource.rfind("warden:", 0) == 0 && plugin_frame(error.stack, file, &line, &column)) {
+      error.file = file;
+      error.line = line;
+      error.column = column;
+    }
   }
   return error;
 }

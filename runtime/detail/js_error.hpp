@@ -29,7 +29,9 @@ struct JsException {
 
 // `prefix` + the exception as text ("unknown error" when empty), an Error
 // object's stack, and the location of its message; `file` unless the message
-// names a script. Converting runs plugin code (toString, a stack getter): call
+// names a script. An exception thrown inside the engine's own scripts
+// ("warden:..."), such as a ZAP shim's, is located at the first frame of
+// `file` in its stack. Converting runs plugin code (toString, a stack getter): call
 // it under the deadline of the work that threw. It never throws into the
 // caller; a termination while converting is passed on.
 // The exception's text, its stack and the script name are each cut to

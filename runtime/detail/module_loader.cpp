@@ -1,5 +1,6 @@
-// Loading a plugin module as named steps: compile, evaluate, read the default
-// export, run init(config).
+// Loading a plugin as named steps: compile, evaluate, read the default export
+// (or, for a ZAP passive script, the adapter's plugin object), run
+// init(config).
 #include "runtime/detail/module_loader.hpp"
 
 #include <algorithm>
@@ -15,7 +16,9 @@
 #include "runtime/detail/console.hpp"
 #include "runtime/detail/js_error.hpp"
 #include "runtime/detail/realm_hardening.hpp"
+#include "runtime/detail/std_module.hpp"
 #include "runtime/detail/v8_strings.hpp"
+#include "runtime/detail/zap_script.hpp"
 
 namespace warden::runtime::detail {
 namespace {
@@ -62,18 +65,28 @@ class ModuleLoader {
         try_catch_(try_catch),
         export_line_(default_export_line(state.source->code())) {}
 
-  // Compiles (from the source's code cache when there is one), refuses static
-  // imports and instantiates.
+  // Compiles (from the source's code cache when there is one), refuses every
+  // import but warden:std and instantiates.
   Result<v8::Local<v8::Module>> compile();
+  // For a ZAP passive script: installs ZAP's environment and compiles the
+  // script as a classic one (from the code cache when there is one).
+  Result<v8::Local<v8::Script>> compile_zap(v8::Local<v8::Function>* adapt);
   // Runs the module body, top-level await included.
   Status evaluate(v8::Local<v8::Module> module, ScanDeadline& deadline);
-  // Checks the default export's shape and fills in the plugin's info.
-  Result<DefaultExport> read_default_export(v8::Local<v8::Module> module, ScanDeadline& deadline);
+  // The module's default export.
+  Result<v8::Local<v8::Value>> default_export(v8::Local<v8::Module> module, ScanDeadline& deadline);
+  // Runs the ZAP script and returns the adapter's plugin object for it.
+  Result<v8::Local<v8::Value>> run_zap(v8::Local<v8::Script> script, v8::Local<v8::Function> adapt,
+                                       ScanDeadline& deadline);
+  // Checks the plugin object's shape and fills in the plugin's info.
+  Result<DefaultExport> read_plugin(v8::Local<v8::Value> exported, ScanDeadline& deadline);
   // Calls init(config) when the plugin has one, and awaits it.
   Status run_init(const DefaultExport& plugin, ScanDeadline& deadline);
   // Leaves a code cache on the source, made after evaluation so it holds what
   // ran: recycled engines then skip parsing.
-  void leave_code_cache(v8::Local<v8::Module> module);
+  void leave_code_cache(v8::Local<v8::UnboundModuleScript> module);
+  void leave_code_cache(v8::Local<v8::UnboundScript> script);
+  void leave_code_cache(v8::ScriptCompiler::CachedData* made);
 
  private:
   // The forced stop (timeout or heap limit) of `what`, if one happened;
@@ -139,21 +152,61 @@ Result<v8::Local<v8::Module>> ModuleLoader::compile() {
   state_.code_cache_consumed = cache && !compile_source.GetCachedData()->rejected;
   state_.module.Reset(isolate_, module);
 
-  // Checked before instantiation: the plugin must be self-contained.
+  // Checked before instantiation: warden:std is the only module a plugin may import.
   v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
-  if (requests->Length() > 0) {
-    v8::Local<v8::ModuleRequest> request = requests->Get(context_, 0).As<v8::ModuleRequest>();
+  for (int i = 0; i < requests->Length(); ++i) {
+    v8::Local<v8::ModuleRequest> request = requests->Get(context_, i).As<v8::ModuleRequest>();
+    std::string specifier = to_std(isolate_, request->GetSpecifier());
+    if (specifier == StdModule::kSpecifier)
+      continue;
     v8::Location where = module->SourceOffsetToLocation(request->GetSourceOffset());
     return load_error(ErrorCode::static_import,
-                      "static import of '" + to_std(isolate_, request->GetSpecifier()) +
-                          "' is not allowed: a Warden plugin is one self-contained module",
+                      "static import of '" + specifier +
+                          "' is not allowed: a Warden plugin may import only warden:std",
                       where.GetLineNumber() + 1, where.GetColumnNumber() + 1);
   }
-  auto no_imports = [](v8::Local<v8::Context>, v8::Local<v8::String>, v8::Local<v8::FixedArray>,
-                       v8::Local<v8::Module>) -> v8::MaybeLocal<v8::Module> { return {}; };
-  if (!module->InstantiateModule(context_, no_imports).FromMaybe(false))
+  if (!module->InstantiateModule(context_, &StdModule::resolve).FromMaybe(false))
     return thrown(ErrorCode::module_threw, "");
   return module;
+}
+
+Result<v8::Local<v8::Script>> ModuleLoader::compile_zap(v8::Local<v8::Function>* adapt) {
+  const PluginSource& source = *state_.source;
+  v8::Local<v8::String> code;
+  if (!v8::String::NewFromUtf8(isolate_, source.code().data(), v8::NewStringType::kNormal,
+                               static_cast<int>(source.code().size()))
+           .ToLocal(&code)) {
+    return load_error(ErrorCode::syntax_error, "source is too large", 0);
+  }
+  v8::Local<v8::Object> std_namespace;
+  if (!state_.std_module->namespace_object(context_).ToLocal(&std_namespace))
+    return thrown(ErrorCode::module_threw, "warden:std: ");
+  *adapt = prepare_zap_context(context_, std_namespace);
+  v8::Local<v8::Script> script;
+  if (!compile_zap_script(context_, code, source.path(), source.code_cache(),
+                          &state_.code_cache_consumed)
+           .ToLocal(&script)) {
+    return thrown(ErrorCode::syntax_error, "");
+  }
+  return script;
+}
+
+Result<v8::Local<v8::Value>> ModuleLoader::run_zap(v8::Local<v8::Script> script,
+                                                   v8::Local<v8::Function> adapt,
+                                                   ScanDeadline& deadline) {
+  v8::Local<v8::Value> ran;
+  if (!script->Run(context_).ToLocal(&ran)) {
+    if (auto error = stopped("script evaluation", deadline))
+      return *error;
+    return thrown(ErrorCode::module_threw, "");
+  }
+  v8::Local<v8::Value> plugin;
+  if (!zap_plugin_object(context_, adapt, state_.source->path()).ToLocal(&plugin)) {
+    if (auto error = stopped("getMetadata()", deadline))
+      return *error;
+    return thrown(ErrorCode::module_threw, "");
+  }
+  return plugin;
 }
 
 Status ModuleLoader::evaluate(v8::Local<v8::Module> module, ScanDeadline& deadline) {
@@ -195,8 +248,8 @@ std::optional<Error> ModuleLoader::read_property(v8::Local<v8::Object> object, c
   return thrown(code, std::string("reading ") + name + ": ");
 }
 
-Result<DefaultExport> ModuleLoader::read_default_export(v8::Local<v8::Module> module,
-                                                        ScanDeadline& deadline) {
+Result<v8::Local<v8::Value>> ModuleLoader::default_export(v8::Local<v8::Module> module,
+                                                          ScanDeadline& deadline) {
   v8::Local<v8::Object> ns = module->GetModuleNamespace().As<v8::Object>();
   v8::Local<v8::Value> exported;
   if (!ns->Get(context_, v8::String::NewFromUtf8Literal(isolate_, "default")).ToLocal(&exported)) {
@@ -204,6 +257,11 @@ Result<DefaultExport> ModuleLoader::read_default_export(v8::Local<v8::Module> mo
       return *error;
     return thrown(ErrorCode::no_default_export, "reading the default export: ");
   }
+  return exported;
+}
+
+Result<DefaultExport> ModuleLoader::read_plugin(v8::Local<v8::Value> exported,
+                                                ScanDeadline& deadline) {
   if (!exported->IsObject() || exported->IsFunction()) {
     return load_error(
         ErrorCode::no_default_export,
@@ -252,6 +310,15 @@ Result<DefaultExport> ModuleLoader::read_default_export(v8::Local<v8::Module> mo
   }
   if (version_value->IsString())
     info.version = to_std(isolate_, version_value);
+  if (info.kind == PluginKind::zap_passive) {
+    v8::Local<v8::Value> help_value;
+    if (auto error = read_property(plugin.object, "helpUri", ErrorCode::no_default_export,
+                                   &help_value, deadline)) {
+      return *error;
+    }
+    if (help_value->IsString())
+      info.help_uri = to_std(isolate_, help_value);
+  }
   if (auto error =
           read_property(plugin.object, "init", ErrorCode::init_failed, &plugin.init, deadline)) {
     return *error;
@@ -297,11 +364,18 @@ Status ModuleLoader::run_init(const DefaultExport& plugin, ScanDeadline& deadlin
       export_line_);
 }
 
-void ModuleLoader::leave_code_cache(v8::Local<v8::Module> module) {
-  if (state_.code_cache_consumed)
-    return;
-  std::unique_ptr<v8::ScriptCompiler::CachedData> data(
-      v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+void ModuleLoader::leave_code_cache(v8::Local<v8::UnboundModuleScript> module) {
+  if (!state_.code_cache_consumed)
+    leave_code_cache(v8::ScriptCompiler::CreateCodeCache(module));
+}
+
+void ModuleLoader::leave_code_cache(v8::Local<v8::UnboundScript> script) {
+  if (!state_.code_cache_consumed)
+    leave_code_cache(v8::ScriptCompiler::CreateCodeCache(script));
+}
+
+void ModuleLoader::leave_code_cache(v8::ScriptCompiler::CachedData* made) {
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(made);
   if (data && data->length > 0) {
     state_.source->set_code_cache(
         std::make_shared<const std::vector<uint8_t>>(data->data, data->data + data->length));
@@ -320,21 +394,42 @@ Status load_module(EngineState& state) {
   install_console(context, &state.console_target);
   harden_realm(context);
   state.view.emplace(context);  // before any plugin code runs in this context
+  state.std_module.emplace(context);
   state.findings_reader.emplace(isolate, state.source->path(), state.options.limits.max_findings);
   state.then_key = v8::Eternal<v8::String>(
       isolate, v8::String::NewFromUtf8Literal(isolate, "then", v8::NewStringType::kInternalized));
 
   v8::TryCatch try_catch(isolate);
   ModuleLoader loader(state, context, try_catch);
-  Result<v8::Local<v8::Module>> module = loader.compile();
-  if (!module.ok())
-    return std::move(module).error();
+  const bool zap = is_zap_script(state.source->code());
+  state.info.kind = zap ? PluginKind::zap_passive : PluginKind::module;
+  v8::Local<v8::Module> module;
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Function> adapt;
+  if (zap) {
+    Result<v8::Local<v8::Script>> compiled = loader.compile_zap(&adapt);
+    if (!compiled.ok())
+      return std::move(compiled).error();
+    script = *compiled;
+  } else {
+    Result<v8::Local<v8::Module>> compiled = loader.compile();
+    if (!compiled.ok())
+      return std::move(compiled).error();
+    module = *compiled;
+  }
 
-  // Module evaluation and init() share one deadline.
+  // Evaluation and init() share one deadline.
   ScanDeadline deadline(*state.watchdog, state.options.limits.load_timeout);
-  if (Status evaluated = loader.evaluate(*module, deadline); !evaluated.ok())
-    return evaluated;
-  Result<DefaultExport> plugin = loader.read_default_export(*module, deadline);
+  Result<v8::Local<v8::Value>> exported = [&]() -> Result<v8::Local<v8::Value>> {
+    if (zap)
+      return loader.run_zap(script, adapt, deadline);
+    if (Status evaluated = loader.evaluate(module, deadline); !evaluated.ok())
+      return std::move(evaluated).error();
+    return loader.default_export(module, deadline);
+  }();
+  if (!exported.ok())
+    return std::move(exported).error();
+  Result<DefaultExport> plugin = loader.read_plugin(*exported, deadline);
   if (!plugin.ok())
     return std::move(plugin).error();
   if (Status initialized = loader.run_init(*plugin, deadline); !initialized.ok())
@@ -345,7 +440,11 @@ Status load_module(EngineState& state) {
 
   state.plugin.Reset(isolate, plugin->object);
   state.scan_function.Reset(isolate, plugin->scan);
-  loader.leave_code_cache(*module);
+  state.std_module->after_evaluation();
+  if (zap)
+    loader.leave_code_cache(script->GetUnboundScript());
+  else
+    loader.leave_code_cache(module->GetUnboundModuleScript());
   return {};
 }
 
