@@ -39,11 +39,9 @@ FindingsReader::FindingsReader(v8::Isolate* isolate, std::string file, std::size
       wasc_(internalized(isolate, "wasc")) {}
 
 template <typename Where, typename Thrown>
-std::optional<Error> FindingsReader::read_optional_fields(v8::Local<v8::Context> ctx,
-                                                          v8::Local<v8::Object> object,
-                                                          const Where& /*where*/,
-                                                          const Thrown& thrown,
-                                                          Finding& finding) const {
+std::optional<Error> FindingsReader::read_optional_fields(
+    v8::Local<v8::Context> ctx, v8::Local<v8::Object> object, const Where& /*where*/,
+    const Thrown& thrown, const EngineLimits& limits, Finding& finding) const {
   // Added to contract version 1 later: a value of another type is ignored, as
   // unknown fields are, since older plugins may use these names for their own.
   v8::Isolate* isolate = isolate_;
