@@ -1,3 +1,4 @@
+// The warden:std module: compiled once per process, from its code cache in every later isolate.
 #include "runtime/detail/std_module.hpp"
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// YAML text to plain JS values with yaml-cpp, bounded in size, count and depth.
 #include "runtime/detail/yaml_value.hpp"
 
 #include <exception>

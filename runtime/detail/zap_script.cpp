@@ -1,3 +1,4 @@
+// OWASP ZAP passive scripts: detected by content, loaded as a classic script with the ZAP layer.
 #include "runtime/detail/zap_script.hpp"
 
 #include <cstdio>
