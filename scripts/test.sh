@@ -103,6 +103,19 @@ test_names() {
 }
 step "test names" test_names
 
+# One concept per file: no source in runtime/, actors/ or apps/ over 500 lines,
+# and each opens (in its first three lines) with a comment saying what it is.
+file_shape() {
+  local bad=""
+  for f in $(git ls-files 'runtime/*.cpp' 'runtime/*.hpp' 'actors/*.cpp' 'actors/*.hpp' \
+                            'apps/*.cpp' 'apps/*.hpp'); do
+    [ "$(wc -l < "$f")" -le 500 ] || bad+="$f: over 500 lines"$'\n'
+    head -3 "$f" | grep -q '^//' || bad+="$f: no opening comment"$'\n'
+  done
+  [ -z "$bad" ] || { printf '%s' "$bad"; return 1; }
+}
+step "file shape" file_shape
+
 # 8. Formatting: clang-format 14 with the repository's .clang-format (docs/contributing.md).
 formatting() {
   command -v clang-format >/dev/null || { echo "clang-format not installed: skipped"; return 0; }
