@@ -97,6 +97,12 @@ class ModuleLoader {
   Error load_error(ErrorCode code, std::string message, int line, int column = 0) const {
     return Error{code, std::move(message), state_.source->path(), line, column};
   }
+  // What a load step's result means once awaited: fulfilled is ok, rejected
+  // is `code` with the reason after `rejected_prefix`, still pending is a
+  // load timeout (`pending_message`, at `line`) and the engine is spent.
+  Status settle(v8::Local<v8::Value> value, const std::string& what, ErrorCode code,
+                const std::string& rejected_prefix, std::string pending_message, int line,
+                ScanDeadline& deadline);
   // Reads one property of the default export; getters and Proxies run JS here.
   std::optional<Error> read_property(v8::Local<v8::Object> object, const char* name, ErrorCode code,
                                      v8::Local<v8::Value>* out, ScanDeadline& deadline);
@@ -218,24 +224,30 @@ Status ModuleLoader::evaluate(v8::Local<v8::Module> module, ScanDeadline& deadli
   }
   // Top-level await is on: Evaluate always returns a promise; a throwing
   // module gives a rejected one and the TryCatch sees nothing.
-  Settled settled = await_settled(isolate_, evaluated);
-  if (auto error = stopped("module evaluation", deadline))
+  return settle(evaluated, "module evaluation", ErrorCode::module_threw, "",
+                "module evaluation did not settle within " +
+                    format_ms(state_.options.limits.load_timeout) +
+                    ": a top-level await waits on a promise nothing can settle",
+                0, deadline);
+}
+
+Status ModuleLoader::settle(v8::Local<v8::Value> value, const std::string& what, ErrorCode code,
+                            const std::string& rejected_prefix, std::string pending_message,
+                            int line, ScanDeadline& deadline) {
+  Settled settled = await_settled(isolate_, value);
+  if (auto error = stopped(what, deadline))
     return *error;
   switch (settled.state) {
     case Settled::State::fulfilled:
       return {};
     case Settled::State::rejected:
-      return js_error(isolate_, ErrorCode::module_threw, "",
+      return js_error(isolate_, code, rejected_prefix,
                       JsException::rejected(isolate_, settled.value), state_.source->path());
     case Settled::State::pending:
       break;
   }
   state_.usable = false;
-  return load_error(ErrorCode::load_timeout,
-                    "module evaluation did not settle within " +
-                        format_ms(state_.options.limits.load_timeout) +
-                        ": a top-level await waits on a promise nothing can settle",
-                    0);
+  return load_error(ErrorCode::load_timeout, std::move(pending_message), line);
 }
 
 std::optional<Error> ModuleLoader::read_property(v8::Local<v8::Object> object, const char* name,
@@ -344,24 +356,10 @@ Status ModuleLoader::run_init(const DefaultExport& plugin, ScanDeadline& deadlin
       return *error;
     return thrown(ErrorCode::init_failed, "init() threw: ");
   }
-  Settled settled = await_settled(isolate_, returned);
-  if (auto error = stopped("init()", deadline))
-    return *error;
-  switch (settled.state) {
-    case Settled::State::fulfilled:
-      return {};
-    case Settled::State::rejected:
-      return js_error(isolate_, ErrorCode::init_failed,
-                      "init() rejected: ", JsException::rejected(isolate_, settled.value),
-                      state_.source->path());
-    case Settled::State::pending:
-      break;
-  }
-  state_.usable = false;
-  return load_error(
-      ErrorCode::load_timeout,
+  return settle(
+      returned, "init()", ErrorCode::init_failed, "init() rejected: ",
       "init() promise did not settle within " + format_ms(state_.options.limits.load_timeout),
-      export_line_);
+      export_line_, deadline);
 }
 
 void ModuleLoader::leave_code_cache(v8::Local<v8::UnboundModuleScript> module) {
