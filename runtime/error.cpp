@@ -43,6 +43,8 @@ std::string_view to_string(ErrorCode code) {
       return "overloaded";
     case ErrorCode::shutting_down:
       return "shutting_down";
+    case ErrorCode::crashed:
+      return "crashed";
     case ErrorCode::worker_lost:
       return "worker_lost";
     case ErrorCode::unknown_plugin:
@@ -55,7 +57,7 @@ std::string_view to_string(ErrorCode code) {
 
 bool is_fatal_for_engine(ErrorCode code) {
   return code == ErrorCode::timeout || code == ErrorCode::out_of_memory ||
-         code == ErrorCode::engine_unusable;
+         code == ErrorCode::engine_unusable || code == ErrorCode::crashed;
 }
 
 std::string Error::describe() const {

@@ -30,6 +30,7 @@ enum class ErrorCode : uint8_t {
   timeout,          // scan ran past the time limit (engine must be recycled)
   out_of_memory,    // scan hit the heap limit (engine must be recycled)
   engine_unusable,  // the engine was terminated earlier and must not be reused
+  crashed,          // the worker process running the engine died (signal, V8 fatal error)
   // the actor layer
   quarantined,     // the plugin is quarantined after too many failures
   overloaded,      // the plugin's queue is full
