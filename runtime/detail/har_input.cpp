@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -31,16 +30,114 @@ std::uint64_t count_newlines(const char* data, std::size_t size) {
   std::uint64_t count = 0;
   std::size_t i = 0;
 #if defined(__SSE2__)
+  // Matches subtract 1 from per-byte counters (0xFF is -1), summed every 255 steps.
   const __m128i newline = _mm_set1_epi8('\n');
-  for (; i + 16 <= size; i += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
-    count += static_cast<std::uint64_t>(std::popcount(mask));
+  while (i + 16 <= size) {
+    __m128i counters = _mm_setzero_si128();
+    for (int step = 0; step < 255 && i + 16 <= size; ++step, i += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+    }
+    const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+    count += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
   for (; i < size; ++i)
     count += data[i] == '\n';
   return count;
+}
+
+#if defined(__SSE2__)
+std::uint64_t popcount(std::uint64_t x) {
+  // Inline: without -mpopcnt the builtin is a library call.
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return (x * 0x0101010101010101ULL) >> 56;
+}
+
+std::uint64_t prefix_xor(std::uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+// The bytes escaped by a backslash in a 64-byte block (simdjson's
+// branchless odd-run rule); `prev_escaped` carries an escape into the next block.
+std::uint64_t find_escaped(std::uint64_t backslash, std::uint64_t& prev_escaped) {
+  constexpr std::uint64_t even_bits = 0x5555555555555555ULL;
+  backslash &= ~prev_escaped;
+  const std::uint64_t follows_escape = backslash << 1 | prev_escaped;
+  const std::uint64_t odd_sequence_starts = backslash & ~even_bits & ~follows_escape;
+  std::uint64_t sequences_starting_on_even_bits = 0;
+  prev_escaped =
+      __builtin_add_overflow(odd_sequence_starts, backslash, &sequences_starting_on_even_bits) ? 1
+                                                                                               : 0;
+  const std::uint64_t invert_mask = sequences_starting_on_even_bits << 1;
+  return (even_bits ^ invert_mask) & follows_escape;
+}
+
+std::uint64_t match(__m128i bytes, char c) {
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))));
+}
+#endif
+
+// find_container_end over whole 64-byte blocks of data[i, end), SSE2 where
+// there is SSE2 (every x86-64): true with `i` just past the closing bracket
+// when found, else `i` at the first byte left for the byte-wise scan.
+bool scan_blocks(const char* data, std::size_t first, std::size_t& i, std::size_t end,
+                 std::size_t& depth, bool& in_string) {
+#if defined(__SSE2__)
+  std::uint64_t prev_escaped = 0;
+  if (in_string) {
+    std::size_t backslashes = 0;
+    while (i - backslashes > first && data[i - backslashes - 1] == '\\')
+      ++backslashes;
+    prev_escaped = backslashes % 2;
+  }
+  std::uint64_t prev_in_string = in_string ? ~std::uint64_t{0} : 0;
+  const __m128i case_bit = _mm_set1_epi8(0x20);  // '[' | 0x20 == '{', ']' | 0x20 == '}'
+  for (; i + 64 <= end; i += 64) {
+    std::uint64_t quote = 0, backslash = 0, open = 0, close = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i + 16 * k));
+      const __m128i folded = _mm_or_si128(bytes, case_bit);
+      quote |= match(bytes, '"') << (16 * k);
+      backslash |= match(bytes, '\\') << (16 * k);
+      open |= match(folded, '{') << (16 * k);
+      close |= match(folded, '}') << (16 * k);
+    }
+    quote &= ~find_escaped(backslash, prev_escaped);
+    const std::uint64_t inside = prefix_xor(quote) ^ prev_in_string;
+    prev_in_string = static_cast<std::uint64_t>(static_cast<std::int64_t>(inside) >> 63);
+    open &= ~inside;
+    close &= ~inside;
+    if (close != 0 && popcount(close) >= depth) {
+      // The depth may reach zero in this block: follow it bracket by bracket.
+      for (std::uint64_t marks = open | close; marks != 0; marks &= marks - 1) {
+        const int bit = __builtin_ctzll(marks);
+        if ((open >> bit) & 1) {
+          ++depth;
+        } else if (--depth == 0) {
+          i += static_cast<std::size_t>(bit) + 1;
+          return true;
+        }
+      }
+    } else {
+      depth += popcount(open);
+      depth -= popcount(close);
+    }
+  }
+  in_string = prev_in_string != 0;
+#else
+  (void)data, (void)first, (void)i, (void)end, (void)depth, (void)in_string;
+#endif
+  return false;
 }
 
 std::int64_t last_newline(const char* data, std::size_t size) {
@@ -92,6 +189,8 @@ std::optional<std::string_view> HarInput::find_container_end(std::uint64_t start
   for (;;) {
     const char* data = buffer_.get();
     std::size_t i = scan_;
+    if (scan_blocks(data, first, i, end_, depth_, in_string_))
+      return std::string_view(data + first, i - first);
     while (i < end_) {
       if (in_string_) {
         const void* quote = std::memchr(data + i, '"', end_ - i);
