@@ -171,11 +171,29 @@ bool HarInput::fill(std::size_t keep) {
     buffer_ = std::move(bigger);
     capacity_ = grown;
   }
-  in_.read(buffer_.get() + end_, static_cast<std::streamsize>(capacity_ - end_));
-  const auto got = static_cast<std::size_t>(in_.gcount());
-  end_ += got;
-  if (got == 0) {
+  // Take what the stream can give without waiting (a file's remaining bytes,
+  // what a pipe holds); wait only when that is nothing, for one byte, as
+  // nlohmann's byte-wise reads did: entries that trickle in through a pipe
+  // are handed out as they arrive, not once a whole chunk is there.
+  std::streambuf* source = in_.rdbuf();
+  std::streamsize available = source == nullptr ? -1 : source->in_avail();
+  if (available == 0) {
+    if (std::char_traits<char>::eq_int_type(source->sgetc(), std::char_traits<char>::eof()))
+      available = -1;
+    else
+      available = std::max<std::streamsize>(source->in_avail(), 1);
+  }
+  if (available < 0) {
     ended_ = true;
+    in_.setstate(std::ios::eofbit);
+    return false;
+  }
+  const auto room = static_cast<std::streamsize>(capacity_ - end_);
+  const std::streamsize got = source->sgetn(buffer_.get() + end_, std::min(available, room));
+  end_ += static_cast<std::size_t>(std::max<std::streamsize>(got, 0));
+  if (got <= 0) {
+    ended_ = true;
+    in_.setstate(std::ios::eofbit);
     return false;
   }
   return true;
