@@ -241,10 +241,19 @@ bool response(element value, Response& out) {
 bool FastEntryReader::read(std::string_view entry, Transaction& out) {
   element root;
   // The entry sits in HarInput's window with readable padding after it.
-  if (parser_.parse(reinterpret_cast<const std::uint8_t*>(entry.data()), entry.size(), false)
-          .get(root) != simdjson::SUCCESS) {
-    return false;
-  }
+  const bool read =
+      parser_.parse(reinterpret_cast<const std::uint8_t*>(entry.data()), entry.size(), false)
+              .get(root) == simdjson::SUCCESS &&
+      convert(root, out);
+  // The parser keeps buffers as large as the largest entry it parsed: after
+  // a large one, start afresh so memory follows the entries being read.
+  constexpr std::size_t kLargeEntryBytes = std::size_t{4} << 20;
+  if (entry.size() > kLargeEntryBytes)
+    parser_ = simdjson::dom::parser();
+  return read;
+}
+
+bool FastEntryReader::convert(element root, Transaction& out) {
   object members;
   if (root.get(members) != simdjson::SUCCESS)
     return false;

@@ -25,6 +25,8 @@ class FastEntryReader {
   bool read(std::string_view entry, Transaction& out);
 
  private:
+  static bool convert(simdjson::dom::element root, Transaction& out);
+
   simdjson::dom::parser parser_;
 };
 

@@ -163,13 +163,18 @@ bool HarInput::fill(std::size_t keep) {
     end_ -= keep;
     scan_ = scan_ >= keep ? scan_ - keep : 0;
   }
-  if (end_ == capacity_) {
-    // An entry larger than the window: double it (the entry is held anyway).
-    std::size_t grown = capacity_ * 2;
-    std::unique_ptr<char[]> bigger(new char[grown + kPadding]());
-    std::memcpy(bigger.get(), buffer_.get(), end_);
-    buffer_ = std::move(bigger);
-    capacity_ = grown;
+  // An entry larger than the window doubles it (the entry is held anyway);
+  // once such an entry is behind, the window goes back to one chunk.
+  std::size_t resized = capacity_;
+  if (end_ == capacity_)
+    resized = capacity_ * 2;
+  else if (capacity_ > kChunk && end_ <= kChunk / 2)
+    resized = kChunk;
+  if (resized != capacity_) {
+    std::unique_ptr<char[]> moved(new char[resized + kPadding]());
+    std::memcpy(moved.get(), buffer_.get(), end_);
+    buffer_ = std::move(moved);
+    capacity_ = resized;
   }
   // Take what the stream can give without waiting (a file's remaining bytes,
   // what a pipe holds); wait only when that is nothing, for one byte, as

@@ -1,8 +1,8 @@
 // The SAX handler that streams a HAR file entry by entry.
 #include "runtime/detail/har_sax.hpp"
 
+#include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
