@@ -118,6 +118,23 @@ TEST_CASE("the fast path reads the fixtures as the nlohmann DOM path does", "[ru
   }
 }
 
+TEST_CASE("the fast path reads the shared corpus as the nlohmann DOM path does", "[runtime]") {
+  const std::filesystem::path corpus = WARDEN_SHARED_CORPUS;
+  if (!std::filesystem::is_directory(corpus)) {
+    WARN("shared corpus absent: " << corpus.string() << " skipped");
+    return;
+  }
+  std::size_t files = 0;
+  for (const auto& item : std::filesystem::directory_iterator(corpus)) {
+    if (item.path().extension() != ".har")
+      continue;
+    INFO(item.path().filename().string());
+    check_same(file_text(item.path()));
+    ++files;
+  }
+  CHECK(files >= 10);
+}
+
 TEST_CASE("the fast path fails as the nlohmann DOM path does on mutated HARs", "[runtime]") {
   std::uint64_t state = 0x9e3779b97f4a7c15ULL;
   auto next = [&state](std::uint64_t bound) {
