@@ -1,7 +1,7 @@
 #pragma once
 // Reads HAR 1.2 files into Transactions (plugin contract, "The transaction"),
-// streaming: entries are handed out one at a time, so a large file never needs
-// several times its size in memory. No V8, no CAF.
+// streaming: entries are handed out one at a time, so memory follows the
+// largest entry, not the file. No V8, no CAF.
 
 #include <cstddef>
 #include <functional>
@@ -56,8 +56,12 @@ struct HarReadSummary {
 // input size when it ended early). Bytes that are not valid UTF-8 inside a
 // string are malformed_input too; the message escapes them (\xFF), so error
 // messages are always printable ASCII plus the file name.
-// Memory: only the entry being read is held as a DOM; each is converted,
-// handed out and freed before the next one is parsed.
+// Memory: the input is read in 1 MiB chunks into a window that holds the
+// entry being read (it grows only for a larger entry) and drops what was
+// parsed; each entry is converted, handed out and freed before the next one.
+// Speed: well-formed entries are parsed by simdjson; any other entry, and
+// every error, goes through the exact nlohmann path, so messages, warnings
+// and leniency are the same either way.
 
 // Reads `path` and calls `on_entry` for each entry; transaction ids are
 // `id_prefix` + the 0-based entry index ("3", or "file.har#3" with a prefix).

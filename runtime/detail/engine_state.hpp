@@ -9,6 +9,7 @@
 // v8::Locker is used.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,9 @@ struct EngineState {
   bool usable = true;
   bool out_of_memory = false;  // set by the near-heap-limit callback
   bool code_cache_consumed = false;
+  // Bytes of the transactions viewed since the isolate was last asked to
+  // collect garbage (Engine::scan): what its unreachable views keep alive.
+  std::uint64_t viewed_bytes = 0;
   // console.* reads the sink and the id when called: the id is known once the
   // default export was read.
   ConsoleTarget console_target{&options.console, &info.id, &options.limits.max_text_bytes};

@@ -16,24 +16,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// WHATWG application/x-www-form-urlencoded serializer, byte-wise over UTF-8:
-// space becomes '+', ASCII alphanumerics and "*-._" stay, the rest is %XX.
-void form_encode_to(std::string_view text, std::string& out) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (unsigned char c : text) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
-        c == '-' || c == '.' || c == '_') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-}
-
 // Turns one entry's DOM into a Transaction. On a type error returns false and
 // leaves "<field>: <problem>" in error().
 class EntryConverter {
@@ -214,9 +196,9 @@ class EntryConverter {
         return false;
       if (i > 0)
         *body += '&';
-      form_encode_to(name, *body);
+      form_encode(name, *body);
       *body += '=';
-      form_encode_to(value, *body);
+      form_encode(value, *body);
     }
     return true;
   }
@@ -274,6 +256,24 @@ class EntryConverter {
 };
 
 }  // namespace
+
+// WHATWG application/x-www-form-urlencoded serializer, byte-wise over UTF-8:
+// space becomes '+', ASCII alphanumerics and "*-._" stay, the rest is %XX.
+void form_encode(std::string_view text, std::string& out) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (unsigned char c : text) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
+        c == '-' || c == '.' || c == '_') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    }
+  }
+}
 
 std::optional<std::string> convert_entry(Json& entry, Transaction& out,
                                          std::vector<std::string>& warnings) {

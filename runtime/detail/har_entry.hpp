@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/transaction.hpp"
@@ -19,5 +20,10 @@ namespace warden::runtime::detail {
 // "<field>: <what was done>".
 std::optional<std::string> convert_entry(nlohmann::json& entry, Transaction& out,
                                          std::vector<std::string>& warnings);
+
+// Appends `text` to `out` by the WHATWG application/x-www-form-urlencoded
+// serializer, byte-wise over UTF-8: space becomes '+', ASCII alphanumerics and
+// "*-._" stay, every other byte is %XX (postData.params as a body).
+void form_encode(std::string_view text, std::string& out);
 
 }  // namespace warden::runtime::detail

@@ -1,6 +1,7 @@
 // The SAX handler that streams a HAR file entry by entry.
 #include "runtime/detail/har_sax.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include "runtime/detail/har_entry.hpp"
+#include "runtime/detail/har_fast_entry.hpp"
+#include "runtime/detail/har_input.hpp"
 #include "runtime/detail/har_text.hpp"
 
 namespace warden::runtime::detail {
@@ -17,13 +20,21 @@ using Json = nlohmann::json;
 
 // nlohmann SAX handler over a whole HAR file. Outside log.entries it keeps
 // only a stack of container kinds (pages, creator and the rest are skipped
-// without being stored); inside it builds the DOM of one entry, converts it,
-// hands the Transaction out and drops the DOM before the next entry starts.
+// without being stored). At each entry it first tries the fast path: find
+// the entry's bytes, read them with simdjson (har_fast_entry.hpp), hand the
+// Transaction out and let nlohmann skip to the entry's closing brace. When
+// that path declines, it builds the entry's DOM from nlohmann's events,
+// converts it (har_entry.hpp), hands the Transaction out and drops the DOM
+// before the next entry starts.
 class HarSax {
  public:
-  HarSax(const EntryHandler& on_entry, const std::string& id_prefix,
-         const HarWarningHandler& on_warning)
-      : on_entry_(on_entry), id_prefix_(id_prefix), on_warning_(on_warning) {}
+  HarSax(HarInput& input, EntryPath path, const EntryHandler& on_entry,
+         const std::string& id_prefix, const HarWarningHandler& on_warning)
+      : input_(input),
+        path_(path),
+        on_entry_(on_entry),
+        id_prefix_(id_prefix),
+        on_warning_(on_warning) {}
 
   bool null() {
     return value(nullptr, "null");
@@ -76,6 +87,10 @@ class HarSax {
   }
 
   bool end_object() {
+    if (skipped_entry_) {
+      skipped_entry_ = false;  // the closing brace of an entry read by the fast path
+      return true;
+    }
     if (building()) {
       dom_.pop_back();
       if (dom_.empty())
@@ -103,23 +118,26 @@ class HarSax {
     return true;
   }
 
-  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t byte, const std::string& last_token,
+                   const nlohmann::detail::exception& ex) {
     // what() reads "[json.exception.parse_error.101] parse error at line 1,
     // column 7: syntax error while parsing ..."; keep line, column and reason.
-    std::string_view what = ex.what();
+    const std::string message = last_read(ex.what(), last_token);
+    std::string_view what = message;
     std::string where;
+    // nlohmann counts the bytes it read, the bad one included, but not those
+    // the fast path skipped; report the bad byte's 0-based offset in the input
+    // (the input size when the input ended early).
+    std::uint64_t offset = (byte > 0 ? byte - 1 : 0) + input_.skipped();
     if (auto close = what.find("] "); close != std::string_view::npos)
       what.remove_prefix(close + 2);
     if (auto colon = what.find(": "); colon != std::string_view::npos) {
       std::string_view head = what.substr(0, colon);
       if (auto at = head.find(" at "); at != std::string_view::npos) {
-        where = " (" + std::string(head.substr(at + 4)) + ')';
+        where = " (" + position(head.substr(at + 4), offset) + ')';
       }
       what.remove_prefix(colon + 2);
     }
-    // nlohmann counts the bytes read, the bad one included; report its 0-based
-    // offset (the input size when the input ended early).
-    std::size_t offset = byte > 0 ? byte - 1 : 0;
     return fail(context() + "invalid JSON at byte " + std::to_string(offset) + where + ": " +
                 printable(what));
   }
@@ -150,6 +168,111 @@ class HarSax {
 
   bool building() const {
     return !dom_.empty();
+  }
+
+  // "line L, column C" from nlohmann's message, recounted over the whole
+  // input once the fast path skipped bytes nlohmann never saw. nlohmann
+  // reports column 0 after giving back a newline it read past a number; that
+  // quirk is kept.
+  std::string position(std::string_view nlohmann_where, std::uint64_t offset) const {
+    if (input_.skipped() == 0)
+      return std::string(nlohmann_where);
+    LineColumn where = input_.position_of(offset);
+    if (auto column = nlohmann_where.rfind(", column 0");
+        column != std::string_view::npos && column + 10 == nlohmann_where.size()) {
+      where.column = 0;
+    }
+    return "line " + std::to_string(where.line) + ", column " + std::to_string(where.column);
+  }
+
+  // nlohmann's message with its "last read: '...'" text as if nlohmann had
+  // lexed the entries the fast path skipped: from the start of the last
+  // string or number token of the last such entry on.
+  std::string last_read(std::string message, const std::string& last_token) const {
+    if (input_.skipped() == 0 || input_.token_since_skip())
+      return message;
+    const std::string quoted = "; last read: '" + last_token + "'";
+    const auto at = message.find(quoted);
+    const std::uint64_t since = input_.escaped_since_skip();
+    if (at == std::string::npos || since > last_token.size())
+      return message;
+    std::string text = "; last read: '";
+    for (unsigned char c : skipped_token_) {
+      if (c <= 0x1f) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        text += "<U+00";
+        text += hex[c >> 4];
+        text += hex[c & 0xf];
+        text += '>';
+      } else {
+        text += static_cast<char>(c);
+      }
+    }
+    text.append(last_token, last_token.size() - since, std::string::npos);
+    text += '\'';
+    return message.replace(at, quoted.size(), text);
+  }
+
+  // The first bytes of the entry's last string or number token, through to
+  // (not including) its closing brace: what nlohmann's "last read" would
+  // start with right after the entry. A fast-path entry always has one (the
+  // "request" key). Enough is kept for the capped message.
+  static std::string last_token_of(std::string_view entry) {
+    constexpr std::size_t kKept = 512;
+    std::size_t end = entry.size() - 1;  // the closing brace
+    std::size_t i = end;
+    while (i > 0 && entry[i - 1] != '"' && !(entry[i - 1] >= '0' && entry[i - 1] <= '9'))
+      --i;
+    if (i == 0)
+      return std::string();
+    std::size_t start = i - 1;
+    if (entry[start] == '"') {
+      // Back to the opening quote: the first one not escaped by an odd run of backslashes.
+      for (start = start - 1; start > 0; --start) {
+        if (entry[start] != '"')
+          continue;
+        std::size_t backslashes = 0;
+        while (entry[start - backslashes - 1] == '\\')
+          ++backslashes;
+        if (backslashes % 2 == 0)
+          break;
+      }
+    } else {
+      while (start > 0 &&
+             std::string_view("0123456789+-.eE").find(entry[start - 1]) != std::string_view::npos)
+        --start;
+    }
+    return std::string(entry.substr(start, std::min(end - start, kKept)));
+  }
+
+  // The fast path for the entry whose '{' nlohmann just read: true when it
+  // was handed out (or reading must stop), with nlohmann set to read its
+  // closing brace next; false to build it from nlohmann's events instead.
+  bool fast_entry(bool& keep_going) {
+    const std::uint64_t start = input_.offset() - 1;
+    std::optional<std::string_view> bytes = input_.find_container_end(start);
+    if (!bytes)
+      return false;  // the input ends inside the entry: nlohmann says where
+    Transaction transaction;
+    if (!fast_.read(*bytes, transaction))
+      return false;
+    skipped_token_ = last_token_of(*bytes);
+    input_.skip_to(start + bytes->size() - 1);
+    skipped_entry_ = true;
+    keep_going = hand_out(std::move(transaction));
+    return true;
+  }
+
+  // Gives the entry its id and the handler the Transaction; false to stop.
+  bool hand_out(Transaction&& transaction) {
+    transaction.id = id_prefix_ + std::to_string(index_);
+    ++index_;
+    ++delivered_;
+    if (!on_entry_(std::move(transaction))) {
+      stopped_ = true;
+      return false;
+    }
+    return true;
   }
 
   // Where in the file we are, for messages: the entry being read or the last
@@ -226,6 +349,8 @@ class HarSax {
       if (container != Container::object) {
         return expected("entry " + std::to_string(index_), "object");
       }
+      if (bool keep_going = true; path_ == EntryPath::fast && fast_entry(keep_going))
+        return keep_going;
       entry_ = Json::object();
       dom_.push_back(&entry_);
       return true;
@@ -247,16 +372,14 @@ class HarSax {
         on_warning_("entry " + std::to_string(index_) + ": " + warning);
       }
     }
-    transaction.id = id_prefix_ + std::to_string(index_);
-    ++index_;
-    ++delivered_;
-    if (!on_entry_(std::move(transaction))) {
-      stopped_ = true;
-      return false;
-    }
-    return true;
+    return hand_out(std::move(transaction));
   }
 
+  HarInput& input_;
+  const EntryPath path_;
+  FastEntryReader fast_;
+  bool skipped_entry_ = false;  // nlohmann reads a fast-path entry's '}' next
+  std::string skipped_token_;   // last_token_of the last fast-path entry
   const EntryHandler& on_entry_;
   const std::string& id_prefix_;
   const HarWarningHandler& on_warning_;
@@ -280,10 +403,12 @@ class HarSax {
 }  // namespace
 
 HarParse parse_har(std::istream& in, const EntryHandler& on_entry, const std::string& id_prefix,
-                   const HarWarningHandler& on_warning) {
-  HarSax sax(on_entry, id_prefix, on_warning);
+                   const HarWarningHandler& on_warning, EntryPath path) {
+  HarInput input(in);
+  HarSax sax(input, path, on_entry, id_prefix, on_warning);
   // strict: trailing bytes after the top-level value are an error too.
-  bool parsed = Json::sax_parse(in, &sax, nlohmann::detail::input_format_t::json, true);
+  bool parsed = Json::sax_parse(HarInputIterator(input), HarInputIterator(), &sax,
+                                nlohmann::detail::input_format_t::json, true);
   return HarParse{sax.delivered(), sax.finish(parsed)};
 }
 
