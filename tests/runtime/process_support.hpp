@@ -26,6 +26,25 @@ inline std::shared_ptr<runtime::ProcessLauncher> start_launcher(
   return *launcher;
 }
 
+// Whether the fork server forks here: it refuses while its process has
+// another thread, which ThreadSanitizer's runtime may keep. Any other launch
+// failure fails the calling test.
+inline bool fork_server_forks() {
+  static const bool forks = [] {
+    auto launcher = start_launcher();
+    auto worker =
+        launcher->launch(std::make_shared<const runtime::PluginSource>(
+                             "probe.js", "export default { id: 'probe', scan() { return []; } };"),
+                         runtime::EngineOptions{});
+    if (worker.ok())
+      return true;
+    INFO(worker.error().describe());
+    REQUIRE_THAT(worker.error().message, Catch::Contains("forks only with one"));
+    return false;
+  }();
+  return forks;
+}
+
 inline std::vector<TransactionPtr> demo_transactions() {
   std::vector<TransactionPtr> transactions;
   auto read = runtime::read_har_file(
