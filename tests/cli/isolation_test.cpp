@@ -51,8 +51,9 @@ class ScopedEnv {
 
 }  // namespace
 
-TEST_CASE("--isolation process scans the demo with the bundled plugins into the same report",
-          "[cli]") {
+TEST_CASE(
+    "warden scan --isolation process scans the demo with the bundled plugins into the same report",
+    "[cli]") {
   const std::string demo = source_path("examples/demo.har");
   for (const char* format : {"text", "jsonl", "sarif"}) {
     INFO(format);
@@ -67,7 +68,8 @@ TEST_CASE("--isolation process scans the demo with the bundled plugins into the 
   CHECK_THAT(text.out, Catch::Contains("14 findings"));
 }
 
-TEST_CASE("--stats names the isolation mode and, in process isolation, the confinement", "[cli]") {
+TEST_CASE("warden scan --stats names the isolation mode and, in process isolation, the confinement",
+          "[cli]") {
   const std::string har = fixture("har/small.har");
   const auto thread =
       run_warden({"scan", "--quiet", "--stats", "--plugins", fixture("plugins/good"), har});
@@ -173,8 +175,9 @@ TEST_CASE("in process isolation a plugin that crashes V8 while loading is a load
                             Catch::Contains("2 of 3 plugin(s) loaded"));
 }
 
-TEST_CASE("--isolation process fails with exit 2 when the worker executable cannot start",
-          "[cli]") {
+TEST_CASE(
+    "warden scan --isolation process fails with exit 2 when the worker executable cannot start",
+    "[cli]") {
   const ScopedEnv missing{"WARDEN_WORKER", "/nonexistent/warden-worker"};
   const auto run = run_warden({"scan", "--isolation", "process", "--plugins",
                                fixture("plugins/good"), fixture("har/small.har")});
