@@ -8,7 +8,6 @@
 #include <set>
 #include <signal.h>
 #include <string>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,7 +85,9 @@ struct Server {
 }  // namespace
 
 int run_fork_server(int control) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the host's death ends the server (and so its children)
+  // No parent-death signal here: it would fire when the host THREAD that
+  // spawned the server ends. The host's death closes the control socket
+  // instead, and the loop below then kills the children and returns.
   runtime::V8Platform v8(runtime::V8Platform::Threads::none);
   sigset_t child_signal;
   sigemptyset(&child_signal);

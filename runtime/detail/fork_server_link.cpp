@@ -59,7 +59,11 @@ Result<std::shared_ptr<ForkServerLink>> ForkServerLink::start(const std::string&
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own process group: a Ctrl-C at the terminal is the host's to handle
+  // (it may still want answers from its children), not a kill of every child.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   std::string program = executable;
   std::string flag = "--fork-server";
   char* argv[] = {program.data(), flag.data(), nullptr};

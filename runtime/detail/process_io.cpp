@@ -23,6 +23,12 @@ int poll_timeout(ProcessClock::time_point deadline) {
 
 constexpr std::size_t kChunk = 64u << 10;
 
+// One receive buffer per thread, not one allocation (and zero fill) per frame.
+char* receive_buffer() {
+  thread_local std::array<char, kChunk> buffer;
+  return buffer.data();
+}
+
 }  // namespace
 
 void set_nonblocking(int fd) {
@@ -47,12 +53,12 @@ Io write_frame(int fd, std::string_view data, ProcessClock::time_point deadline)
       continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
       return Io::closed;
+    if (ProcessClock::now() >= deadline)
+      return Io::timed_out;
     pollfd p{fd, POLLOUT, 0};
     const int ready = ::poll(&p, 1, poll_timeout(deadline));
     if (ready < 0 && errno != EINTR)
       return Io::closed;
-    if (ready == 0 && ProcessClock::now() >= deadline)
-      return Io::timed_out;
     if (ready > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)) && !(p.revents & POLLOUT))
       return Io::closed;
   }
@@ -61,7 +67,9 @@ Io write_frame(int fd, std::string_view data, ProcessClock::time_point deadline)
 
 void drain(int fd, std::string& text, std::size_t max) {
   std::array<char, 4096> chunk;
-  for (;;) {
+  // At most a pipe's capacity per call: a child that writes as fast as we
+  // read must not keep the caller here.
+  for (int round = 0; round < 16; ++round) {
     const ssize_t n = ::read(fd, chunk.data(), chunk.size());
     if (n < 0 && errno == EINTR)
       continue;
@@ -72,9 +80,27 @@ void drain(int fd, std::string& text, std::size_t max) {
   }
 }
 
+// Sends what it can of `how`'s outgoing bytes without blocking; false when
+// the socket failed.
+static bool flush_some(int fd, ReadFrame& how) {
+  while (how.outgoing != nullptr && *how.outgoing_sent < how.outgoing->size()) {
+    const std::size_t sent = *how.outgoing_sent;
+    const ssize_t n = ::send(fd, how.outgoing->data() + sent, how.outgoing->size() - sent,
+                             MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      *how.outgoing_sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+  return true;
+}
+
 Io read_frame(int fd, ReadFrame& how, wire::Frame& frame, ProcessClock::time_point deadline,
               Error* error) {
-  std::string chunk(kChunk, '\0');
+  char* chunk = receive_buffer();
   for (;;) {
     auto next = how.buffer.next();
     if (!next) {
@@ -86,9 +112,11 @@ Io read_frame(int fd, ReadFrame& how, wire::Frame& frame, ProcessClock::time_poi
       frame = std::move(**next);
       return Io::ok;
     }
-    const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
+    if (!flush_some(fd, how))
+      return Io::closed;
+    const ssize_t n = ::recv(fd, chunk, kChunk, MSG_DONTWAIT);
     if (n > 0) {
-      how.buffer.feed(chunk.data(), static_cast<std::size_t>(n));
+      how.buffer.feed(chunk, static_cast<std::size_t>(n));
       continue;
     }
     if (n == 0)
@@ -97,18 +125,21 @@ Io read_frame(int fd, ReadFrame& how, wire::Frame& frame, ProcessClock::time_poi
       continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK)
       return Io::closed;
-    std::array<pollfd, 2> p{pollfd{fd, POLLIN, 0}, pollfd{how.side_fd, POLLIN, 0}};
+    // Checked on every round, not only when poll() times out: a child that
+    // keeps its stderr busy must not keep the host past the deadline.
+    if (ProcessClock::now() >= deadline)
+      return Io::timed_out;
+    const bool writing = how.outgoing != nullptr && *how.outgoing_sent < how.outgoing->size();
+    const short events = static_cast<short>(POLLIN | (writing ? POLLOUT : 0));
+    std::array<pollfd, 2> p{pollfd{fd, events, 0}, pollfd{how.side_fd, POLLIN, 0}};
     const nfds_t count = how.side_fd >= 0 ? 2 : 1;
-    const int ready = ::poll(p.data(), count, poll_timeout(deadline));
-    if (ready < 0 && errno != EINTR)
+    if (::poll(p.data(), count, poll_timeout(deadline)) < 0 && errno != EINTR)
       return Io::closed;
     if (count == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
       drain(how.side_fd, *how.side_text, how.side_max);
       if (p[1].revents & POLLHUP)
         how.side_fd = -1;  // the child closed its stderr; stop polling it
     }
-    if (ready == 0 && ProcessClock::now() >= deadline)
-      return Io::timed_out;
   }
 }
 
@@ -125,7 +156,7 @@ bool write_frame_blocking(int fd, std::string_view data) {
 }
 
 std::optional<wire::Frame> read_frame_blocking(int fd, wire::FrameBuffer& buffer, Error* error) {
-  std::string chunk(kChunk, '\0');
+  char* chunk = receive_buffer();
   for (;;) {
     auto next = buffer.next();
     if (!next) {
@@ -135,12 +166,12 @@ std::optional<wire::Frame> read_frame_blocking(int fd, wire::FrameBuffer& buffer
     }
     if (next->has_value())
       return std::move(**next);
-    const ssize_t n = ::recv(fd, chunk.data(), chunk.size(), 0);
+    const ssize_t n = ::recv(fd, chunk, kChunk, 0);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       return std::nullopt;
-    buffer.feed(chunk.data(), static_cast<std::size_t>(n));
+    buffer.feed(chunk, static_cast<std::size_t>(n));
   }
 }
 

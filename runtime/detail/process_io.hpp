@@ -29,17 +29,23 @@ Io write_frame(int fd, std::string_view data, ProcessClock::time_point deadline)
 // Reads the next frame from the non-blocking socket `fd` into `frame` before
 // `deadline`. While waiting it also drains `side_fd` (when >= 0) into
 // `side_text`, keeping at most `side_max` bytes (the child's stderr: a child
-// that fills its pipe must not stall). `error` says why a frame was malformed.
+// that fills its pipe must not stall), and sends what `outgoing` holds past
+// `*outgoing_sent` (the next request, pipelined: reading and writing in one
+// poll loop, a peer that writes while we write cannot deadlock us). `error`
+// says why a frame was malformed.
 struct ReadFrame {
   wire::FrameBuffer& buffer;
   int side_fd = -1;
   std::string* side_text = nullptr;
   std::size_t side_max = 0;
+  const std::string* outgoing = nullptr;
+  std::size_t* outgoing_sent = nullptr;
 };
 Io read_frame(int fd, ReadFrame& how, wire::Frame& frame, ProcessClock::time_point deadline,
               Error* error = nullptr);
 
-// Reads what `fd` holds until end of file, would-block or `max` bytes kept in `text`.
+// Reads what `fd` holds (at most 64 KiB per call) until end of file or
+// would-block, keeping at most `max` bytes in `text`.
 void drain(int fd, std::string& text, std::size_t max);
 
 // Blocking, for the child's single-threaded loop: whole frame or false.

@@ -22,10 +22,13 @@ struct WorkerProcess::Impl {
   ~Impl();
 
   // Reads frames until one that is not a console line, passing console lines
-  // to `console`; on a timeout, a malformed frame or an unexpected end the
-  // child is killed or marked gone, and nullopt returned.
+  // to `console` and sending `outgoing` meanwhile; on a timeout, a malformed
+  // frame or an unexpected end the child is killed or marked gone, and
+  // nullopt returned.
   std::optional<wire::Frame> next_answer(ProcessClock::time_point deadline,
                                          const std::string& waiting_for);
+  // Queues a request behind what is still unsent.
+  void queue(std::string frame);
   // SIGKILL through the fork server, `reason` kept for exit().
   void kill(const std::string& reason);
   // Waits (bounded) for the exit status and the child's last stderr output.
@@ -38,6 +41,8 @@ struct WorkerProcess::Impl {
   mutable int stderr_fd = -1;
   mutable std::string stderr_text;  // what the child wrote to stderr, bounded
   wire::FrameBuffer frames;
+  std::string outgoing;  // requests not yet (fully) sent; see next_answer
+  std::size_t outgoing_sent = 0;
   ConsoleSink console;
   PluginInfo info;
   uint64_t heap_used_bytes = 0;

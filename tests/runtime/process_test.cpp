@@ -162,6 +162,42 @@ TEST_CASE("a builtin that ignores termination is killed at the deadline", "[proc
   CHECK_THAT(exit.detail, Catch::Contains("deadline"));
 }
 
+TEST_CASE("a child that stops reading cannot block the host", "[process]") {
+  REQUIRE_FORKABLE();
+  auto launcher = start_launcher();
+  auto options = small_options();
+  options.limits.scan_timeout = 600s;  // the engine would wait; the host must not
+  auto worker =
+      launcher->launch(inline_source("deaf.js", plugin_with_scan("for (;;) {}")), options);
+  REQUIRE(worker.ok());
+  // 32 MiB does not fit in a socket buffer: the write of the second scan
+  // waits for a child that never reads again.
+  auto huge = std::make_shared<warden::Transaction>(*sample_transaction());
+  huge->response.body.assign(32u << 20, 'x');
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t answered = (*worker)->scan(
+      {sample_transaction(), huge, huge}, [](ProcessScan&&) {}, 1s);
+  CHECK(std::chrono::steady_clock::now() - started < kActedWithin);
+  CHECK(answered == 0);
+  CHECK((*worker)->exit().kind == ProcessExit::Kind::killed);
+}
+
+TEST_CASE("a child that dies while loading is a crashed load error", "[process]") {
+  REQUIRE_FORKABLE();
+  auto launcher = start_launcher();
+  auto options = small_options();
+  options.limits.load_timeout = 30s;
+  auto worker = launcher->launch(
+      inline_source("fatal-load.js",
+                    "RegExp.prototype[Symbol.match].call(/x/g, 'x'.repeat(2**27));\n"
+                    "export default { id: 'never', scan() { return []; } };\n"),
+      options);
+  REQUIRE(!worker.ok());
+  CHECK(worker.error().code == warden::ErrorCode::crashed);
+  CHECK(worker.error().file == "fatal-load.js");
+  CHECK_THAT(worker.error().message, Catch::Contains("Fatal"));
+}
+
 TEST_CASE("a child's timeouts and console lines work as in-process", "[process]") {
   REQUIRE_FORKABLE();
   auto launcher = start_launcher();
