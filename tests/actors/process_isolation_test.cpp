@@ -1,13 +1,15 @@
 // Process isolation with a real actor system and real child processes
 // (bin/warden-worker): the same findings as thread isolation, a V8 fatal error
 // or a stuck built-in that costs only its own plugin's scans, a plugin that
-// crashes V8 while loading, and identity checked against the child's load
-// (docs/design.md, "Guarantees", 2 and 3).
+// crashes V8 while loading, identity checked against the child's load, and
+// the supervisor's batch deadline as the backstop (docs/design.md,
+// "Guarantees", 1 to 3).
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <signal.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -416,4 +418,161 @@ TEST_CASE(
                [&](caf::error& error) { FAIL(caf::to_string(error)); });
   CHECK(count_of(stats_of(all, "liar").restarts_by_reason, "load_failed") == 2);
   CHECK(stats_of(all, "liar").scans == 0);
+}
+
+namespace {
+
+// On a URL with "stuck", calls console.log("hold stuck"), which the test's
+// ConsoleGate holds on the process worker's own thread (console lines come
+// back to it while it waits for the scan's answer): a worker that cannot
+// enforce its per-scan deadline, so only the supervisor's batch deadline
+// can act. With `then_hang` the child then hangs in a built-in that ignores
+// the time limit. Otherwise one finding.
+std::string console_stuck_plugin(const std::string& id, bool then_hang = false) {
+  const std::string hang = then_hang ? "Array.prototype.lastIndexOf.call(liar(), 1);" : "";
+  return std::string{kLiar} + R"(export default {
+  id: ")" +
+         id + R"(",
+  scan(txn) {
+    if (txn.request.url.includes("stuck")) {
+      console.log("hold stuck");
+      )" +
+         hang + R"(
+    }
+    return [{ title: "seen " + txn.id, severity: "info" }];
+  },
+};
+)";
+}
+
+// Waits (bounded) until process `pid` no longer exists.
+bool process_ends(int pid, std::chrono::seconds limit = 60s) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      return true;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+// The pid the first worker of `id` reported when it was ready.
+int first_pid(const EventLog& log, const std::string& id) {
+  int pid = 0;
+  log.wait_for([&](const auto& events) {
+    for (const auto& e : events) {
+      if (e.plugin_id == id && e.kind == Kind::ready && e.generation == 1) {
+        pid = e.pid;
+        return true;
+      }
+    }
+    return false;
+  });
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a process worker past its batch deadline has its child killed by the supervisor and goes "
+    "down killed, not abandoned",
+    "[actors]") {
+  TempDir dir;
+  EventLog log;
+  ConsoleGate gate;
+  WardenConfig config = process_config();
+  config.plugins = {{dir.write("stuck.js", console_stuck_plugin("stuck", true))}};
+  config.workers_per_plugin = 1;
+  config.max_batch = 1;
+  config.limits.scan_timeout = 200ms;
+  config.restart_backoff = 1ms;
+  config.console = gate.sink();
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+  const int pid = first_pid(log, "stuck");
+  REQUIRE(pid > 0);
+
+  caf::scoped_actor self{system};
+  self->send(warden->supervisor(), scan_atom::value,
+             make_transaction_with_url("0", "https://example.com/stuck"));
+  REQUIRE(gate.wait_held("stuck"));
+  // The batch deadline (1.2 s + 2 s) kills the child, stuck in the built-in,
+  // while its worker is held; released then, the worker finds its child
+  // killed, answers the scan and goes down.
+  REQUIRE(process_ends(pid));
+  gate.release("stuck");
+  ScanReport report;
+  self->receive([&](ScanReport& answer) { report = std::move(answer); },
+                caf::after(60s) >> [&] { FAIL("no answer within 60 s"); });
+  // Killed by the supervisor, then retried on a fresh child, which the
+  // worker's own per-scan deadline kills: answered timeout.
+  REQUIRE(report.failures.size() == 1);
+  CHECK(report.failures[0].error.code == ErrorCode::timeout);
+  CHECK_THAT(report.failures[0].error.message, Catch::Contains("killed"));
+  CHECK(report.findings.empty());
+  const auto stats = warden->stats();
+  const auto& s = stats_of(stats, "stuck");
+  CHECK(count_of(s.restarts_by_reason, "killed") == 2);
+  CHECK(s.retries == 1);
+  CHECK(s.abandoned == 0);
+  CHECK(warden->abandoned_threads() == 0);
+  warden->shutdown();
+}
+
+TEST_CASE(
+    "a process worker still holding its batch a margin after its child was killed is "
+    "abandoned, and every request is answered",
+    "[actors]") {
+  TempDir dir;
+  EventLog log;
+  ConsoleGate gate;
+  WardenConfig config = process_config();
+  config.plugins = {{dir.write("good.js", header_plugin("good"))},
+                    {dir.write("stuck.js", console_stuck_plugin("stuck"))}};
+  config.workers_per_plugin = 1;
+  config.max_batch = 1;
+  config.limits.scan_timeout = 200ms;
+  config.restart_backoff = 1ms;
+  config.console = gate.sink();
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+
+  auto input = transactions(3);
+  input[1] = make_transaction_with_url("1", "https://example.com/stuck");
+  const auto result = stream_all(*warden, input);
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    INFO("transaction " << i);
+    CHECK(result.answers[i] == 1);
+    CHECK(titles_of(result.reports[i], "good") ==
+          titles_of(ScanReport{"", reference_findings({config.plugins[0].path}, {input[i]})[0], {}},
+                    "good"));
+    if (i == 1) {
+      REQUIRE(result.reports[i].failures.size() == 1);
+      CHECK(result.reports[i].failures[0].error.code == ErrorCode::timeout);
+      CHECK_THAT(result.reports[i].failures[0].error.message, Catch::Contains("abandoned"));
+    } else {
+      CHECK(result.reports[i].failures.empty());
+    }
+  }
+  const auto stats = warden->stats();
+  CHECK(stats_of(stats, "stuck").abandoned == 1);
+  CHECK(count_of(stats_of(stats, "stuck").restarts_by_reason, "abandoned") == 1);
+  // Released, the abandoned worker returns and its late down message is ignored.
+  gate.open();
+  REQUIRE(log.wait_for([](const auto& all) {
+    return std::any_of(all.begin(), all.end(), [](const WorkerEvent& e) {
+      return e.plugin_id == "stuck" && e.kind == Kind::thread_exited && e.generation == 1;
+    });
+  }));
+  const auto limit = std::chrono::steady_clock::now() + 60s;
+  while (warden->abandoned_threads() != 0 && std::chrono::steady_clock::now() < limit) {
+    warden->stats();
+  }
+  CHECK(warden->abandoned_threads() == 0);
+  warden->shutdown();
 }
