@@ -426,10 +426,12 @@ namespace {
 // ConsoleGate holds on the process worker's own thread (console lines come
 // back to it while it waits for the scan's answer): a worker that cannot
 // enforce its per-scan deadline, so only the supervisor's batch deadline
-// can act. With `then_hang` the child then hangs in a built-in that ignores
-// the time limit. Otherwise one finding.
-std::string console_stuck_plugin(const std::string& id, bool then_hang = false) {
-  const std::string hang = then_hang ? "Array.prototype.lastIndexOf.call(liar(), 1);" : "";
+// can act. With AfterHold::hang the child then hangs in a built-in that
+// ignores the time limit. Otherwise one finding.
+enum class AfterHold { go_on, hang };
+std::string console_stuck_plugin(const std::string& id, AfterHold after = AfterHold::go_on) {
+  const std::string hang =
+      after == AfterHold::hang ? "Array.prototype.lastIndexOf.call(liar(), 1);" : "";
   return std::string{kLiar} + R"(export default {
   id: ")" +
          id + R"(",
@@ -445,7 +447,8 @@ std::string console_stuck_plugin(const std::string& id, bool then_hang = false) 
 )";
 }
 
-// Waits (bounded) until process `pid` no longer exists.
+// Waits (bounded) until process `pid` no longer exists, polling: nothing
+// tells the test when the fork server has reaped a child.
 bool process_ends(int pid, std::chrono::seconds limit = 60s) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
@@ -482,7 +485,7 @@ TEST_CASE(
   EventLog log;
   ConsoleGate gate;
   WardenConfig config = process_config();
-  config.plugins = {{dir.write("stuck.js", console_stuck_plugin("stuck", true))}};
+  config.plugins = {{dir.write("stuck.js", console_stuck_plugin("stuck", AfterHold::hang))}};
   config.workers_per_plugin = 1;
   config.max_batch = 1;
   config.limits.scan_timeout = 200ms;
