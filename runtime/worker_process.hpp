@@ -111,8 +111,9 @@ class ProcessLauncher {
   Result<std::unique_ptr<WorkerProcess>> launch(const PluginSourcePtr& source,
                                                 const EngineOptions& options);
 
-  // What is applied to every child, for stats and docs: "RLIMIT_AS 1024 MiB,
-  // seccomp (N syscalls allowed), no inherited descriptors".
+  // What is applied to every child, for stats and docs: "RLIMIT_AS heap limit
+  // + 512 MiB, seccomp (33 syscalls allowed, the rest fail with EPERM), no
+  // inherited descriptors".
   std::string confinement() const;
 
  private:

@@ -44,15 +44,15 @@ struct Server {
   void launch(const wire::Frame& frame, std::vector<int>& fds) {
     auto request = wire::decode_launch(frame.payload);
     if (!request || fds.size() != 2) {
-      send_datagram(control, wire::encode_launch_failed("malformed launch request"));
+      send_datagram(control, wire::encode_launch_failed({0, "malformed launch request"}));
       return;
     }
     // fork() copies only the calling thread: with another thread alive (one
     // V8 would have started), its locks could be held forever in the child.
     if (const int threads = thread_count(); threads != 1) {
-      send_datagram(control,
-                    wire::encode_launch_failed("the fork server has " + std::to_string(threads) +
-                                               " threads; it forks only with one"));
+      const std::string why =
+          "the fork server has " + std::to_string(threads) + " threads; it forks only with one";
+      send_datagram(control, wire::encode_launch_failed({request->sequence, why}));
       return;
     }
     const pid_t server = ::getpid();
@@ -60,11 +60,11 @@ struct Server {
     if (pid == 0)
       run_child(fds[0], fds[1], server, *request);  // never returns
     if (pid < 0) {
-      send_datagram(control, wire::encode_launch_failed("fork failed"));
+      send_datagram(control, wire::encode_launch_failed({request->sequence, "fork failed"}));
       return;
     }
     children.insert(pid);
-    send_datagram(control, wire::encode_pid(wire::Type::launched, pid));
+    send_datagram(control, wire::encode_launched({request->sequence, pid}));
   }
 
   void kill(const wire::Frame& frame) {

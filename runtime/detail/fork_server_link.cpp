@@ -109,14 +109,15 @@ bool ForkServerLink::alive() const {
   return alive_;
 }
 
-Result<ForkServerLink::Child> ForkServerLink::launch(const wire::LaunchRequest& request,
-                                                     int channel, int stderr_fd) {
+Result<ForkServerLink::Child> ForkServerLink::launch(wire::LaunchRequest request, int channel,
+                                                     int stderr_fd) {
   std::lock_guard launching(launch_mutex_);
   {
     std::lock_guard lock(mutex_);
     if (!alive_)
       return Error{ErrorCode::crashed, "the worker fork server is gone"};
     reply_.reset();
+    request.sequence = ++sequence_;
   }
   if (!send_datagram(control_, wire::encode_launch(request), {channel, stderr_fd})) {
     std::lock_guard lock(mutex_);
@@ -153,18 +154,27 @@ void ForkServerLink::read_loop() {
       break;  // a server that speaks nonsense is treated as gone
     std::lock_guard lock(mutex_);
     if (frame->type == wire::Type::launched) {
-      auto pid = wire::decode_pid(frame->payload);
-      if (!pid)
+      auto launched = wire::decode_launched(frame->payload);
+      if (!launched)
         break;
       auto slot = std::make_shared<ExitSlot>();
-      children_[*pid] = slot;
-      reply_ = Result<Child>(Child{*pid, slot});
+      children_[launched->pid] = slot;
+      if (launched->sequence != sequence_) {
+        // Its launch gave up waiting; nobody will use this child.
+        slot->kill_requested = true;
+        send_datagram(control_, wire::encode_pid(wire::Type::kill, launched->pid));
+        continue;
+      }
+      reply_ = Result<Child>(Child{launched->pid, slot});
       reply_changed_.notify_all();
     } else if (frame->type == wire::Type::launch_failed) {
-      auto why = wire::decode_launch_failed(frame->payload);
+      auto failed = wire::decode_launch_failed(frame->payload);
+      if (!failed)
+        break;
+      if (failed->sequence != sequence_ && failed->sequence != 0)
+        continue;  // the answer to a launch that gave up waiting
       reply_ = Result<Child>(
-          Error{ErrorCode::crashed, "the worker fork server cannot launch: " +
-                                        (why ? *why : std::string("(malformed answer)"))});
+          Error{ErrorCode::crashed, "the worker fork server cannot launch: " + failed->why});
       reply_changed_.notify_all();
     } else if (frame->type == wire::Type::exited) {
       auto exited = wire::decode_exited(frame->payload);

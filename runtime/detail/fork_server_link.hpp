@@ -45,7 +45,7 @@ class ForkServerLink {
     std::shared_ptr<ExitSlot> exit;
   };
   // Forks a child that keeps `channel` and `stderr_fd` (the child's ends).
-  Result<Child> launch(const wire::LaunchRequest& request, int channel, int stderr_fd);
+  Result<Child> launch(wire::LaunchRequest request, int channel, int stderr_fd);
   // SIGKILL through the server; records `reason` for ProcessExit::detail.
   void kill(const Child& child, const std::string& reason);
   bool alive() const;
@@ -64,6 +64,7 @@ class ForkServerLink {
   std::condition_variable reply_changed_;
   std::mutex launch_mutex_;  // one launch at a time: replies come in order
   std::optional<Result<Child>> reply_;
+  uint64_t sequence_ = 0;  // of the launch waiting for reply_
   std::map<pid_t, std::shared_ptr<ExitSlot>> children_;
   bool alive_ = true;
   bool stopping_ = false;  // the destructor runs: children die by the host's will

@@ -312,6 +312,7 @@ std::string encode_launch(const LaunchRequest& request) {
   Writer out(Type::launch);
   out.u64(request.address_space_limit_bytes);
   out.u8(request.seccomp ? 1 : 0);
+  out.u64(request.sequence);
   return std::move(out).finish();
 }
 
@@ -321,6 +322,7 @@ Result<LaunchRequest> decode_launch(std::string_view payload) {
   request.address_space_limit_bytes = in.u64();
   const uint8_t seccomp = in.u8();
   request.seccomp = seccomp != 0;
+  request.sequence = in.u64();
   return checked(in, seccomp > 1, "launch request", request);
 }
 
@@ -336,16 +338,34 @@ Result<int32_t> decode_pid(std::string_view payload) {
   return checked(in, pid <= 0, "pid", pid);
 }
 
-std::string encode_launch_failed(std::string_view why) {
-  Writer out(Type::launch_failed);
-  out.str(why);
+std::string encode_launched(const Launched& launched) {
+  Writer out(Type::launched);
+  out.u64(launched.sequence);
+  out.i32(launched.pid);
   return std::move(out).finish();
 }
 
-Result<std::string> decode_launch_failed(std::string_view payload) {
+Result<Launched> decode_launched(std::string_view payload) {
   Reader in(payload);
-  std::string why = in.str();
-  return checked(in, false, "launch failure", std::move(why));
+  Launched launched;
+  launched.sequence = in.u64();
+  launched.pid = in.i32();
+  return checked(in, launched.pid <= 0, "launch answer", launched);
+}
+
+std::string encode_launch_failed(const LaunchFailed& failed) {
+  Writer out(Type::launch_failed);
+  out.u64(failed.sequence);
+  out.str(failed.why);
+  return std::move(out).finish();
+}
+
+Result<LaunchFailed> decode_launch_failed(std::string_view payload) {
+  Reader in(payload);
+  LaunchFailed failed;
+  failed.sequence = in.u64();
+  failed.why = in.str();
+  return checked(in, false, "launch failure", std::move(failed));
 }
 
 std::string encode_exited(const Exited& exited) {

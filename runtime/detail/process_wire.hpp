@@ -34,8 +34,8 @@ enum class Type : uint8_t {
   scan_done = 19,    // ProcessScan
   // host <-> fork server (control socket, one frame per datagram)
   launch = 32,         // LaunchRequest + two descriptors (channel, stderr)
-  launched = 33,       // int32 pid
-  launch_failed = 34,  // string
+  launched = 33,       // Launched
+  launch_failed = 34,  // uint64 sequence, string
   kill = 35,           // int32 pid
   exited = 36,         // int32 pid, int32 wait status
 };
@@ -141,6 +141,14 @@ struct Loaded {
 struct LaunchRequest {
   uint64_t address_space_limit_bytes = 0;
   bool seccomp = true;
+  // Echoed in the answer: an answer that comes after its launch gave up
+  // waiting must not be taken for the next launch's.
+  uint64_t sequence = 0;
+};
+
+struct Launched {
+  uint64_t sequence = 0;
+  int32_t pid = 0;
 };
 
 struct Exited {
@@ -168,10 +176,16 @@ std::string encode_empty(Type type);
 
 std::string encode_launch(const LaunchRequest& request);
 Result<LaunchRequest> decode_launch(std::string_view payload);
-std::string encode_pid(Type type, int32_t pid);  // launched, kill
+std::string encode_launched(const Launched& launched);
+Result<Launched> decode_launched(std::string_view payload);
+std::string encode_pid(Type type, int32_t pid);  // kill
 Result<int32_t> decode_pid(std::string_view payload);
-std::string encode_launch_failed(std::string_view why);
-Result<std::string> decode_launch_failed(std::string_view payload);
+struct LaunchFailed {
+  uint64_t sequence = 0;
+  std::string why;
+};
+std::string encode_launch_failed(const LaunchFailed& failed);
+Result<LaunchFailed> decode_launch_failed(std::string_view payload);
 std::string encode_exited(const Exited& exited);
 Result<Exited> decode_exited(std::string_view payload);
 

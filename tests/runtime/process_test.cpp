@@ -108,7 +108,7 @@ TEST_CASE("a child process finds exactly what an in-process engine finds", "[pro
   }
 }
 
-TEST_CASE("a V8 fatal error in a child is a crash naming it, and the next launch works",
+TEST_CASE("a V8 fatal error in a child is a crash naming it and the next launch works",
           "[process]") {
   REQUIRE_FORKABLE();
   auto launcher = start_launcher();
@@ -230,6 +230,40 @@ TEST_CASE("a child's timeouts and console lines work as in-process", "[process]"
   CHECK(!answers[1].reusable);
 }
 
+TEST_CASE("Intl and Date and Math.random work in a confined child as in-process", "[process]") {
+  REQUIRE_FORKABLE();
+  // Time zone, ICU data and randomness must not need a file or a call the
+  // seccomp filter denies after the load.
+  const std::string code = plugin_with_scan(
+      "console.log(new Date(0).toString(), Intl.DateTimeFormat().resolvedOptions().timeZone,\n"
+      "  new Date(0).toLocaleString('de-DE'),\n"
+      "  new Intl.NumberFormat('ja-JP', {style: 'currency', currency: 'JPY'}).format(1234),\n"
+      "  'e\\u0301'.normalize('NFC'), 'a'.localeCompare('b', 'fr'),\n"
+      "  new Intl.Segmenter('th').segment('\\u0e2a\\u0e27').containing(0).segment,\n"
+      "  Math.random() !== Math.random());\n"
+      "return [];");
+  std::vector<std::string> child_lines;
+  std::vector<std::string> host_lines;
+  auto options = small_options();
+  options.console = [&](warden::runtime::LogLevel, std::string_view, std::string_view text) {
+    child_lines.emplace_back(text);
+  };
+  auto launcher = start_launcher();
+  auto worker = launcher->launch(inline_source("intl.js", code), options);
+  REQUIRE(worker.ok());
+  CHECK((*worker)->scan(
+            {sample_transaction()}, [](ProcessScan&& s) { CHECK(s.findings.ok()); }, 10s) == 1);
+  options.console = [&](warden::runtime::LogLevel, std::string_view, std::string_view text) {
+    host_lines.emplace_back(text);
+  };
+  auto engine = load_code(code, options, "intl.js");
+  REQUIRE(engine.ok());
+  CHECK(engine->scan(sample_transaction()).ok());
+  REQUIRE(child_lines.size() == 1);
+  CHECK(child_lines == host_lines);
+  CHECK_THAT(child_lines.front(), Catch::EndsWith(" true"));
+}
+
 TEST_CASE("a load error in a child is the engine's error with file and line", "[process]") {
   REQUIRE_FORKABLE();
   auto launcher = start_launcher();
@@ -269,6 +303,14 @@ TEST_CASE("a child keeps only its channel and stderr, under RLIMIT_AS and seccom
   REQUIRE(worker.ok());
   const int pid = (*worker)->pid();
   CHECK(descriptors_of(pid) == std::set<std::string>{"2", "3"});
+  // The fork server that forked it runs V8 without threads: it is alone.
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const int server = std::stoi(stat.substr(stat.rfind(')') + 4));
+  std::size_t server_threads = 0;
+  for ([[maybe_unused]] const auto& task :
+       fs::directory_iterator("/proc/" + std::to_string(server) + "/task"))
+    ++server_threads;
+  CHECK(server_threads == 1);
   const std::string status = read_file("/proc/" + std::to_string(pid) + "/status");
   CHECK_THAT(status, Catch::Contains("Seccomp:\t2"));  // a filter is applied
   CHECK_THAT(status, Catch::Contains("NoNewPrivs:\t1"));

@@ -126,6 +126,10 @@ TEST_CASE("malformed frames are errors, not crashes", "[process][wire]") {
     REQUIRE(!decoded.ok());
   }
   SECTION("bytes left over, or cut short") {
+    auto launched = wire::decode_launched(frame_of(wire::encode_launched({7, 42})).payload);
+    REQUIRE(launched.ok());
+    CHECK(launched->sequence == 7);
+    CHECK(launched->pid == 42);
     const std::string payload = frame_of(wire::encode_pid(wire::Type::kill, 42)).payload;
     CHECK(wire::decode_pid(payload).ok());
     CHECK(!wire::decode_pid(payload + "x").ok());
