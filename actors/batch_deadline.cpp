@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <spdlog/spdlog.h>
 #include <string>
 
@@ -23,9 +24,31 @@ namespace detail {
 void arm_deadline(Self self, uint32_t plugin, uint32_t slot, uint64_t batch_id) {
   auto& pool = self->state.plugins[plugin].pool;
   const auto held = static_cast<int64_t>(pool.held_jobs(slot));
-  const auto deadline = self->state.config.limits.scan_timeout * held + kDeadlineMargin;
+  auto per_job = self->state.config.limits.scan_timeout;
+  if (self->state.config.isolation == Isolation::process) {
+    per_job += kProcessScanMargin;
+  }
+  const auto deadline = per_job * held + kDeadlineMargin;
   self->delayed_send(self, deadline, deadline_atom::value, plugin, slot, pool.slot(slot).generation,
                      batch_id);
+}
+
+bool kill_child_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t generation,
+                           uint64_t batch_id) {
+  auto& state = self->state;
+  if (!names_slot(state, plugin, slot) ||
+      !state.plugins[plugin].pool.holds_batch(slot, generation, batch_id)) {
+    return true;  // answered, or its worker went down meanwhile
+  }
+  const auto child = child_switch(self, state.plugins[plugin].pool.slot(slot).worker.address());
+  if (!child || !child->kill()) {
+    return false;  // killing its child did not free it: abandon it
+  }
+  spdlog::error("plugin {} worker {}: no answer within its batch deadline; its process is killed",
+                state.plugins[plugin].spec.info.id, slot);
+  self->delayed_send(self, kDeadlineMargin, deadline_atom::value, plugin, slot, generation,
+                     batch_id);
+  return true;
 }
 
 bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t generation,

@@ -2,7 +2,8 @@
 // The supervisor's watchdog above the engine: every batch sent to a worker
 // gets a deadline, and a worker past it is abandoned (its jobs answered
 // `timeout`, its slot vacated for a replacement, its thread counted until it
-// returns). Private to the supervisor; runs on its thread alone.
+// returns), or in process isolation has its child killed. Private to the
+// supervisor; runs on its thread alone.
 
 #include <chrono>
 #include <cstdint>
@@ -23,8 +24,20 @@ inline constexpr std::chrono::milliseconds kDeadlineMargin{2000};
 
 // Starts the deadline of `batch_id`, just sent to the worker in `slot`: the
 // scan time limit for every job the worker now holds (the batches before it
-// run first), plus kDeadlineMargin.
+// run first; in Isolation::process each plus kProcessScanMargin, the process
+// worker's own per-scan deadline), plus kDeadlineMargin.
 void arm_deadline(Self self, uint32_t plugin, uint32_t slot, uint64_t batch_id);
+
+// Isolation::process: the deadline of `batch_id` passed. A process worker
+// enforces each scan's deadline itself, so this is the backstop: when the
+// worker of `generation` still holds the batch, its child is killed through
+// its ChildSwitch and the deadline armed once more (kDeadlineMargin); the
+// worker then answers (the scan in progress `timeout`) and goes down
+// `killed`. Returns true when that was done or nothing was overdue; false
+// when its child was already killed at an earlier deadline and the worker
+// still holds the batch: then the caller abandons it as a thread worker.
+bool kill_child_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t generation,
+                           uint64_t batch_id);
 
 // The deadline of `batch_id` passed. When the worker of `generation` still
 // holds it, the worker is abandoned: sent a kill, its scanned batch answered

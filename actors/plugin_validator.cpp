@@ -2,15 +2,39 @@
 // (plugin_validator.hpp).
 #include "actors/plugin_validator.hpp"
 
+#include <string_view>
 #include <utility>
 
 namespace warden::actors {
 namespace {
 
-Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions options) {
+constexpr std::string_view kCrashedWhileLoading = "crashed while loading: ";
+
+// The load in a child process: its info() is the plugin's; the child is
+// killed when `process` goes.
+Result<ValidPlugin> load_in_child(runtime::ProcessLauncher& launcher,
+                                  const runtime::PluginSourcePtr& source,
+                                  const runtime::EngineOptions& options) {
+  auto process = launcher.launch(source, options);
+  if (!process.ok()) {
+    Error error = std::move(process).error();
+    if (error.code == ErrorCode::crashed &&
+        error.message.compare(0, kCrashedWhileLoading.size(), kCrashedWhileLoading) != 0) {
+      error.message = std::string{kCrashedWhileLoading} + error.message;
+    }
+    return error;
+  }
+  return ValidPlugin{source, process.value()->info()};
+}
+
+Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions options,
+                              runtime::ProcessLauncher* launcher) {
   auto source = runtime::PluginSource::read(path);
   if (!source.ok()) {
     return std::move(source).error();
+  }
+  if (launcher != nullptr) {
+    return load_in_child(*launcher, *source, options);
   }
   auto engine = runtime::Engine::load(*source, std::move(options));
   if (!engine.ok()) {
@@ -21,7 +45,9 @@ Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions op
 
 }  // namespace
 
-PluginValidator::PluginValidator(runtime::EngineOptions options) : options_(std::move(options)) {}
+PluginValidator::PluginValidator(runtime::EngineOptions options,
+                                 std::shared_ptr<runtime::ProcessLauncher> launcher)
+    : options_(std::move(options)), launcher_(std::move(launcher)) {}
 
 Result<ValidPlugin> PluginValidator::validate(const std::string& path) {
   return validate(path, options_.config_json);
@@ -31,7 +57,7 @@ Result<ValidPlugin> PluginValidator::validate(const std::string& path,
                                               const std::string& config_json) {
   runtime::EngineOptions options = options_;
   options.config_json = config_json;
-  auto plugin = load_once(path, std::move(options));
+  auto plugin = load_once(path, std::move(options), launcher_.get());
   if (!plugin.ok()) {
     Error error = std::move(plugin).error();
     if (error.file.empty()) {

@@ -1,15 +1,18 @@
 #pragma once
 // The one decision whether a plugin may run, shared by Warden::start and
 // `warden plugins check`: its file reads, its module loads (once, in an
-// Engine on the calling thread) and its id is not taken by a plugin accepted
-// before it. Plain class, no CAF; needs a live V8Platform.
+// Engine on the calling thread, or with process isolation in a child process,
+// so no plugin code runs in the host) and its id is not taken by a plugin
+// accepted before it. Plain class, no CAF; needs a live V8Platform.
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "runtime/engine.hpp"
 #include "runtime/plugin_source.hpp"
 #include "runtime/result.hpp"
+#include "runtime/worker_process.hpp"
 
 namespace warden::actors {
 
@@ -25,8 +28,12 @@ struct ValidPlugin {
 // the file that has it first). Every error names the plugin's file.
 class PluginValidator {
  public:
-  // `options`: limits, console sink and default config of the validation load.
-  explicit PluginValidator(runtime::EngineOptions options);
+  // `options`: limits, console sink and default config of the validation
+  // load. With a `launcher`, each plugin loads in a child process of its own
+  // (then killed); a child that dies while loading is a load error,
+  // ErrorCode::crashed, "crashed while loading: ...".
+  explicit PluginValidator(runtime::EngineOptions options,
+                           std::shared_ptr<runtime::ProcessLauncher> launcher = nullptr);
 
   // Validates the plugin at `path`, passing `options.config_json` to its init().
   Result<ValidPlugin> validate(const std::string& path);
@@ -35,6 +42,7 @@ class PluginValidator {
 
  private:
   runtime::EngineOptions options_;
+  std::shared_ptr<runtime::ProcessLauncher> launcher_;
   std::map<std::string, std::string> accepted_ids_;  // id -> file of the plugin accepted with it
 };
 

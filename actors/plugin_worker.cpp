@@ -38,18 +38,47 @@ class ThreadExitNotice {
   WorkerEventHook hook_;
 };
 
+}  // namespace
+
 errc exit_reason_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::timeout:
       return errc::timeout;
     case ErrorCode::out_of_memory:
       return errc::out_of_memory;
+    case ErrorCode::crashed:
+      return errc::crashed;
     default:
       return errc::fatal_error;
   }
 }
 
-}  // namespace
+WorkerEvent worker_thread_events(const WorkerSetup& setup) {
+  WorkerEvent event;
+  event.plugin_id = setup.plugin_id;
+  event.slot = setup.slot;
+  event.generation = setup.generation;
+  event.thread = std::this_thread::get_id();
+  event.os_thread_id = os_thread_id();
+  if (setup.on_event) {
+    thread_local ThreadExitNotice notice;
+    notice.arm(event, setup.on_event);
+  }
+  return event;
+}
+
+std::optional<Error> identity_mismatch(const WorkerSetup& setup, const runtime::PluginInfo& info) {
+  if (info.id == setup.plugin_id && info.version == setup.plugin_version) {
+    return std::nullopt;
+  }
+  // A plugin that answers the validating load one id or version and this
+  // load another is a load failure, never served.
+  return Error(ErrorCode::invalid_id,
+               "the plugin reported id \"" + info.id + "\" version \"" + info.version +
+                   "\" to this worker, but \"" + setup.plugin_id + "\" version \"" +
+                   setup.plugin_version + "\" when it was validated",
+               setup.source->path());
+}
 
 runtime::ConsoleSink spdlog_console() {
   return [](runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
@@ -73,26 +102,12 @@ runtime::ConsoleSink spdlog_console() {
 plugin_worker_actor::behavior_type plugin_worker(
     plugin_worker_actor::stateful_pointer<WorkerState> self, WorkerSetup setup) {
   // This runs on the worker's own thread: the isolate is created here.
-  WorkerEvent event;
-  event.plugin_id = setup.plugin_id;
-  event.slot = setup.slot;
-  event.generation = setup.generation;
-  event.thread = std::this_thread::get_id();
-  event.os_thread_id = os_thread_id();
-  if (setup.on_event) {
-    thread_local ThreadExitNotice notice;
-    notice.arm(event, setup.on_event);
-  }
+  const WorkerEvent event = worker_thread_events(setup);
   auto loaded = runtime::Engine::load(setup.source, setup.options);
-  if (loaded &&
-      (loaded->info().id != setup.plugin_id || loaded->info().version != setup.plugin_version)) {
-    // Identity is the host's: a plugin that answers the validating load one
-    // id or version and this load another is a load failure, never served.
-    loaded = Error(ErrorCode::invalid_id,
-                   "the plugin reported id \"" + loaded->info().id + "\" version \"" +
-                       loaded->info().version + "\" to this worker, but \"" + setup.plugin_id +
-                       "\" version \"" + setup.plugin_version + "\" when it was validated",
-                   setup.source->path());
+  if (loaded) {
+    if (auto mismatch = identity_mismatch(setup, loaded->info())) {
+      loaded = std::move(*mismatch);
+    }
   }
   if (!loaded) {
     spdlog::error("[{}] worker {} could not load its engine: {}", setup.plugin_id, setup.slot,

@@ -47,4 +47,17 @@ plugin_worker_actor::behavior_type plugin_worker(
 // spdlog, tagged with the plugin id: the default ConsoleSink.
 runtime::ConsoleSink spdlog_console();
 
+// -- shared by both kinds of worker (this one and actors/process_worker.hpp) --
+
+// The worker's event template for the calling thread (its own); arms the
+// `thread_exited` event for when that thread ends, if setup.on_event is set.
+WorkerEvent worker_thread_events(const WorkerSetup& setup);
+
+// Identity is the host's: an error (invalid_id, naming the file) when a
+// worker's load reports another id or version than the validated one.
+std::optional<Error> identity_mismatch(const WorkerSetup& setup, const runtime::PluginInfo& info);
+
+// The exit reason of a worker whose engine became unusable with `code`.
+errc exit_reason_for(ErrorCode code);
+
 }  // namespace warden::actors

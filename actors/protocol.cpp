@@ -21,6 +21,10 @@ std::string_view to_string(errc reason) {
       return "shutdown";
     case errc::load_failed:
       return "load_failed";
+    case errc::crashed:
+      return "crashed";
+    case errc::killed:
+      return "killed";
   }
   return "unknown";
 }

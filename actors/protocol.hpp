@@ -85,6 +85,8 @@ enum class errc : uint8_t {
   fatal_error,        // the engine became unusable for another reason
   shutdown,           // Warden is shutting down, or the plugin was quarantined
   load_failed,        // the worker could not load its engine
+  crashed,            // process isolation: the worker's child process died by itself
+  killed,             // process isolation: the worker's child was killed at its deadline
 };
 
 // Stable snake_case name of every exit reason ("recycle_threshold", ...).
@@ -128,6 +130,7 @@ struct WorkerReady {
   uint64_t heap_used_bytes = 0;
   std::thread::id thread;     // the worker's thread, which owns its isolate
   uint64_t os_thread_id = 0;  // same, as the kernel's thread id
+  int pid = 0;                // process isolation: the child running the isolate; else 0
 };
 
 // -- atoms (CAF 0.17: values wrapped in a type, at most 10 characters) ------

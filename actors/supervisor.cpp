@@ -94,7 +94,7 @@ void on_ready(Self self, const WorkerReady& ready) {
     return;
   }
   auto& entry = state.plugins[ready.plugin];
-  const WorkerThread thread{ready.thread, ready.os_thread_id};
+  const WorkerThread thread{ready.thread, ready.os_thread_id, ready.pid};
   const auto verdict =
       entry.pool.ready(ready.slot, ready.generation, ready.heap_used_bytes, thread);
   switch (verdict.verdict) {
@@ -252,6 +252,7 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
 }
 
 void on_down(Self self, caf::down_msg& down) {
+  forget_child(self, down.source);
   if (forget_abandoned(self, down.source)) {
     return;  // answered and replaced when it was abandoned
   }
@@ -347,8 +348,10 @@ std::optional<uint32_t> find_plugin(Self self, const std::string& plugin_id) {
 }
 
 supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlugin> plugins,
-                                           WardenConfig config) {
+                                           WardenConfig config,
+                                           std::shared_ptr<runtime::ProcessLauncher> launcher) {
   auto& state = self->state;
+  state.launcher = std::move(launcher);
   if (config.workers_per_plugin == 0) {
     config.workers_per_plugin = default_workers_per_plugin(
         plugins.size(), std::thread::hardware_concurrency(), config.recycle_after_scans);
@@ -436,6 +439,10 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
       [self](batch_done_atom, BatchDone& done) { on_batch_done(self, done); },
       [self](deadline_atom, uint32_t plugin, uint32_t slot, uint64_t generation,
              uint64_t batch_id) {
+        if (self->state.config.isolation == Isolation::process &&
+            kill_child_if_overdue(self, plugin, slot, generation, batch_id)) {
+          return;  // its worker answers and goes down by itself
+        }
         if (abandon_if_overdue(self, plugin, slot, generation, batch_id)) {
           replace_worker(self, plugin, slot, caf::make_error(errc::timeout), "abandoned",
                          Clock::now());
@@ -467,8 +474,10 @@ std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardwa
 }
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
-                                  WardenConfig config) {
-  return system.spawn<caf::detached>(supervisor, std::move(plugins), std::move(config));
+                                  WardenConfig config,
+                                  std::shared_ptr<runtime::ProcessLauncher> launcher) {
+  return system.spawn<caf::detached>(supervisor, std::move(plugins), std::move(config),
+                                     std::move(launcher));
 }
 
 }  // namespace warden::actors

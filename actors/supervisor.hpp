@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "actors/warden_config.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/plugin_source.hpp"
+#include "runtime/worker_process.hpp"
 
 namespace warden::actors {
 
@@ -48,7 +50,10 @@ std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardwa
 // runs, destroying the actor system waits for it, perhaps forever.
 std::size_t abandoned_threads_running();
 
+// In Isolation::process its workers' children come from `launcher` (which
+// every worker keeps alive); without one they fail to load.
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
-                                  WardenConfig config);
+                                  WardenConfig config,
+                                  std::shared_ptr<runtime::ProcessLauncher> launcher = nullptr);
 
 }  // namespace warden::actors

@@ -1,6 +1,7 @@
 // The supervisor's shared operations on its state: jobs, dispatch, workers, quarantine, shutdown.
 #include "actors/supervisor_state.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 #include <utility>
 
@@ -56,6 +57,7 @@ void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uin
   if (thread) {
     event.thread = thread->id;
     event.os_thread_id = thread->os_id;
+    event.pid = thread->pid;
   }
   hook(event);
 }
@@ -155,10 +157,34 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   setup.supervisor = self;
   setup.on_event = state.config.on_worker_event;
   const auto generation = setup.generation;
-  auto worker = self->system().spawn<caf::detached>(plugin_worker, std::move(setup));
+  plugin_worker_actor worker;
+  if (state.config.isolation == Isolation::process) {
+    auto child = std::make_shared<ChildSwitch>();
+    worker = self->system().spawn<caf::detached>(
+        process_worker, ProcessWorkerSetup{std::move(setup), state.launcher, child});
+    state.children.emplace_back(worker.address(), std::move(child));
+  } else {
+    worker = self->system().spawn<caf::detached>(plugin_worker, std::move(setup));
+  }
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);
   emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
+}
+
+std::shared_ptr<ChildSwitch> child_switch(Self self, const caf::actor_addr& worker) {
+  for (const auto& [address, child] : self->state.children) {
+    if (address == worker) {
+      return child;
+    }
+  }
+  return nullptr;
+}
+
+void forget_child(Self self, const caf::actor_addr& worker) {
+  auto& children = self->state.children;
+  children.erase(std::remove_if(children.begin(), children.end(),
+                                [&](const auto& entry) { return entry.first == worker; }),
+                 children.end());
 }
 
 void stop_worker(Self self, uint32_t plugin, uint32_t slot, errc reason) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 
 #include "actors/job_table.hpp"
 #include "actors/plugin_stats.hpp"
+#include "actors/process_worker.hpp"
 #include "actors/protocol.hpp"
 #include "actors/request_group.hpp"
 #include "actors/restart_policy.hpp"
@@ -57,6 +59,9 @@ struct SupervisorState {
   bool shutting_down = false;
   std::vector<caf::typed_response_promise<bool>> shutdown_promises;
   std::vector<std::pair<caf::actor_addr, uint32_t>> abandoned;  // worker, plugin
+  // Isolation::process: the fork server, and each live worker's switch to its child.
+  std::shared_ptr<runtime::ProcessLauncher> launcher;
+  std::vector<std::pair<caf::actor_addr, std::shared_ptr<ChildSwitch>>> children;
   static inline const char* name = "warden.supervisor";
 };
 
@@ -95,8 +100,14 @@ void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_
 
 // -- workers ---------------------------------------------------------------------
 
-// Spawns a worker into the empty `slot` (a detached actor: its own new thread).
+// Spawns a worker into the empty `slot` (a detached actor: its own new
+// thread; in Isolation::process a process worker, which launches a child).
 void spawn_worker(Self self, uint32_t plugin, uint32_t slot);
+
+// Isolation::process: the switch to `worker`'s child (null when none), and
+// forgetting it once the worker is down.
+std::shared_ptr<ChildSwitch> child_switch(Self self, const caf::actor_addr& worker);
+void forget_child(Self self, const caf::actor_addr& worker);
 
 void stop_worker(Self self, uint32_t plugin, uint32_t slot, errc reason);
 

@@ -19,12 +19,15 @@ namespace warden::actors {
 struct Warden::Impl {
   Impl(caf::actor_system& system, supervisor_actor supervisor,
        std::vector<runtime::PluginInfo> plugins, std::vector<Error> load_errors,
-       std::size_t workers_per_plugin)
+       std::size_t workers_per_plugin, Isolation isolation,
+       std::shared_ptr<runtime::ProcessLauncher> launcher)
       : system(system),
         supervisor(std::move(supervisor)),
         plugins(std::move(plugins)),
         load_errors(std::move(load_errors)),
         workers_per_plugin(workers_per_plugin),
+        isolation(isolation),
+        launcher(std::move(launcher)),
         self(system) {}
 
   // An answer for every plugin when the supervisor itself cannot answer.
@@ -44,6 +47,8 @@ struct Warden::Impl {
   std::vector<runtime::PluginInfo> plugins;
   std::vector<Error> load_errors;
   std::size_t workers_per_plugin = 0;
+  Isolation isolation = Isolation::thread;
+  std::shared_ptr<runtime::ProcessLauncher> launcher;  // Isolation::process
   std::mutex mutex;
   caf::scoped_actor self;
   bool stopped = false;
@@ -53,11 +58,22 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   std::vector<SupervisedPlugin> supervised;
   std::vector<runtime::PluginInfo> infos;
   std::vector<Error> load_errors;
-  // Validate once here, on the calling thread; the workers load their own.
+  std::shared_ptr<runtime::ProcessLauncher> launcher;
+  if (config.isolation == Isolation::process) {
+    auto started = runtime::ProcessLauncher::start(config.process);
+    if (!started.ok()) {
+      Error error = std::move(started).error();
+      error.message = std::string{kNoProcessIsolation} + error.message;
+      return error;
+    }
+    launcher = std::move(started).value();
+  }
+  // Validate once here, on the calling thread (in a child with process
+  // isolation); the workers load their own.
   runtime::EngineOptions options;
   options.limits = config.limits;
   options.console = config.console ? config.console : spdlog_console();
-  PluginValidator validator(std::move(options));
+  PluginValidator validator(std::move(options), launcher);
   for (const auto& spec : config.plugins) {
     auto plugin = validator.validate(spec.path, spec.config_json);
     if (!plugin.ok()) {  // a duplicate id too: the later file is not loaded, the rest run
@@ -81,9 +97,11 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
         supervised.size(), std::thread::hardware_concurrency(), config.recycle_after_scans);
   }
   const auto workers_per_plugin = config.workers_per_plugin;
-  auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config));
-  auto impl = std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
-                                     std::move(load_errors), workers_per_plugin);
+  const auto isolation = config.isolation;
+  auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config), launcher);
+  auto impl =
+      std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
+                             std::move(load_errors), workers_per_plugin, isolation, launcher);
   return std::unique_ptr<Warden>(new Warden(std::move(impl)));
 }
 
@@ -107,6 +125,14 @@ supervisor_actor Warden::supervisor() const {
 
 std::size_t Warden::workers_per_plugin() const {
   return impl_->workers_per_plugin;
+}
+
+Isolation Warden::isolation() const {
+  return impl_->isolation;
+}
+
+std::string Warden::confinement() const {
+  return impl_->launcher ? impl_->launcher->confinement() : std::string{};
 }
 
 ScanReport Warden::scan(const TransactionPtr& transaction) {

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -37,6 +38,10 @@ namespace warden::actors {
 // Requests scan_stream keeps outstanding when the host names no window.
 inline constexpr std::size_t kDefaultMaxInFlight = 64;
 
+// Opens the message of Warden::start's error when Isolation::process was
+// asked for and its fork server could not start (not a plugin's fault).
+inline constexpr std::string_view kNoProcessIsolation = "process isolation unavailable: ";
+
 // Built by Warden::start; `plugins` are those that loaded, `load_errors` the
 // ones that did not (each names file, line and reason).
 class Warden {
@@ -44,7 +49,11 @@ class Warden {
   // Loads every plugin once to validate it, then spawns the supervisor and
   // its workers. Fails only when no plugin loaded; a plugin whose id an
   // earlier one has is a load error (duplicate_id, naming both files). The
-  // validated id and version are the plugin's for the whole run.
+  // validated id and version are the plugin's for the whole run. In
+  // Isolation::process it first starts the fork server (one ProcessLauncher,
+  // shared by the validation and every worker) and fails, with a message
+  // opening with kNoProcessIsolation, when it cannot; the validating loads
+  // then run in children too.
   static Result<std::unique_ptr<Warden>> start(caf::actor_system& system, WardenConfig config);
 
   ~Warden();  // shuts down if the host did not
@@ -57,6 +66,10 @@ class Warden {
   // Workers (isolates, threads) each plugin runs: WardenConfig's, or the
   // default chosen from the hardware threads (default_workers_per_plugin).
   std::size_t workers_per_plugin() const;
+  Isolation isolation() const;
+  // Isolation::process: what confines every child (ProcessLauncher::confinement());
+  // "" in thread isolation.
+  std::string confinement() const;
 
   // Blocking: one transaction through every loaded plugin.
   ScanReport scan(const TransactionPtr& transaction);

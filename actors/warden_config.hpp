@@ -1,6 +1,6 @@
 #pragma once
-// What a host configures when it starts Warden (plugins, limits, recycling,
-// restart intensity, queues), and the worker life-cycle hook tests and
+// What a host configures when it starts Warden (plugins, isolation, limits,
+// recycling, restart intensity, queues), and the worker life-cycle hook tests and
 // benchmarks observe. Plain data; included by actors/warden.hpp and the
 // supervisor.
 
@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "runtime/engine.hpp"
+#include "runtime/worker_process.hpp"
 
 namespace warden::actors {
 
@@ -34,6 +36,7 @@ struct WorkerEvent {
   uint64_t generation = 0;    // increases with every worker spawned for the plugin
   std::thread::id thread;     // ready, thread_exited: the worker's thread
   uint64_t os_thread_id = 0;  // same, as the kernel's thread id (not reused quickly)
+  int pid = 0;                // ready, process isolation: the worker's child process
   std::string reason;         // down: the exit reason (to_string(errc), "killed", ...)
   std::chrono::steady_clock::time_point at;
 };
@@ -42,8 +45,29 @@ struct WorkerEvent {
 // and quick. Meant for tests and benchmarks.
 using WorkerEventHook = std::function<void(const WorkerEvent&)>;
 
+// Where a plugin worker's isolate lives.
+//  - thread: in the host process, on the worker's own thread. Cheapest (a
+//    recycle is a new isolate, no process), but a V8 fatal error in any
+//    plugin ends the host, and a worker stuck in a V8 built-in that ignores
+//    the time limit can only be abandoned, keeping its thread and isolate.
+//  - process: in a child process of its own, forked from a fork server
+//    (runtime/worker_process.hpp) and confined there (address-space limit,
+//    seccomp where the kernel allows, no inherited descriptors). A crash
+//    costs only that worker (`crashed`), a stuck one is killed (`killed`);
+//    costs a process per worker, a fork per (re)load and a round trip over a
+//    socket per batch. Validation loads the plugins in children too.
+enum class Isolation : uint8_t { thread, process };
+
+// "thread" or "process".
+inline std::string_view to_string(Isolation isolation) {
+  return isolation == Isolation::process ? "process" : "thread";
+}
+
 struct WardenConfig {
   std::vector<PluginSpec> plugins;
+  Isolation isolation = Isolation::thread;
+  // Isolation::process: the worker executable, the children's limits and filter.
+  runtime::ProcessOptions process;
   runtime::EngineLimits limits;
   // 0: default_workers_per_plugin (actors/supervisor.hpp): enough that every
   // hardware thread has a worker, at least 1 (1 for 16 plugins on 2 cores),

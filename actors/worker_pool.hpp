@@ -38,10 +38,12 @@ struct PoolLimits {
 // 2 cores with 16 plugins).
 inline constexpr std::size_t kBatchesInFlight = 2;
 
-// The thread a worker reported when its engine loaded.
+// The thread a worker reported when its engine loaded (and its child
+// process, in process isolation).
 struct WorkerThread {
   std::thread::id id;
   uint64_t os_id = 0;
+  int pid = 0;
 };
 
 // Whether a worker that ran `executions` scans and uses `heap_used_bytes` is

@@ -7,7 +7,9 @@
 // per-transaction latency p50/p99 through Warden::scan_stream, without
 // recycling and with recycling every N scans; recycle latency (down message
 // to replacement serving) p50/p99, also with WardenConfig::warm_spare; the
-// plain loop; the ratio; requests lost.
+// same without and with recycling in process isolation (each worker's
+// isolate in a child of bin/warden-worker: a socket round trip per scan, a
+// fork and a load per recycle); the plain loop; the ratio; requests lost.
 //
 //   actors_bench [--scans N] [--recycle N] [--workers N] [--in-flight N]
 // Corpus: WARDEN_SHARED_CORPUS (skipped with a message when absent).
@@ -133,7 +135,8 @@ RunResult plain_loop(const std::vector<std::string>& plugins,
 
 RunResult actor_run(const std::string& name, const std::vector<std::string>& plugins,
                     const std::vector<TransactionPtr>& input, const Options& options,
-                    uint64_t recycle_after, bool warm_spare = false) {
+                    uint64_t recycle_after, bool warm_spare = false,
+                    warden::actors::Isolation isolation = warden::actors::Isolation::thread) {
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
   caf::actor_system system{caf_config};
@@ -143,6 +146,7 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   config.recycle_after_scans = recycle_after;
   config.workers_per_plugin = options.workers;
   config.warm_spare = warm_spare;
+  config.isolation = isolation;
   config.console = [](warden::runtime::LogLevel, std::string_view, std::string_view) {};
   auto started = warden::actors::Warden::start(system, config);
   RunResult result;
@@ -263,7 +267,16 @@ int main(int argc, char* argv[]) {
       actor_run("actors, recycle " + std::to_string(options.recycle) + ", warm spare", plugins,
                 input, options, options.recycle, true);
   print(spared, plugins.size(), limit_tps);
-  const auto lost = steady.lost + recycling.lost + spared.lost;
+  const auto process = warden::actors::Isolation::process;
+  const auto in_processes =
+      actor_run("processes, no recycling", plugins, input, options, 0, false, process);
+  print(in_processes, plugins.size(), limit_tps);
+  const auto recycling_processes =
+      actor_run("processes, recycle every " + std::to_string(options.recycle) + " scans", plugins,
+                input, options, options.recycle, false, process);
+  print(recycling_processes, plugins.size(), limit_tps);
+  const auto lost =
+      steady.lost + recycling.lost + spared.lost + in_processes.lost + recycling_processes.lost;
   std::printf("requests lost: %zu\n", lost);
   std::filesystem::remove(inline_path);
   return lost == 0 ? 0 : 1;

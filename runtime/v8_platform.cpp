@@ -29,7 +29,7 @@ struct V8Platform::Impl {
   std::unique_ptr<v8::Platform> platform;
 };
 
-V8Platform::V8Platform() : impl_(std::make_unique<Impl>()) {
+V8Platform::V8Platform(Threads threads) : impl_(std::make_unique<Impl>()) {
   // A header/library mismatch corrupts memory silently; refuse to start instead.
   const std::string linked = version();
   if (linked.rfind(header_version(), 0) != 0) {
@@ -47,7 +47,14 @@ V8Platform::V8Platform() : impl_(std::make_unique<Impl>()) {
   // may set V8 flags, as NODE_OPTIONS allows for Node.js.
   if (const char* flags = std::getenv("WARDEN_V8_FLAGS"))
     v8::V8::SetFlagsFromString(flags);
-  impl_->platform = v8::platform::NewDefaultPlatform();
+  if (threads == Threads::none) {
+    // The platform without a thread pool must be paired with this flag, or V8
+    // still posts concurrent work (GC, compilation) it expects threads to run.
+    v8::V8::SetFlagsFromString("--single-threaded");
+    impl_->platform = v8::platform::NewSingleThreadedDefaultPlatform();
+  } else {
+    impl_->platform = v8::platform::NewDefaultPlatform();
+  }
   v8::V8::InitializePlatform(impl_->platform.get());
   v8::V8::Initialize();
   g_platform = impl_->platform.get();

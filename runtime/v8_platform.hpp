@@ -4,6 +4,7 @@
 // after both. V8 cannot be initialised twice in a process: a second V8Platform
 // is an error.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -11,10 +12,17 @@ namespace warden::runtime {
 
 class V8Platform {
  public:
+  // Whether V8 may run work on threads of its own.
+  enum class Threads : uint8_t {
+    pool,  // a worker thread pool (concurrent GC and compilation): the host's choice
+    none,  // no thread at all (V8's --single-threaded): a process that forks after
+           // initialising V8 (warden-worker's fork server) must have no other thread
+  };
+
   // Initialises V8 and checks that the V8 the headers described (compile time)
   // is the V8 that was linked (run time); throws std::runtime_error if not,
   // or if V8 was initialised before in this process.
-  V8Platform();
+  explicit V8Platform(Threads threads = Threads::pool);
   ~V8Platform();
   V8Platform(const V8Platform&) = delete;
   V8Platform& operator=(const V8Platform&) = delete;

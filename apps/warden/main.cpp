@@ -82,6 +82,23 @@ void set_up_logging(Verbosity verbosity) {
   spdlog::set_default_logger(logger);
 }
 
+// --isolation: where each plugin isolate runs, what that protects and costs.
+const char* kIsolationHelp =
+    "where each plugin isolate runs: thread (in this process; cheapest, but a V8 fatal error "
+    "ends the run and a stuck worker can only be abandoned) or process (a confined child "
+    "process per worker; survives crashes and kills stuck workers, costs a process per worker "
+    "and a socket round trip per batch)";
+
+std::optional<warden::actors::Isolation> parse_isolation(const std::string& text) {
+  if (text == "thread") {
+    return warden::actors::Isolation::thread;
+  }
+  if (text == "process") {
+    return warden::actors::Isolation::process;
+  }
+  return std::nullopt;
+}
+
 const char* kFooter = R"(Exit codes:
   0  the scan ran; no finding at or above --fail-on
   1  a finding at or above --fail-on
@@ -175,6 +192,11 @@ int main(int argc, char** argv) {
       ->type_name("N");
   scan_cmd->add_flag("--warm-spare", scan.warm_spare,
                      "keep one loaded spare isolate per plugin, so a recycle has no load gap");
+  std::string isolation{warden::actors::to_string(scan.isolation)};
+  scan_cmd->add_option("--isolation", isolation, kIsolationHelp)
+      ->check(CLI::IsMember({"thread", "process"}))
+      ->capture_default_str()
+      ->type_name("MODE");
   scan_cmd->add_option("--timeout-ms", scan.timeout_ms, "time limit of one scan, in ms")
       ->check(CLI::Range(1, 3'600'000))
       ->capture_default_str()
@@ -207,6 +229,13 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
+  std::string check_isolation = isolation;
+  check_cmd
+      ->add_option("--isolation", check_isolation,
+                   "load each plugin in this process (thread) or in a child process (process)")
+      ->check(CLI::IsMember({"thread", "process"}))
+      ->capture_default_str()
+      ->type_name("MODE");
   std::vector<std::string> test_paths;
   auto* test_cmd = plugins_cmd->add_subcommand(
       "test", "run each plugin over its fixture HAR and compare with its expected findings");
@@ -214,6 +243,13 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
+  std::string test_isolation = isolation;
+  test_cmd
+      ->add_option("--isolation", test_isolation,
+                   "run each plugin in this process (thread) or in a child process (process)")
+      ->check(CLI::IsMember({"thread", "process"}))
+      ->capture_default_str()
+      ->type_name("MODE");
   std::string new_name;
   std::string new_dir = ".";
   auto* new_cmd = plugins_cmd->add_subcommand(
@@ -251,6 +287,7 @@ int main(int argc, char** argv) {
   if (!fail_on.empty()) {
     scan.fail_on = warden::parse_severity(fail_on);
   }
+  scan.isolation = *parse_isolation(isolation);
   set_up_logging(verbosity);
   scan.inputs = warden::cli::expand_inputs(scan.inputs);
 
@@ -273,10 +310,11 @@ int main(int argc, char** argv) {
       return warden::cli::run_plugins_list(list_paths, std::cout);
     }
     if (*check_cmd) {
-      return warden::cli::run_plugins_check(check_paths, std::cout);
+      return warden::cli::run_plugins_check(check_paths, *parse_isolation(check_isolation),
+                                            std::cout);
     }
     if (*test_cmd) {
-      return warden::cli::run_plugins_test(test_paths, std::cout);
+      return warden::cli::run_plugins_test(test_paths, *parse_isolation(test_isolation), std::cout);
     }
     if (*new_cmd) {
       return warden::cli::run_plugins_new(new_name, new_dir, std::cout);

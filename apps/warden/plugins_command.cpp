@@ -2,6 +2,7 @@
 #include "apps/warden/plugins_command.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include "apps/warden/source_excerpt.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/inert_text.hpp"
+#include "runtime/worker_process.hpp"
 
 namespace warden::cli {
 namespace {
@@ -23,12 +25,13 @@ struct Loaded {
 
 // Loads every plugin once on this thread and judges it as Warden::start
 // does (the same PluginValidator, so the same verdict on duplicate ids).
-std::vector<Loaded> load_all(const std::vector<std::string>& files) {
+std::vector<Loaded> load_all(const std::vector<std::string>& files,
+                             std::shared_ptr<runtime::ProcessLauncher> launcher = nullptr) {
   runtime::EngineOptions options;
   options.console = [](runtime::LogLevel, std::string_view plugin, std::string_view text) {
     spdlog::debug("[{}] {}", plugin, text);
   };
-  actors::PluginValidator validator(std::move(options));
+  actors::PluginValidator validator(std::move(options), std::move(launcher));
   std::vector<Loaded> loaded;
   for (const auto& file : files) {
     Loaded entry{file, std::nullopt, {}};
@@ -86,14 +89,24 @@ int run_plugins_list(const std::vector<std::string>& plugin_paths, std::ostream&
   return status;
 }
 
-int run_plugins_check(const std::vector<std::string>& paths, std::ostream& out) {
+int run_plugins_check(const std::vector<std::string>& paths, actors::Isolation isolation,
+                      std::ostream& out) {
   const auto files = resolve_plugin_files(paths);
   if (files.empty()) {
     return exit_usage;
   }
+  std::shared_ptr<runtime::ProcessLauncher> launcher;
+  if (isolation == actors::Isolation::process) {
+    auto started = runtime::ProcessLauncher::start(runtime::ProcessOptions{});
+    if (!started.ok()) {
+      spdlog::error("process isolation unavailable: {}", started.error().describe());
+      return exit_usage;
+    }
+    launcher = std::move(started).value();
+  }
   int status = exit_ok;
   std::size_t failed = 0;
-  const auto loaded = load_all(files);
+  const auto loaded = load_all(files, std::move(launcher));
   for (const auto& entry : loaded) {
     if (entry.info) {
       out << "OK    " << printable(entry.info->id) << "  " << or_dash(entry.info->name) << "  "

@@ -2,6 +2,7 @@
 // (plugins_test_command.hpp).
 #include "apps/warden/plugins_test_command.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "runtime/engine.hpp"
 #include "runtime/har_reader.hpp"
 #include "runtime/plugin_source.hpp"
+#include "runtime/worker_process.hpp"
 
 namespace warden::cli {
 namespace {
@@ -104,8 +106,57 @@ bool compare_entry(const std::string& entry, const json& expected, const json& a
   return false;
 }
 
+// One plugin loaded for its test: in an Engine on this thread, or in a
+// child process when there is a launcher.
+class TestedPlugin {
+ public:
+  static Result<TestedPlugin> load(runtime::PluginSourcePtr source, runtime::EngineOptions options,
+                                   runtime::ProcessLauncher* launcher) {
+    TestedPlugin plugin;
+    plugin.deadline_ = options.limits.scan_timeout + std::chrono::seconds{1};
+    if (launcher != nullptr) {
+      auto process = launcher->launch(source, options);
+      if (!process.ok())
+        return std::move(process).error();
+      plugin.process_ = std::move(process).value();
+      return plugin;
+    }
+    auto engine = runtime::Engine::load(std::move(source), std::move(options));
+    if (!engine.ok())
+      return std::move(engine).error();
+    plugin.engine_.emplace(std::move(engine).value());
+    return plugin;
+  }
+
+  const runtime::PluginInfo& info() const {
+    return process_ ? process_->info() : engine_->info();
+  }
+
+  Result<std::vector<Finding>> scan(const TransactionPtr& transaction) {
+    if (!process_)
+      return engine_->scan(transaction);
+    Result<std::vector<Finding>> result = std::vector<Finding>{};
+    const auto answered = process_->scan(
+        {transaction}, [&](runtime::ProcessScan&& answer) { result = std::move(answer.findings); },
+        deadline_);
+    if (answered == 1)
+      return result;
+    const auto exit = process_->exit();
+    if (exit.kind == runtime::ProcessExit::Kind::killed)
+      return Error(ErrorCode::timeout, "no answer within " + std::to_string(deadline_.count()) +
+                                           " ms; the worker process was killed");
+    return Error(ErrorCode::crashed, "the worker process died: " + exit.detail);
+  }
+
+ private:
+  std::optional<runtime::Engine> engine_;
+  std::unique_ptr<runtime::WorkerProcess> process_;
+  std::chrono::milliseconds deadline_{0};
+};
+
 // Runs one plugin over its fixture; "" when it matched, else what went wrong.
-std::string test_plugin(const std::string& file, std::string& id_out) {
+std::string test_plugin(const std::string& file, runtime::ProcessLauncher* launcher,
+                        std::string& id_out) {
   auto source = runtime::PluginSource::read(file);
   if (!source.ok())
     return "  " + source.error().describe() + '\n';
@@ -113,7 +164,7 @@ std::string test_plugin(const std::string& file, std::string& id_out) {
   options.console = [](runtime::LogLevel, std::string_view plugin, std::string_view text) {
     spdlog::debug("[{}] {}", plugin, text);
   };
-  auto engine = runtime::Engine::load(std::move(source).value(), std::move(options));
+  auto engine = TestedPlugin::load(std::move(source).value(), std::move(options), launcher);
   if (!engine.ok())
     return "  " + engine.error().describe() + '\n' + source_excerpt(engine.error(), "    ");
   id_out = engine->info().id;
@@ -156,14 +207,24 @@ std::string test_plugin(const std::string& file, std::string& id_out) {
 
 }  // namespace
 
-int run_plugins_test(const std::vector<std::string>& paths, std::ostream& out) {
+int run_plugins_test(const std::vector<std::string>& paths, actors::Isolation isolation,
+                     std::ostream& out) {
   const auto files = resolve_plugin_files(paths);
   if (files.empty())
     return exit_usage;
+  std::shared_ptr<runtime::ProcessLauncher> launcher;
+  if (isolation == actors::Isolation::process) {
+    auto started = runtime::ProcessLauncher::start(runtime::ProcessOptions{});
+    if (!started.ok()) {
+      spdlog::error("process isolation unavailable: {}", started.error().describe());
+      return exit_usage;
+    }
+    launcher = std::move(started).value();
+  }
   std::size_t failed = 0;
   for (const auto& file : files) {
     std::string id = fs::path(file).stem().string();
-    const std::string problem = test_plugin(file, id);
+    const std::string problem = test_plugin(file, launcher.get(), id);
     if (problem.empty()) {
       out << "PASS  " << id << "  (" << file << ")\n";
     } else {

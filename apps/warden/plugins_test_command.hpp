@@ -1,12 +1,14 @@
 #pragma once
 // `warden plugins test DIR...`: runs each plugin over its fixture HAR and
 // compares its findings with the expected ones, printing a diff on mismatch.
-// Loads each plugin directly in a runtime::Engine on the calling thread. Needs
-// a live V8Platform.
+// Loads each plugin directly in a runtime::Engine on the calling thread, or
+// with process isolation in a child process. Needs a live V8Platform.
 
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "actors/warden_config.hpp"
 
 namespace warden::cli {
 
@@ -18,7 +20,9 @@ namespace warden::cli {
 // [{ "title": ..., "severity": ..., and optionally any other finding field }],
 // compared in any order; entries it does not list must have no findings.
 // Exit code: 0 when every plugin matched, 1 on any mismatch, missing fixture
-// or load error, 2 when no plugin was found.
-int run_plugins_test(const std::vector<std::string>& paths, std::ostream& out);
+// or load error, 2 when no plugin was found or (Isolation::process) the fork
+// server cannot start.
+int run_plugins_test(const std::vector<std::string>& paths, actors::Isolation isolation,
+                     std::ostream& out);
 
 }  // namespace warden::cli

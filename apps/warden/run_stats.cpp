@@ -10,7 +10,8 @@ namespace warden::cli {
 std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
-                           const std::vector<actors::PluginStats>& plugin_stats) {
+                           const std::vector<actors::PluginStats>& plugin_stats,
+                           const RunIsolation& isolation) {
   const double elapsed = summary.elapsed_seconds;
   nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
@@ -49,6 +50,10 @@ std::string run_stats_json(const RunSummary& summary,
   const nlohmann::ordered_json stats = {
       {"inputs", inputs},
       {"plugins", plugins},
+      {"isolation", std::string{actors::to_string(isolation.mode)}},
+      {"confinement", isolation.mode == actors::Isolation::process
+                          ? nlohmann::ordered_json(isolation.confinement)
+                          : nlohmann::ordered_json(nullptr)},
       {"transactions", summary.transactions},
       {"scans", scans},
       {"findings", summary.findings},

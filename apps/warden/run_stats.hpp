@@ -10,17 +10,26 @@
 #include <vector>
 
 #include "actors/protocol.hpp"
+#include "actors/warden_config.hpp"
 #include "apps/warden/report.hpp"
 
 namespace warden::cli {
 
 // The --stats object as one line of JSON, without the line break: the scan
 // command's own totals (`summary`, `errors_by_kind`: to_string(ErrorCode) ->
-// count, the numbers of inputs and loaded plugins), Warden's per-plugin
-// statistics and the process's peak RSS, read when called.
+// count, the numbers of inputs and loaded plugins), the isolation mode and
+// confinement, Warden's per-plugin statistics and the process's peak RSS,
+// read when called.
+// Where the run's isolates lived, and (process isolation) what confined them.
+struct RunIsolation {
+  actors::Isolation mode = actors::Isolation::thread;
+  std::string confinement;  // ProcessLauncher::confinement(); "" in thread isolation
+};
+
 std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
-                           const std::vector<actors::PluginStats>& plugin_stats);
+                           const std::vector<actors::PluginStats>& plugin_stats,
+                           const RunIsolation& isolation);
 
 }  // namespace warden::cli

@@ -50,6 +50,7 @@ actors::WardenConfig warden_config(const ScanOptions& options,
   for (const auto& file : plugin_files) {
     config.plugins.push_back(actors::PluginSpec{file});
   }
+  config.isolation = options.isolation;
   config.limits.scan_timeout = std::chrono::milliseconds(options.timeout_ms);
   config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
   config.workers_per_plugin = options.workers_per_plugin;
@@ -64,7 +65,12 @@ std::unique_ptr<actors::Warden> start_warden(caf::actor_system& system, const Sc
                                              const std::vector<std::string>& plugin_files) {
   auto started = actors::Warden::start(system, warden_config(options, plugin_files));
   if (!started.ok()) {
-    spdlog::error("no valid plugin: {}", started.error().describe());
+    const auto& message = started.error().message;
+    if (message.compare(0, actors::kNoProcessIsolation.size(), actors::kNoProcessIsolation) == 0) {
+      spdlog::error("{}", message);  // the fork server, not a plugin
+    } else {
+      spdlog::error("no valid plugin: {}", started.error().describe());
+    }
     return nullptr;
   }
   return std::move(started).value();
@@ -156,7 +162,8 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
   }
   if (options.stats) {
     std::cerr << run_stats_json(summary, recorder.errors_by_kind(), options.inputs.size(),
-                                plugins.size(), plugin_stats)
+                                plugins.size(), plugin_stats,
+                                RunIsolation{warden->isolation(), warden->confinement()})
               << std::endl;
   }
   if (warden->abandoned_threads() > 0) {

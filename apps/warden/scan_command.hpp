@@ -30,6 +30,7 @@ struct ScanOptions {
   Format format = Format::text;
   std::string output;  // "" or "-": stdout
   std::optional<Severity> fail_on;
+  actors::Isolation isolation = actors::WardenConfig{}.isolation;
   // 0: chosen by Warden::start from the hardware threads
   std::size_t workers_per_plugin = actors::WardenConfig{}.workers_per_plugin;
   uint64_t recycle_after = actors::WardenConfig{}.recycle_after_scans;  // per isolate; 0: never

@@ -16,14 +16,16 @@ using namespace std::chrono_literals;
 
 TEST_CASE("to_string of errc names every value distinctly", "[actors][pure]") {
   std::set<std::string> names;
-  for (int code = 0; code <= static_cast<int>(errc::load_failed); ++code) {
+  for (int code = 0; code <= static_cast<int>(errc::killed); ++code) {
     const auto name = std::string{to_string(static_cast<errc>(code))};
     CHECK(name != "unknown");
     CHECK_FALSE(name.empty());
     names.insert(name);
   }
-  CHECK(names.size() == static_cast<std::size_t>(errc::load_failed) + 1);
+  CHECK(names.size() == static_cast<std::size_t>(errc::killed) + 1);
   CHECK(to_string(errc::recycle_threshold) == "recycle_threshold");
+  CHECK(to_string(errc::crashed) == "crashed");
+  CHECK(to_string(errc::killed) == "killed");
   CHECK(to_string(static_cast<errc>(250)) == "unknown");
 }
 
