@@ -98,10 +98,18 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
   Result<std::vector<Finding>> result = [&]() -> Result<std::vector<Finding>> {
     // The isolate's foreground tasks (GC follow-ups, FinalizationRegistry
     // callbacks, which run plugin code) would pile up unrun otherwise; run them
-    // here, under this scan's deadline.
+    // here, under this scan's deadline. A terminated task returns like any
+    // other and V8 may post it again, so the loop stops once the deadline
+    // fired: the scan is then a timeout and the engine unusable.
     if (v8::Platform* platform = detail::current_platform()) {
-      while (v8::platform::PumpMessageLoop(platform, isolate,
+      while (!state.watchdog->fired() &&
+             v8::platform::PumpMessageLoop(platform, isolate,
                                            v8::platform::MessageLoopBehavior::kDoNotWait)) {
+      }
+      if (state.watchdog->fired()) {
+        return Error{ErrorCode::timeout,
+                     "pending V8 tasks (FinalizationRegistry callbacks) ran past the deadline",
+                     state.source->path()};
       }
     }
     v8::Local<v8::Object> txn;
