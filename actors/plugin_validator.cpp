@@ -8,7 +8,7 @@ namespace warden::actors {
 namespace {
 
 Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions options) {
-  auto source = runtime::PluginSource::read(path);
+  auto source = runtime::PluginSource::read(path, options.limits.max_plugin_bytes);
   if (!source.ok()) {
     return std::move(source).error();
   }

@@ -160,6 +160,10 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
 Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
+  if (source->code().size() > options.limits.max_plugin_bytes) {
+    return PluginSource::too_large(source->path(), source->code().size(),
+                                   options.limits.max_plugin_bytes);
+  }
   try {
     const std::size_t max_bytes = options.limits.max_text_bytes;
     auto state = std::make_unique<EngineState>(std::move(source), std::move(options));
@@ -167,6 +171,8 @@ Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
     Status loaded = detail::load_module(*state);
     if (!loaded.ok()) {
       Error error = std::move(loaded).error();
+      if (error.message.empty())  // e.g. a module that throws ""
+        error.message = "loading failed without an exception message";
       cut_to(error.message, max_bytes);
       cut_to(error.stack, max_bytes);
       return error;

@@ -44,6 +44,12 @@ struct EngineLimits {
   // scan, and bounds what a plugin makes the host copy per scan (999 findings
   // sharing one huge string would otherwise be copied 999 times).
   std::size_t max_findings_bytes = 1u << 20;
+  // The largest plugin file loaded (file_unreadable past it, naming file and
+  // size). Compiling runs before any JS can be stopped and its parser's
+  // memory is outside the heap limit: a 50 MiB array literal took ~900 MB.
+  // The bundled plugins are under 40 KiB; 4 MiB leaves room for bundled
+  // dependencies.
+  std::size_t max_plugin_bytes = PluginSource::kDefaultMaxBytes;
 };
 
 enum class LogLevel : uint8_t { debug, info, warn, error };
