@@ -144,6 +144,10 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
   if (state.termination_happened(try_catch, fired)) {
     return state.forced_stop(ErrorCode::timeout, "scan", state.options.limits.scan_timeout);
   }
+  // Kept across scans, memory V8 let past the heap limit, or outside it,
+  // would add up with every scan: the engine is replaced instead.
+  if (std::optional<Error> over = state.over_memory("the scan"))
+    return std::move(*over);
   if (!result.ok()) {
     Error error = std::move(result).error();
     if (error.code == ErrorCode::timeout)
@@ -176,6 +180,11 @@ Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
       cut_to(error.message, max_bytes);
       cut_to(error.stack, max_bytes);
       return error;
+    }
+    {
+      v8::Isolate::Scope isolate_scope(state->isolate);
+      if (std::optional<Error> over = state->over_memory("loading"))
+        return std::move(*over);
     }
     // What the plugin says about itself is its text too: bounded like the rest.
     PluginInfo& info = state->info;
@@ -226,6 +235,9 @@ EngineStats Engine::stats() const {
   }
   stats.heap_used_bytes = heap.used_heap_size();
   stats.heap_limit_bytes = heap.heap_size_limit();
+  stats.external_bytes = heap.external_memory();
+  stats.malloced_bytes = heap.malloced_memory();
+  stats.array_buffer_bytes = state_->array_buffer_usage->bytes.load(std::memory_order_relaxed);
   stats.code_cache_consumed = state_->code_cache_consumed;
   return stats;
 }

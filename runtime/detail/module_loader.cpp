@@ -402,6 +402,8 @@ Status load_module(EngineState& state) {
   state.context.Reset(isolate, context);
   install_console(context, &state.console_target);
   harden_realm(context);
+  state.intl_budget.emplace(state.external_limit(), state.array_buffer_usage);
+  state.intl_budget->install(context);
   state.view.emplace(context);  // before any plugin code runs in this context
   state.std_module.emplace(context);
   state.findings_reader.emplace(isolate, state.source->path(), state.options.limits.max_findings);

@@ -2,7 +2,8 @@
 // pending promise is truly one nothing can settle), a FinalizationRegistry
 // callback that loops forever (run under the scan's deadline, once), and
 // plugin files too large to compile safely (refused by size; a compile that
-// runs out of time or heap gives a real message).
+// runs out of time or heap gives a real message), and memory kept outside the
+// heap limit (Intl objects' ICU data, a string V8 let past the limit).
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +55,14 @@ std::string array_literal_plugin(std::size_t count) {
   }
   code += "] };\n";
   return code;
+}
+
+// Hundreds of Intl objects, or a 128 MiB string, take a while on a loaded machine:
+// these scans must end by the memory limit, not the time limit.
+EngineOptions slow_scans() {
+  EngineOptions options = small_options();
+  options.limits.scan_timeout = 10s;
+  return options;
 }
 
 }  // namespace
@@ -182,4 +191,84 @@ TEST_CASE("a compile that runs past the load limit or out of heap gives a real m
   REQUIRE_FALSE(too_big.ok());
   CHECK_FALSE(too_big.error().message.empty());
   CHECK_THAT(too_big.error().message, Catch::Contains("heap limit of 16 MB"));
+}
+
+TEST_CASE(
+    "Intl objects kept across scans fill the memory allowed outside the heap: that scan is "
+    "out_of_memory and the engine is replaced",
+    "[runtime]") {
+  // ~55 KiB of ICU data each, ~1 KiB of heap: 400 per scan pass 64 MB in 3.
+  auto engine = load_code(
+      "const keep = [];\n"
+      "export default { id: 'hoard', scan() {\n"
+      "  for (let i = 0; i < 400; i++) keep.push(new Intl.DateTimeFormat('en', { timeZone: "
+      "'UTC' }));\n"
+      "  return [];\n"
+      "} };\n",
+      slow_scans());
+  REQUIRE(engine.ok());
+  std::optional<Error> stopped;
+  for (int scan = 0; scan < 10 && !stopped; ++scan) {
+    auto result = engine->scan(sample_transaction());
+    if (!result.ok()) {
+      stopped = std::move(result).error();
+    }
+  }
+  REQUIRE(stopped.has_value());
+  CHECK(stopped->code == ErrorCode::out_of_memory);
+  CHECK_THAT(stopped->message, Catch::Contains("allowed outside the V8 heap"));
+  CHECK_FALSE(engine->reusable());
+}
+
+TEST_CASE(
+    "Intl objects that die are not counted against the isolate, and the constructors "
+    "behave as before",
+    "[runtime]") {
+  auto engine = load_code(
+      "class Sub extends Intl.DateTimeFormat {}\n"
+      "export default { id: 'intl', scan() {\n"
+      "  for (let i = 0; i < 1500; i++) new Intl.DateTimeFormat('en', { timeZone: 'UTC' });\n"
+      "  const checks = [\n"
+      "    new Sub('en') instanceof Intl.DateTimeFormat,\n"
+      "    Intl.DateTimeFormat('en') instanceof Intl.DateTimeFormat,\n"
+      "    Intl.NumberFormat('en').format(1234.5) === '1,234.5',\n"
+      "    Intl.DateTimeFormat.name === 'DateTimeFormat',\n"
+      "    Intl.DateTimeFormat.length === 0,\n"
+      "    Intl.DateTimeFormat.supportedLocalesOf(['en']).length === 1,\n"
+      "    Intl.DateTimeFormat.prototype.constructor === Intl.DateTimeFormat,\n"
+      "    new Intl.Collator('en').compare('a', 'b') === -1,\n"
+      "  ];\n"
+      "  let threw = '';\n"
+      "  try { Intl.PluralRules('en'); } catch (e) { threw = e.name; }\n"
+      "  return [{ title: checks.join(',') + ' ' + threw, severity: 'info' }];\n"
+      "} };\n",
+      slow_scans());
+  REQUIRE(engine.ok());
+  for (int scan = 0; scan < 5; ++scan) {
+    auto result = engine->scan(sample_transaction());
+    INFO((result.ok() ? std::string() : result.error().describe()));
+    REQUIRE(result.ok());
+    REQUIRE(result->size() == 1);
+    CHECK((*result)[0].title == "true,true,true,true,true,true,true,true TypeError");
+  }
+  CHECK(engine->reusable());
+  CHECK(engine->stats().heap_used_bytes < (64u << 20));
+}
+
+TEST_CASE("a string V8 let past the heap limit, kept across scans, makes the scan out_of_memory",
+          "[runtime]") {
+  // 128 MiB flat, in a 64 MB heap: V8 places it in large-object space.
+  auto engine = load_code(
+      "let keep;\n"
+      "export default { id: 'big-string', scan() {\n"
+      "  keep = 'x'.repeat(2 ** 27); keep.indexOf('y');\n"
+      "  return [];\n"
+      "} };\n",
+      slow_scans());
+  REQUIRE(engine.ok());
+  auto result = engine->scan(sample_transaction());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::out_of_memory);
+  CHECK_FALSE(result.error().message.empty());
+  CHECK_FALSE(engine->reusable());
 }
