@@ -11,7 +11,7 @@ namespace warden::actors::detail {
 void count_load(Self self, uint32_t plugin, uint32_t slot, uint64_t heap_used_bytes) {
   auto& entry = self->state.plugins[plugin];
   entry.policy.loaded();
-  auto& spawned = entry.spawned[slot];
+  auto& spawned = entry.spawned_in(slot);
   if (spawned.after_failure) {
     entry.policy.charge(Clock::now() - spawned.at);
     spawned.after_failure = false;

@@ -219,7 +219,7 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
   const auto ours = exit_reason_of(exit_reason);
   const bool load_failure = ours == errc::load_failed;
   if (load_failure) {
-    cost += now - entry.spawned[slot].at;
+    cost += now - entry.spawned_in(slot).at;
   }
   const bool clean = ours == errc::shutdown;
   const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit;

@@ -168,7 +168,7 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   setup.supervisor = self;
   setup.on_event = state.config.on_worker_event;
   const auto generation = setup.generation;
-  entry.spawned[slot] = {Clock::now(), entry.pool.slot(slot).status == SlotStatus::backoff};
+  entry.spawned_in(slot) = {Clock::now(), entry.pool.slot(slot).status == SlotStatus::backoff};
   auto worker = self->system().spawn<caf::detached>(plugin_worker, std::move(setup));
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);

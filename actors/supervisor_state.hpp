@@ -54,6 +54,13 @@ struct PluginEntry {
     bool after_failure = false;
   };
   std::vector<Spawned> spawned;
+  // The record of `slot`, growing with the pool.
+  Spawned& spawned_in(uint32_t slot) {
+    if (spawned.size() <= slot) {
+      spawned.resize(slot + 1);
+    }
+    return spawned[slot];
+  }
   // A worker loaded with its heap already over the soft limit: recycling for
   // heap frees nothing, so the pool no longer does (reported once).
   bool heap_recycling_stopped = false;
