@@ -55,7 +55,7 @@ TEST_CASE("R = 0 quarantines on the first failure", "[actors][pure]") {
         RestartPolicy::Decision::quarantine);
 }
 
-TEST_CASE("more worker load failures in a row than the limit quarantine; a load ends the run",
+TEST_CASE("more worker load failures in a row than the limit quarantine, a load ends the run",
           "[actors][pure]") {
   warden::actors::RestartLimits limits;
   limits.max_restarts = 100;

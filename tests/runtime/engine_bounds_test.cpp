@@ -67,7 +67,7 @@ EngineOptions slow_scans() {
 
 }  // namespace
 
-TEST_CASE("Atomics.waitAsync is not in the realm; a promise nothing settles is reported true",
+TEST_CASE("Atomics.waitAsync is not in the realm, so a promise nothing settles is reported true",
           "[runtime]") {
   auto engine = load_code(plugin_with_scan(
       "if (typeof Atomics.waitAsync !== 'undefined') return [{ title: 'present', severity: "
