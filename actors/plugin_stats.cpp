@@ -19,6 +19,7 @@ PluginStats make_plugin_stats(const std::string& plugin_id, const PluginCounters
   stats.latency_p99_ms = counters.latency.quantile_ms(0.99);
   stats.retries = counters.retries;
   stats.abandoned = counters.abandoned;
+  stats.heap_recycling_stopped = load.heap_recycling_stopped;
   stats.recycle_latency_p50_ms = counters.recycle_latency.quantile_ms(0.50);
   stats.recycle_latency_p99_ms = counters.recycle_latency.quantile_ms(0.99);
   return stats;

@@ -48,6 +48,7 @@ struct PluginLoad {
   uint64_t workers = 0;  // starting or serving, a spare not counted
   uint64_t heap_used_bytes = 0;
   uint64_t queue_length = 0;
+  bool heap_recycling_stopped = false;
 };
 
 PluginStats make_plugin_stats(const std::string& plugin_id, const PluginCounters& counters,

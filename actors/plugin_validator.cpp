@@ -29,7 +29,7 @@ Result<ValidPlugin> load_in_child(runtime::ProcessLauncher& launcher,
 
 Result<ValidPlugin> load_once(const std::string& path, runtime::EngineOptions options,
                               runtime::ProcessLauncher* launcher) {
-  auto source = runtime::PluginSource::read(path);
+  auto source = runtime::PluginSource::read(path, options.limits.max_plugin_bytes);
   if (!source.ok()) {
     return std::move(source).error();
   }

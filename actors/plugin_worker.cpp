@@ -143,6 +143,7 @@ plugin_worker_actor::behavior_type plugin_worker(
           }
           JobOutcome outcome;
           outcome.job_id = job.job_id;
+          const auto scan_started = std::chrono::steady_clock::now();
           auto result = engine->scan(job.transaction);
           if (result) {
             outcome.findings = std::move(result).value();
@@ -156,6 +157,7 @@ plugin_worker_actor::behavior_type plugin_worker(
               (outcome.error && is_fatal_for_engine(outcome.error->code)) || !engine->reusable();
           if (broken) {
             leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
+            done.failed_scan_time += std::chrono::steady_clock::now() - scan_started;
           }
           done.outcomes.push_back(std::move(outcome));
           if (broken) {

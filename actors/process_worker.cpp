@@ -3,6 +3,7 @@
 // answer, the child's heap use and its exit.
 #include "actors/process_worker.hpp"
 
+#include <chrono>
 #include <optional>
 #include <spdlog/spdlog.h>
 #include <string>
@@ -154,7 +155,13 @@ plugin_worker_actor::behavior_type process_worker(
           for (const auto& job : jobs) {
             batch.push_back(job.transaction);
           }
+          // Scans are pipelined: one ends when its answer arrives, and the
+          // next starts no earlier than that.
+          auto last_answer = std::chrono::steady_clock::now();
           const auto on_scan = [&](runtime::ProcessScan&& scan) {
+            const auto answered_at = std::chrono::steady_clock::now();
+            const auto scan_time = answered_at - last_answer;
+            last_answer = answered_at;
             state.executions = scan.executions;
             state.heap_used_bytes = scan.heap_used_bytes;
             if (leave) {
@@ -172,6 +179,7 @@ plugin_worker_actor::behavior_type process_worker(
             }
             if ((outcome.error && is_fatal_for_engine(outcome.error->code)) || !scan.reusable) {
               leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
+              done.failed_scan_time += scan_time;
             }
             done.outcomes.push_back(std::move(outcome));
           };
@@ -185,6 +193,7 @@ plugin_worker_actor::behavior_type process_worker(
                           printable(describe_exit(exit)));
             done.outcomes.push_back(lost_scan(jobs[answered].job_id, exit, plugin_id, deadline));
             leave = killed ? errc::killed : errc::crashed;
+            done.failed_scan_time += std::chrono::steady_clock::now() - last_answer;
           }
         }
         done.executions = state.executions;

@@ -23,6 +23,7 @@
 // per-sender order): whatever a down worker had not answered was lost and is
 // queued again.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -72,6 +73,9 @@ struct PluginStats {
   // Workers abandoned past their batch deadline (stuck in code that ignores
   // the engine's time limit), counted when abandoned; their threads may still run.
   uint64_t abandoned = 0;
+  // A freshly loaded worker was over the heap soft limit already: recycling
+  // for heap would free nothing, so the plugin's workers no longer are.
+  bool heap_recycling_stopped = false;
 };
 
 // Why a plugin worker exited: its exit reason (caf::error of category
@@ -120,6 +124,9 @@ struct BatchDone {
   uint64_t executions = 0;  // scans this engine ran so far
   uint64_t heap_used_bytes = 0;
   bool engine_unusable = false;  // the worker exits right after this message
+  // Time spent in this batch's scans that broke their engine (timeout, out of
+  // memory): failure time for the restart policy.
+  std::chrono::nanoseconds failed_scan_time{0};
 };
 
 // Sent once by a worker after its engine loaded on its own thread.
@@ -185,7 +192,7 @@ typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
   return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
            x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
            x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
-           x.recycle_latency_p99_ms, x.abandoned);
+           x.recycle_latency_p99_ms, x.abandoned, x.heap_recycling_stopped);
 }
 
 }  // namespace warden::actors

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "actors/batch_deadline.hpp"
+#include "actors/failure_accounting.hpp"
 #include "actors/supervisor_state.hpp"
 
 namespace warden::actors {
@@ -46,6 +47,7 @@ void on_batch_done(Self self, BatchDone& done) {
     return;
   }
   auto& entry = state.plugins[done.plugin];
+  entry.policy.charge(done.failed_scan_time);
   auto batch = entry.pool.answered(done.slot, done.generation, done.batch_id, done.executions,
                                    done.heap_used_bytes);
   if (!batch) {
@@ -97,6 +99,10 @@ void on_ready(Self self, const WorkerReady& ready) {
   const WorkerThread thread{ready.thread, ready.os_thread_id, ready.pid};
   const auto verdict =
       entry.pool.ready(ready.slot, ready.generation, ready.heap_used_bytes, thread);
+  if (verdict.verdict == Pool::ReadyVerdict::stale) {
+    return;
+  }
+  count_load(self, ready.plugin, ready.slot, ready.heap_used_bytes);
   switch (verdict.verdict) {
     case Pool::ReadyVerdict::stale:
       return;
@@ -200,36 +206,21 @@ void take_over_from_spare(Self self, uint32_t plugin, uint32_t downed, Clock::ti
   }
 }
 
-// A failure restart: the restart policy says after which backoff the slot
-// gets its replacement, or quarantines the plugin (then false).
-bool back_off(Self self, uint32_t plugin, uint32_t slot, const std::string& reason,
-              Clock::time_point now) {
-  auto& state = self->state;
-  auto& entry = state.plugins[plugin];
-  const auto verdict = entry.policy.record_failure(now);
-  if (verdict.decision == RestartPolicy::Decision::quarantine) {
-    quarantine_plugin(self, plugin,
-                      "more than " + std::to_string(state.config.max_failure_restarts) +
-                          " failure restarts within " +
-                          std::to_string(state.config.failure_window.count()) +
-                          " ms (last: " + reason + ")");
-    return false;
-  }
-  spdlog::warn("plugin {} worker {} exited ({}); restarting in {} ms", entry.spec.info.id, slot,
-               reason, verdict.delay.count());
-  const auto token = entry.pool.back_off(slot, now);
-  self->delayed_send(self, verdict.delay, respawn_atom::value, plugin, slot, token);
-  return true;
-}
-
 // Step 3: counts the restart and fills the vacated slot: at once after a
 // clean or planned exit (from the warm spare, if any), after a backoff after
-// a failure, not at all when quarantined or shutting down.
+// a failure, not at all when quarantined or shutting down. `cost`: failure
+// time the down adds beyond what its worker reported (a failed load's time is
+// measured here).
 void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error& exit_reason,
-                    const std::string& reason, Clock::time_point now) {
+                    const std::string& reason, Clock::time_point now,
+                    std::chrono::nanoseconds cost = std::chrono::nanoseconds{0}) {
   auto& state = self->state;
   auto& entry = state.plugins[plugin];
   const auto ours = exit_reason_of(exit_reason);
+  const bool load_failure = ours == errc::load_failed;
+  if (load_failure) {
+    cost += now - entry.spawned_in(slot).at;
+  }
   const bool clean = ours == errc::shutdown;
   const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit;
   if (!clean) {
@@ -244,7 +235,9 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
   } else if (clean || planned) {
     spawn_worker(self, plugin, slot);
     entry.pool.replacing(slot, now);
-  } else if (!back_off(self, plugin, slot, reason, now)) {
+  } else if (!back_off(self, plugin, slot,
+                       load_failure ? reason + ": " + load_error_of(exit_reason) : reason, now,
+                       cost, load_failure)) {
     check_shutdown(self);
     return;
   }
@@ -361,9 +354,10 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
   }
   state.config = std::move(config);
   state.plugins.reserve(plugins.size());
+  const auto started = Clock::now();
   for (auto& plugin : plugins) {
     state.plugin_ids.push_back(plugin.info.id);
-    state.plugins.emplace_back(std::move(plugin), state.config);
+    state.plugins.emplace_back(std::move(plugin), state.config, started);
   }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
@@ -396,10 +390,10 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         std::vector<PluginStats> result;
         for (const auto& entry : self->state.plugins) {
           const auto occupancy = entry.pool.occupancy();
-          result.push_back(
-              make_plugin_stats(entry.spec.info.id, entry.counters,
-                                PluginLoad{entry.quarantined, occupancy.workers,
-                                           occupancy.heap_used_bytes, entry.queue.size()}));
+          result.push_back(make_plugin_stats(
+              entry.spec.info.id, entry.counters,
+              PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
+                         entry.queue.size(), entry.heap_recycling_stopped}));
         }
         return result;
       },
@@ -444,8 +438,10 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
           return;  // its worker answers and goes down by itself
         }
         if (abandon_if_overdue(self, plugin, slot, generation, batch_id)) {
+          // Its batch held the worker past the scan's limit and the margin.
+          const auto& limits = self->state.config.limits;
           replace_worker(self, plugin, slot, caf::make_error(errc::timeout), "abandoned",
-                         Clock::now());
+                         Clock::now(), limits.scan_timeout + kDeadlineMargin);
         }
       },
       [self](respawn_atom, uint32_t plugin, uint32_t slot, uint64_t token) {

@@ -22,10 +22,23 @@ PoolLimits pool_limits(const WardenConfig& config) {
   return limits;
 }
 
-PluginEntry::PluginEntry(SupervisedPlugin spec, const WardenConfig& config)
+RestartLimits restart_limits(const WardenConfig& config) {
+  RestartLimits limits;
+  limits.max_restarts = config.max_failure_restarts;
+  limits.window = config.failure_window;
+  limits.base_backoff = config.restart_backoff;
+  limits.max_load_failures = config.max_load_failures;
+  limits.max_failure_share = config.max_failure_share;
+  limits.min_failure_time = config.min_failure_time;
+  return limits;
+}
+
+PluginEntry::PluginEntry(SupervisedPlugin spec, const WardenConfig& config,
+                         Clock::time_point started)
     : spec(std::move(spec)),
       pool(pool_limits(config)),
-      policy(config.max_failure_restarts, config.failure_window, config.restart_backoff) {}
+      policy(restart_limits(config), started),
+      spawned(pool.size()) {}
 
 bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot) {
   return plugin < state.plugins.size() && state.plugins[plugin].pool.has_slot(slot);
@@ -157,6 +170,7 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   setup.supervisor = self;
   setup.on_event = state.config.on_worker_event;
   const auto generation = setup.generation;
+  entry.spawned_in(slot) = {Clock::now(), entry.pool.slot(slot).status == SlotStatus::backoff};
   plugin_worker_actor worker;
   if (state.config.isolation == Isolation::process) {
     auto child = std::make_shared<ChildSwitch>();
@@ -261,7 +275,7 @@ void enable_plugin(Self self, uint32_t plugin) {
     return;
   }
   entry.quarantined = false;
-  entry.policy.reset();
+  entry.policy.reset(Clock::now());
   spdlog::info("plugin {} re-enabled", entry.spec.info.id);
   for (const auto slot : entry.pool.empty_slots()) {
     spawn_worker(self, plugin, slot);

@@ -34,10 +34,13 @@ using Pool = WorkerPool<plugin_worker_actor>;
 // The pool's limits from the host's configuration (heap soft limit resolved).
 PoolLimits pool_limits(const WardenConfig& config);
 
+// The restart policy's bounds from the host's configuration.
+RestartLimits restart_limits(const WardenConfig& config);
+
 // One plugin as the supervisor runs it: what it is, its jobs waiting for a
 // worker, its pool, its restart policy and its counters.
 struct PluginEntry {
-  PluginEntry(SupervisedPlugin spec, const WardenConfig& config);
+  PluginEntry(SupervisedPlugin spec, const WardenConfig& config, Clock::time_point started);
 
   SupervisedPlugin spec;
   std::deque<uint64_t> queue;  // job ids, oldest first
@@ -46,6 +49,23 @@ struct PluginEntry {
   bool quarantined = false;
   PluginCounters counters;
   std::size_t abandoned_running = 0;  // abandoned workers whose down message has not come
+  // Per slot: when its worker was spawned, and whether as a failure restart
+  // (its load time is then failure time).
+  struct Spawned {
+    Clock::time_point at;
+    bool after_failure = false;
+  };
+  std::vector<Spawned> spawned;
+  // The record of `slot`, growing with the pool.
+  Spawned& spawned_in(uint32_t slot) {
+    if (spawned.size() <= slot) {
+      spawned.resize(slot + 1);
+    }
+    return spawned[slot];
+  }
+  // A worker loaded with its heap already over the soft limit: recycling for
+  // heap frees nothing, so the pool no longer does (reported once).
+  bool heap_recycling_stopped = false;
 };
 
 struct SupervisorState {

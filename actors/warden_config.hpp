@@ -79,6 +79,15 @@ struct WardenConfig {
   std::size_t max_failure_restarts = 5;              // R: more than R within T quarantines
   std::chrono::milliseconds failure_window{10'000};  // T
   std::chrono::milliseconds restart_backoff{20};     // first failure-restart delay, doubles
+  // More worker load failures in a row (load errors and load timeouts of a
+  // plugin whose validating load passed) quarantine. 0: never.
+  std::size_t max_load_failures = 3;
+  // A plugin whose failures (scans that timed out or ran out of memory, the
+  // loads of failure restarts and failed loads) cost more than this share of
+  // the wall time since Warden started is quarantined, once that failure time
+  // is at least `min_failure_time` (so one early timeout does not). 0: never.
+  double max_failure_share = 0.25;
+  std::chrono::milliseconds min_failure_time{10'000};
   std::size_t queue_capacity = 4096;  // per plugin: waiting requests before `overloaded`
   runtime::ConsoleSink console;       // where console.* goes (empty: spdlog)
   std::size_t max_batch = 32;         // transactions handed to a worker per message

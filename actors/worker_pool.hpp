@@ -138,6 +138,10 @@ class WorkerPool {
   const PoolLimits& limits() const {
     return limits_;
   }
+  // No more recycles for heap: a fresh worker is over the soft limit already.
+  void stop_heap_recycling() {
+    limits_.heap_soft_limit_bytes = 0;
+  }
   std::size_t size() const {
     return slots_.size();
   }

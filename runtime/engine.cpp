@@ -123,10 +123,18 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
   Result<std::vector<Finding>> result = [&]() -> Result<std::vector<Finding>> {
     // The isolate's foreground tasks (GC follow-ups, FinalizationRegistry
     // callbacks, which run plugin code) would pile up unrun otherwise; run them
-    // here, under this scan's deadline.
+    // here, under this scan's deadline. A terminated task returns like any
+    // other and V8 may post it again, so the loop stops once the deadline
+    // fired: the scan is then a timeout and the engine unusable.
     if (v8::Platform* platform = detail::current_platform()) {
-      while (v8::platform::PumpMessageLoop(platform, isolate,
+      while (!state.watchdog->fired() &&
+             v8::platform::PumpMessageLoop(platform, isolate,
                                            v8::platform::MessageLoopBehavior::kDoNotWait)) {
+      }
+      if (state.watchdog->fired()) {
+        return Error{ErrorCode::timeout,
+                     "pending V8 tasks (FinalizationRegistry callbacks) ran past the deadline",
+                     state.source->path()};
       }
     }
     v8::Local<v8::Object> txn;
@@ -162,6 +170,10 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
     return state.forced_stop(ErrorCode::timeout, "scan", state.options.limits.scan_timeout);
   }
   collect_viewed(state, *transaction);
+  // Kept across scans, memory V8 let past the heap limit, or outside it,
+  // would add up with every scan: the engine is replaced instead.
+  if (std::optional<Error> over = state.over_memory("the scan"))
+    return std::move(*over);
   if (!result.ok()) {
     Error error = std::move(result).error();
     if (error.code == ErrorCode::timeout)
@@ -178,6 +190,10 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
 Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
+  if (source->code().size() > options.limits.max_plugin_bytes) {
+    return PluginSource::too_large(source->path(), source->code().size(),
+                                   options.limits.max_plugin_bytes);
+  }
   try {
     const std::size_t max_bytes = options.limits.max_text_bytes;
     auto state = std::make_unique<EngineState>(std::move(source), std::move(options));
@@ -185,9 +201,16 @@ Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
     Status loaded = detail::load_module(*state);
     if (!loaded.ok()) {
       Error error = std::move(loaded).error();
+      if (error.message.empty())  // e.g. a module that throws ""
+        error.message = "loading failed without an exception message";
       cut_to(error.message, max_bytes);
       cut_to(error.stack, max_bytes);
       return error;
+    }
+    {
+      v8::Isolate::Scope isolate_scope(state->isolate);
+      if (std::optional<Error> over = state->over_memory("loading"))
+        return std::move(*over);
     }
     // What the plugin says about itself is its text too: bounded like the rest.
     PluginInfo& info = state->info;
@@ -238,6 +261,9 @@ EngineStats Engine::stats() const {
   }
   stats.heap_used_bytes = heap.used_heap_size();
   stats.heap_limit_bytes = heap.heap_size_limit();
+  stats.external_bytes = heap.external_memory();
+  stats.malloced_bytes = heap.malloced_memory();
+  stats.array_buffer_bytes = state_->array_buffer_usage->bytes.load(std::memory_order_relaxed);
   stats.code_cache_consumed = state_->code_cache_consumed;
   return stats;
 }

@@ -44,6 +44,19 @@ struct EngineLimits {
   // scan, and bounds what a plugin makes the host copy per scan (999 findings
   // sharing one huge string would otherwise be copied 999 times).
   std::size_t max_findings_bytes = 1u << 20;
+  // The largest plugin file loaded (file_unreadable past it, naming file and
+  // size). Compiling runs before any JS can be stopped and its parser's
+  // memory is outside the heap limit: a 50 MiB array literal took ~900 MB.
+  // The bundled plugins are under 40 KiB; 4 MiB leaves room for bundled
+  // dependencies.
+  std::size_t max_plugin_bytes = PluginSource::kDefaultMaxBytes;
+  // Memory an isolate may hold outside its V8 heap: ArrayBuffer backing
+  // stores (refused past it: a RangeError) and Intl objects' ICU data (~55
+  // KiB per DateTimeFormat, estimated per object; a RangeError past it). A
+  // scan or load after which it is full, or the heap is past
+  // heap_limit_bytes (V8 lets one huge string or array past the limit), is
+  // answered out_of_memory and the engine replaced. 0: heap_limit_bytes.
+  std::size_t max_external_bytes = 0;
 };
 
 enum class LogLevel : uint8_t { debug, info, warn, error };
@@ -81,6 +94,12 @@ struct EngineStats {
   std::size_t heap_used_bytes = 0;
   std::size_t heap_limit_bytes = 0;
   bool code_cache_consumed = false;  // the module was compiled from PluginSource's code cache
+  // Memory outside the V8 heap that V8 accounts to the isolate (ArrayBuffer
+  // backing stores, external strings, Intl objects' ICU data), and what V8
+  // itself has malloced for it (zones, compiler).
+  std::size_t external_bytes = 0;
+  std::size_t malloced_bytes = 0;
+  std::size_t array_buffer_bytes = 0;  // live ArrayBuffer backing stores, by our allocator
 };
 
 class Engine {

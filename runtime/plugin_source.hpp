@@ -17,8 +17,16 @@ class PluginSource {
  public:
   PluginSource(std::string path, std::string code);
 
-  // Reads a plugin file; Error{file_unreadable} naming the path on failure.
-  static Result<std::shared_ptr<const PluginSource>> read(const std::string& path);
+  // Reads a plugin file; Error{file_unreadable} naming the path on failure,
+  // and without reading it when it is larger than `max_bytes`.
+  static Result<std::shared_ptr<const PluginSource>> read(const std::string& path,
+                                                          std::size_t max_bytes = kDefaultMaxBytes);
+
+  // EngineLimits::max_plugin_bytes's default.
+  static constexpr std::size_t kDefaultMaxBytes = 4u << 20;
+
+  // The file_unreadable error of a plugin of `size` bytes over `max_bytes`.
+  static Error too_large(const std::string& path, std::size_t size, std::size_t max_bytes);
 
   const std::string& path() const {
     return path_;

@@ -205,6 +205,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(16, 65'536))
       ->capture_default_str()
       ->type_name("N");
+  scan_cmd
+      ->add_option("--max-failure-share", scan.max_failure_percent,
+                   "quarantine a plugin whose failures (timeouts, out of memory, failed and "
+                   "failure-restart loads) cost more than this % of the run's time, once past "
+                   "10 s (0: never)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str()
+      ->type_name("PERCENT");
   scan_cmd->add_flag("--stats", scan.stats,
                      "after the run, print one JSON object with run statistics on stderr");
   scan_cmd->add_flag("--strict", scan.strict,

@@ -157,7 +157,7 @@ class TestedPlugin {
 // Runs one plugin over its fixture; "" when it matched, else what went wrong.
 std::string test_plugin(const std::string& file, runtime::ProcessLauncher* launcher,
                         std::string& id_out) {
-  auto source = runtime::PluginSource::read(file);
+  auto source = runtime::PluginSource::read(file, runtime::EngineLimits{}.max_plugin_bytes);
   if (!source.ok())
     return "  " + source.error().describe() + '\n';
   runtime::EngineOptions options;

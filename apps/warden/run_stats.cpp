@@ -34,6 +34,7 @@ std::string run_stats_json(const RunSummary& summary,
                           {"restarts", stat.restarts_by_reason},
                           {"workers", stat.workers},
                           {"abandoned", stat.abandoned},
+                          {"heap_recycling_stopped", stat.heap_recycling_stopped},
                           {"latency_p50_ms", stat.latency_p50_ms},
                           {"latency_p99_ms", stat.latency_p99_ms}});
   }

@@ -55,6 +55,7 @@ actors::WardenConfig warden_config(const ScanOptions& options,
   config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
   config.workers_per_plugin = options.workers_per_plugin;
   config.recycle_after_scans = options.recycle_after;
+  config.max_failure_share = options.max_failure_percent / 100.0;
   config.warm_spare = options.warm_spare;
   config.console = log_console;
   return config;

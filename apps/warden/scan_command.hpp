@@ -37,6 +37,10 @@ struct ScanOptions {
   bool warm_spare = actors::WardenConfig{}.warm_spare;
   uint64_t timeout_ms = runtime::EngineLimits{}.scan_timeout.count();  // per scan
   uint64_t heap_mb = runtime::EngineLimits{}.heap_limit_bytes >> 20;   // per isolate
+  // A plugin whose failures cost more than this percentage of the run's wall
+  // time is quarantined (WardenConfig::max_failure_share); 0: never.
+  unsigned max_failure_percent =
+      static_cast<unsigned>(actors::WardenConfig{}.max_failure_share * 100 + 0.5);
   std::size_t max_in_flight = actors::kDefaultMaxInFlight;  // transactions being scanned at once
   bool stats = false;
   bool strict = false;

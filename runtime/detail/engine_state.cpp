@@ -82,7 +82,7 @@ EngineState::EngineState(PluginSourcePtr source, EngineOptions options)
       options(std::move(options)) {}
 
 void EngineState::create_isolate() {
-  allocator = make_counting_allocator(options.limits.heap_limit_bytes, array_buffer_usage);
+  allocator = make_counting_allocator(external_limit(), array_buffer_usage);
   v8::Isolate::CreateParams params;
   params.constraints.ConfigureDefaultsFromHeapSize(0, options.limits.heap_limit_bytes);
   params.array_buffer_allocator_shared = allocator;
@@ -108,6 +108,7 @@ EngineState::~EngineState() {
   context.Reset();
   view.reset();
   std_module.reset();
+  intl_budget.reset();
   // The default platform keeps a foreground task runner per isolate, with the
   // tasks still queued, until told the isolate goes (libplatform.h: "has to be
   // called for all Isolates which are deleted"); without it every recycle left one.
@@ -120,6 +121,31 @@ EngineState::~EngineState() {
 bool EngineState::termination_happened(v8::TryCatch& try_catch, bool deadline_fired) const {
   return deadline_fired || out_of_memory || try_catch.HasTerminated() ||
          isolate->IsExecutionTerminating();
+}
+
+std::size_t EngineState::external_limit() const {
+  return options.limits.max_external_bytes != 0 ? options.limits.max_external_bytes
+                                                : options.limits.heap_limit_bytes;
+}
+
+std::optional<Error> EngineState::over_memory(const std::string& what) {
+  v8::HeapStatistics heap;
+  isolate->GetHeapStatistics(&heap);
+  const std::size_t outside = array_buffer_usage->bytes.load(std::memory_order_relaxed) +
+                              (intl_budget ? intl_budget->bytes() : 0);
+  std::string message;
+  if (heap.used_heap_size() > options.limits.heap_limit_bytes) {
+    message = what + " left " + format_mb(heap.used_heap_size()) +
+              " in the V8 heap, over its limit of " + format_mb(options.limits.heap_limit_bytes);
+  } else if (intl_budget && intl_budget->exhausted()) {
+    message = what + " filled the " + format_mb(external_limit()) +
+              " allowed outside the V8 heap (Intl objects, ArrayBuffers: " + format_mb(outside) +
+              " live)";
+  } else {
+    return std::nullopt;
+  }
+  usable = false;
+  return Error{ErrorCode::out_of_memory, std::move(message), source->path()};
 }
 
 Error EngineState::forced_stop(ErrorCode timeout_code, const std::string& what,

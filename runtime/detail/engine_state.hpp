@@ -19,6 +19,7 @@
 
 #include "runtime/detail/console.hpp"
 #include "runtime/detail/findings_reader.hpp"
+#include "runtime/detail/intl_budget.hpp"
 #include "runtime/detail/std_module.hpp"
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
@@ -53,6 +54,14 @@ struct EngineState {
   Error forced_stop(ErrorCode timeout_code, const std::string& what,
                     std::chrono::milliseconds budget);
 
+  // After `what` (a scan, the load): out_of_memory when the isolate holds
+  // more than its limits allow (its heap past heap_limit_bytes, or full
+  // outside it, max_external_bytes), marking the engine unusable.
+  std::optional<Error> over_memory(const std::string& what);
+
+  // EngineLimits::max_external_bytes, resolved.
+  std::size_t external_limit() const;
+
   const std::thread::id owner_thread;
   PluginSourcePtr source;
   EngineOptions options;
@@ -80,8 +89,9 @@ struct EngineState {
   v8::Global<v8::Function> scan_function;
   std::optional<TransactionView> view;
   std::optional<FindingsReader> findings_reader;
-  std::optional<StdModule> std_module;  // warden:std for this context, compiled on first import
-  v8::Eternal<v8::String> then_key;     // internalized once, read on every scan
+  std::optional<StdModule> std_module;    // warden:std for this context, compiled on first import
+  std::optional<IntlBudget> intl_budget;  // holds weak handles: reset before Dispose
+  v8::Eternal<v8::String> then_key;       // internalized once, read on every scan
   // Last: stopped (joined) first, while the isolate still exists.
   std::unique_ptr<Watchdog> watchdog;
 };

@@ -67,10 +67,10 @@ class ModuleLoader {
 
   // Compiles (from the source's code cache when there is one), refuses every
   // import but warden:std and instantiates.
-  Result<v8::Local<v8::Module>> compile();
+  Result<v8::Local<v8::Module>> compile(ScanDeadline& deadline);
   // For a ZAP passive script: installs ZAP's environment and compiles the
   // script as a classic one (from the code cache when there is one).
-  Result<v8::Local<v8::Script>> compile_zap(v8::Local<v8::Function>* adapt);
+  Result<v8::Local<v8::Script>> compile_zap(v8::Local<v8::Function>* adapt, ScanDeadline& deadline);
   // Runs the module body, top-level await included.
   Status evaluate(v8::Local<v8::Module> module, ScanDeadline& deadline);
   // The module's default export.
@@ -125,7 +125,7 @@ Error ModuleLoader::thrown(ErrorCode code, const std::string& prefix) {
   return js_error(isolate_, code, prefix, JsException::caught(try_catch_), state_.source->path());
 }
 
-Result<v8::Local<v8::Module>> ModuleLoader::compile() {
+Result<v8::Local<v8::Module>> ModuleLoader::compile(ScanDeadline& deadline) {
   const PluginSource& source = *state_.source;
   v8::Local<v8::String> code;
   if (!v8::String::NewFromUtf8(isolate_, source.code().data(), v8::NewStringType::kNormal,
@@ -152,6 +152,8 @@ Result<v8::Local<v8::Module>> ModuleLoader::compile() {
            isolate_, &compile_source,
            cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
            .ToLocal(&module)) {
+    if (auto error = stopped("compiling", deadline))
+      return *error;
     return thrown(ErrorCode::syntax_error, "");
   }
   // A rejected cache (other V8, other flags) means V8 compiled from source.
@@ -171,12 +173,16 @@ Result<v8::Local<v8::Module>> ModuleLoader::compile() {
                           "' is not allowed: a Warden plugin may import only warden:std",
                       where.GetLineNumber() + 1, where.GetColumnNumber() + 1);
   }
-  if (!module->InstantiateModule(context_, &StdModule::resolve).FromMaybe(false))
+  if (!module->InstantiateModule(context_, &StdModule::resolve).FromMaybe(false)) {
+    if (auto error = stopped("instantiating", deadline))
+      return *error;
     return thrown(ErrorCode::module_threw, "");
+  }
   return module;
 }
 
-Result<v8::Local<v8::Script>> ModuleLoader::compile_zap(v8::Local<v8::Function>* adapt) {
+Result<v8::Local<v8::Script>> ModuleLoader::compile_zap(v8::Local<v8::Function>* adapt,
+                                                        ScanDeadline& deadline) {
   const PluginSource& source = *state_.source;
   v8::Local<v8::String> code;
   if (!v8::String::NewFromUtf8(isolate_, source.code().data(), v8::NewStringType::kNormal,
@@ -185,13 +191,18 @@ Result<v8::Local<v8::Script>> ModuleLoader::compile_zap(v8::Local<v8::Function>*
     return load_error(ErrorCode::syntax_error, "source is too large", 0);
   }
   v8::Local<v8::Object> std_namespace;
-  if (!state_.std_module->namespace_object(context_).ToLocal(&std_namespace))
+  if (!state_.std_module->namespace_object(context_).ToLocal(&std_namespace)) {
+    if (auto error = stopped("compiling", deadline))
+      return *error;
     return thrown(ErrorCode::module_threw, "warden:std: ");
+  }
   *adapt = prepare_zap_context(context_, std_namespace);
   v8::Local<v8::Script> script;
   if (!compile_zap_script(context_, code, source.path(), source.code_cache(),
                           &state_.code_cache_consumed)
            .ToLocal(&script)) {
+    if (auto error = stopped("compiling", deadline))
+      return *error;
     return thrown(ErrorCode::syntax_error, "");
   }
   return script;
@@ -391,6 +402,8 @@ Status load_module(EngineState& state) {
   state.context.Reset(isolate, context);
   install_console(context, &state.console_target);
   harden_realm(context);
+  state.intl_budget.emplace(state.external_limit(), state.array_buffer_usage);
+  state.intl_budget->install(context);
   state.view.emplace(context);  // before any plugin code runs in this context
   state.std_module.emplace(context);
   state.findings_reader.emplace(isolate, state.source->path(), state.options.limits.max_findings);
@@ -404,20 +417,21 @@ Status load_module(EngineState& state) {
   v8::Local<v8::Module> module;
   v8::Local<v8::Script> script;
   v8::Local<v8::Function> adapt;
+  // Compiling, evaluation and init() share one deadline: armed before the
+  // compiler runs, so a source that takes long to parse spends the load's
+  // time, not more.
+  ScanDeadline deadline(*state.watchdog, state.options.limits.load_timeout);
   if (zap) {
-    Result<v8::Local<v8::Script>> compiled = loader.compile_zap(&adapt);
+    Result<v8::Local<v8::Script>> compiled = loader.compile_zap(&adapt, deadline);
     if (!compiled.ok())
       return std::move(compiled).error();
     script = *compiled;
   } else {
-    Result<v8::Local<v8::Module>> compiled = loader.compile();
+    Result<v8::Local<v8::Module>> compiled = loader.compile(deadline);
     if (!compiled.ok())
       return std::move(compiled).error();
     module = *compiled;
   }
-
-  // Evaluation and init() share one deadline.
-  ScanDeadline deadline(*state.watchdog, state.options.limits.load_timeout);
   Result<v8::Local<v8::Value>> exported = [&]() -> Result<v8::Local<v8::Value>> {
     if (zap)
       return loader.run_zap(script, adapt, deadline);

@@ -9,7 +9,7 @@ namespace warden::runtime::detail {
 
 // Creates the context (console, realm hardening, transaction view), then
 // compiles the module, evaluates it, reads its default export and runs
-// init(config), evaluation and init() under one load_timeout. On success
+// init(config), compiling, evaluation and init() under one load_timeout. On success
 // `state` holds the context, module, plugin object and scan function, and the
 // plugin source a code cache for the next engine. Errors name file, line and
 // column where known (see ErrorCode's load errors).

@@ -46,6 +46,11 @@ bool Watchdog::disarm() {
   return fired;
 }
 
+bool Watchdog::fired() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return fired_;
+}
+
 void Watchdog::on_interrupt(v8::Isolate* isolate, void* data) {
   auto* self = static_cast<Watchdog*>(data);
   std::lock_guard<std::mutex> lock(self->mutex_);

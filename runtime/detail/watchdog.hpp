@@ -37,6 +37,11 @@ class Watchdog {
   // being requested; the caller must CancelTerminateExecution()).
   bool disarm();
 
+  // Whether the current deadline fired; it stays armed. Engine thread: a
+  // loop that runs JS piecewise (one pending task at a time) checks it
+  // between pieces, since each piece, once terminated, returns normally.
+  bool fired();
+
   // 1-based line/column of the JS frame that was running when the deadline hit
   // (0 when unknown: no JS frame, or direct termination). Engine thread only.
   int fired_line() const {

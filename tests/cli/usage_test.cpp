@@ -21,7 +21,8 @@ TEST_CASE("warden --help describes the commands, exit codes and examples", "[cli
   CHECK(scan_help.exit_code == 0);
   for (const char* option :
        {"--plugins", "--format", "--output", "--fail-on", "--workers-per-plugin", "--recycle-after",
-        "--warm-spare", "--timeout-ms", "--heap-mb", "--stats", "--strict"}) {
+        "--warm-spare", "--timeout-ms", "--heap-mb", "--max-failure-share", "--stats",
+        "--strict"}) {
     CHECK_THAT(scan_help.out, Catch::Contains(option));
   }
   CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
@@ -38,6 +39,10 @@ TEST_CASE("scan --help shows the library's own defaults for limits and recycling
                                       std::to_string(limits.heap_limit_bytes >> 20) + "\n"));
   CHECK_THAT(run.out, Catch::Contains(
                           "--recycle-after N=" + std::to_string(config.recycle_after_scans) + " "));
+  CHECK_THAT(run.out,
+             Catch::Contains(
+                 "--max-failure-share PERCENT:INT in [0 - 100]=" +
+                 std::to_string(static_cast<int>(config.max_failure_share * 100 + 0.5)) + "\n"));
 }
 
 TEST_CASE("warden --version names warden, V8 and CAF", "[cli]") {
