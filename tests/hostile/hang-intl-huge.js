@@ -1,0 +1,15 @@
+// ICU on huge inputs: Intl.Collator, localeCompare and normalize walk the
+// whole string outside V8's interrupt checks.
+export default {
+  id: "hang-intl-huge",
+  scan() {
+    const a = "a\u0301".repeat(2 ** 22);
+    const b = a + "b";
+    const collator = new Intl.Collator("de", { sensitivity: "base" });
+    for (;;) {
+      collator.compare(a, b);
+      a.localeCompare(b, "fr");
+      a.normalize("NFKD");
+    }
+  },
+};
