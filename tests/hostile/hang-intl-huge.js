@@ -1,5 +1,7 @@
 // ICU on huge inputs: Intl.Collator, localeCompare and normalize walk the
-// whole string outside V8's interrupt checks.
+// whole string outside V8's interrupt checks, seconds per call, so the
+// failures come too slowly for a failures-per-window rule.
+//! har-repeat 5
 export default {
   id: "hang-intl-huge",
   scan() {

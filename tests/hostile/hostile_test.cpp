@@ -3,6 +3,8 @@
 // the run must end by itself, in bounded time and memory, with the
 // well-behaved plugin's findings exactly as when it runs alone.
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -45,13 +47,33 @@ std::string describe(const BoundedRun& run) {
   return text.str();
 }
 
+// One line per run on stdout, and appended to the file named by
+// WARDEN_HOSTILE_SUMMARY when set: what each attack cost, pass or fail.
+void report_summary(const std::string& name, const std::string& mode, const BoundedRun& run) {
+  std::ostringstream line;
+  line << "hostile-run " << name << " " << mode << " timed_out=" << run.timed_out
+       << " rss_killed=" << run.killed_for_memory << " signal=" << run.signal
+       << " exit=" << run.exit_code << " ms=" << run.elapsed.count()
+       << " peak_rss_mib=" << run.peak_rss_kib / 1024 << " stdout_bytes=" << run.out_bytes
+       << " stderr_bytes=" << run.err_bytes << "\n";
+  std::cout << line.str() << std::flush;
+  if (const char* path = std::getenv("WARDEN_HOSTILE_SUMMARY"))
+    std::ofstream(path, std::ios::app) << line.str();
+}
+
+// A record's string field, or "" when it is absent, null or not a string.
+std::string text_field(const nlohmann::json& record, const char* key) {
+  auto found = record.find(key);
+  return found != record.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
 // The well-behaved plugin's records (findings and errors) of one run, as
 // sorted JSON text.
 std::vector<std::string> records_of(const std::vector<nlohmann::json>& records,
                                     const std::string& plugin) {
   std::vector<std::string> mine;
   for (const auto& record : records) {
-    if (record.value("plugin", "") == plugin)
+    if (text_field(record, "plugin") == plugin)
       mine.push_back(record.dump());
   }
   std::sort(mine.begin(), mine.end());
@@ -93,22 +115,22 @@ void check_output(const Attack& attack, const BoundedRun& run, const std::string
     CHECK(line.size() <= kMaxLineBytes);
     nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
     REQUIRE(record.is_object());
-    const std::string type = record.value("type", "");
+    const std::string type = text_field(record, "type");
     CHECK((type == "finding" || type == "error"));
     if (type != "finding") {
       records.push_back(std::move(record));
       continue;
     }
     // Findings carry the host's view of who reported them and where.
-    const std::string plugin = record.value("plugin", "");
+    const std::string plugin = text_field(record, "plugin");
     const bool own =
         std::find(attack.own_ids.begin(), attack.own_ids.end(), plugin) != attack.own_ids.end();
     CHECK((plugin == kWellBehaved || own));
     REQUIRE(record["entry"].is_number_unsigned());
     const auto entry = record["entry"].get<std::size_t>();
     REQUIRE(entry < urls.size());
-    CHECK(record.value("url", "") == urls[entry]);
-    CHECK(record.value("transaction", "") ==
+    CHECK(text_field(record, "url") == urls[entry]);
+    CHECK(text_field(record, "transaction") ==
           fs::path(har).filename().string() + "#" + std::to_string(entry));
     records.push_back(std::move(record));
   }
@@ -139,6 +161,7 @@ void run_attack(const std::string& name) {
       BoundedRun run =
           run_bounded(cli_test::warden_bin(), scan_args(mode, plugins.string(), har), kRunBound);
       INFO("attack " << name << ", isolation " << mode << "\n" << describe(run));
+      report_summary(name, mode, run);
       CHECK_FALSE(run.timed_out);
       CHECK_FALSE(run.killed_for_memory);
       CHECK_FALSE(run.signalled);
@@ -207,6 +230,8 @@ HOSTILE_ATTACK("hang-waitasync-later", "hang")
 HOSTILE_ATTACK("hang-thenable-result", "hang")
 HOSTILE_ATTACK("hang-atomics-wait", "hang")
 HOSTILE_ATTACK("hang-date-spin", "hang")
+HOSTILE_ATTACK("hang-typedarray-values", "hang")
+HOSTILE_ATTACK("hang-typedarray-join", "hang")
 HOSTILE_ATTACK("crash-string-object-split", "crash")
 HOSTILE_ATTACK("crash-regexp-symbol-split", "crash")
 HOSTILE_ATTACK("crash-regexp-symbol-replace", "crash")
@@ -220,6 +245,7 @@ HOSTILE_ATTACK("crash-error-prepare-stack-trace", "crash")
 HOSTILE_ATTACK("crash-throw-odd-values", "crash")
 HOSTILE_ATTACK("crash-structured-clone", "crash")
 HOSTILE_ATTACK("crash-deep-finding", "crash")
+HOSTILE_ATTACK("crash-case-conversion-huge", "crash")
 HOSTILE_ATTACK("mem-intl-kept", "memory")
 HOSTILE_ATTACK("mem-intl-mixed-kept", "memory")
 HOSTILE_ATTACK("mem-huge-string-headroom", "memory")
@@ -230,6 +256,8 @@ HOSTILE_ATTACK("mem-arraybuffer-kept", "memory")
 HOSTILE_ATTACK("mem-resizable-buffer", "memory")
 HOSTILE_ATTACK("mem-heap-churn-oom", "memory")
 HOSTILE_ATTACK("mem-regexp-and-code", "memory")
+HOSTILE_ATTACK("mem-twobyte-flatten", "memory")
+HOSTILE_ATTACK("mem-join-twobyte", "memory")
 HOSTILE_ATTACK("impersonate-duplicate-id", "identity")
 HOSTILE_ATTACK("impersonate-worker-id", "identity")
 HOSTILE_ATTACK("impersonate-id-getter", "identity")

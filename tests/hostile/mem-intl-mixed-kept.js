@@ -1,4 +1,5 @@
 // Every kind of ICU-backed Intl object, kept across scans.
+//! har-repeat 3
 const kept = [];
 export default {
   id: "mem-intl-mixed-kept",
