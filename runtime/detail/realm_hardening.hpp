@@ -1,7 +1,7 @@
 #pragma once
 // Realm hardening: removes WebAssembly and replaces the built-ins whose native
-// loops neither the watchdog nor the heap limit can stop, in a fresh context
-// before the plugin runs. Private to runtime/.
+// loops or allocations neither the watchdog nor the heap limit can stop, in a
+// fresh context before the plugin runs. Private to runtime/.
 
 #include <v8.h>
 
