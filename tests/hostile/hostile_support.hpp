@@ -215,6 +215,9 @@ struct Attack {
   std::string file_name;             // in the plugin folder
   std::vector<std::string> own_ids;  // the ids its findings may carry
   int har_repeat = 1;
+  // Text that must appear in neither stdout nor stderr: a message that would
+  // be untrue for this attack.
+  std::vector<std::string> forbidden_text;
 };
 
 inline Attack load_attack(const std::string& name) {
@@ -240,6 +243,8 @@ inline Attack load_attack(const std::string& name) {
       attack.own_ids.push_back(value);
     } else if (key == "file") {
       attack.file_name = unescape(value);
+    } else if (key == "forbid-text") {
+      attack.forbidden_text.push_back(value);
     } else if (key == "har-repeat") {
       attack.har_repeat = std::stoi(value);
     } else if (key == "pad") {

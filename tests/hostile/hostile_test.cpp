@@ -170,6 +170,11 @@ void run_attack(const std::string& name) {
       check_terminal_text(run);
       CHECK(run.out.find(kEscapeMarker) == std::string::npos);
       CHECK(run.err.find(kEscapeMarker) == std::string::npos);
+      for (const std::string& text : attack.forbidden_text) {
+        INFO("forbidden text: " << text);
+        CHECK(run.out.find(text) == std::string::npos);
+        CHECK(run.err.find(text) == std::string::npos);
+      }
       if (!run.timed_out && !run.killed_for_memory)
         check_output(attack, run, har, expected);
     }
@@ -227,6 +232,8 @@ HOSTILE_ATTACK("hang-async-after-timeout", "hang")
 HOSTILE_ATTACK("hang-microtask-flood", "hang")
 HOSTILE_ATTACK("hang-finalization-registry", "hang")
 HOSTILE_ATTACK("hang-waitasync-later", "hang")
+HOSTILE_ATTACK("hang-waitasync-settle", "hang")
+HOSTILE_ATTACK("hang-waitasync-top-level", "hang")
 HOSTILE_ATTACK("hang-thenable-result", "hang")
 HOSTILE_ATTACK("hang-atomics-wait", "hang")
 HOSTILE_ATTACK("hang-date-spin", "hang")
