@@ -208,7 +208,14 @@ inline std::string expand_pad(const std::string& kind, std::size_t bytes) {
   throw std::runtime_error("unknown pad kind " + kind);
 }
 
-// An attack file and what its directives (`//! key value` lines) ask for.
+// An attack file and what its directives ask for. A directive is a line
+// `//! key value`, removed from the code the plugin folder gets:
+//   //! id ID            an id its findings may carry (default: the file's stem)
+//   //! file NAME        its file name there (\n, \r, \t and \xNN escapes)
+//   //! har-repeat N     the demo HAR's entries N times over, for slow attacks
+//   //! pad KIND BYTES   generated code: a comment or an array literal of that
+//                        size, or `pad probe` (isValidatingLoad, see above)
+//   //! forbid-text T    text that must not appear in the run's output
 struct Attack {
   std::string name;
   std::string code;                  // with pads expanded
@@ -253,7 +260,7 @@ inline Attack load_attack(const std::string& name) {
       std::size_t bytes = 0;
       pad >> kind >> bytes;
       attack.code += expand_pad(kind, bytes);
-    } else if (key != "class") {
+    } else {
       throw std::runtime_error("unknown directive in " + name + ": " + key);
     }
   }
