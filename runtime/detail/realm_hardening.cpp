@@ -44,13 +44,13 @@ constexpr const char* kRealmHardening = R"JS((() => {
   // receiver (a String object too) is converted once here, as the native
   // would, and the native gets the primitive: its length is what it walks.
   const concat = String.prototype.concat;
-  const guard = (name, bound) => {
+  const guard = (name, bound, what = "Invalid array length") => {
     const native = String.prototype[name];
     const wrapped = {
       [name](...args) {
         const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
         if (typeof s === "string" && s.length > bound) {
-          throw new RangeErr("Invalid array length: String.prototype." + name +
+          throw new RangeErr(what + ": String.prototype." + name +
                                " on a string of " + s.length + " characters");
         }
         return apply(native, s, args);
@@ -65,6 +65,15 @@ constexpr const char* kRealmHardening = R"JS((() => {
   guard("match", 2 ** 27 - 64);
   guard("replace", 2 ** 26);
   guard("replaceAll", 2 ** 26);
+  // Case mapping and normalization allocate their whole result in one piece
+  // after flattening the source: on a two-byte string near V8's largest (1 GiB)
+  // that is a second giant allocation past the heap limit, a fatal
+  // out-of-memory error instead of a termination. No scan converts a string
+  // of 2**26 characters whole.
+  for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase",
+                      "normalize"]) {
+    guard(name, 2 ** 26, "Invalid string length");
+  }
   // These walk an array-like index by index in V8's builtins, which never
   // check for interrupts: on a length of 2**32-1 (sparse arrays and plain
   // objects alike) they run for hours past the watchdog. A receiver longer

@@ -1,7 +1,8 @@
 #pragma once
 // Realm hardening: removes WebAssembly and Atomics.waitAsync and replaces the
-// built-ins whose native loops neither the watchdog nor the heap limit can
-// stop, in a fresh context before the plugin runs. Private to runtime/.
+// built-ins whose native loops or allocations neither the watchdog nor the
+// heap limit can stop, in a fresh context before the plugin runs. Private to
+// runtime/.
 
 #include <v8.h>
 

@@ -258,6 +258,47 @@ TEST_CASE("the guarded Array methods and String objects still behave like the bu
   CHECK((*findings)[0].title == "3|123|a-b-c|2|2|2|2|axc|forEach|1|2,4,6|true");
 }
 
+TEST_CASE("case conversion and normalization of giant strings are refused, not fatal",
+          "[runtime]") {
+  // '\u0101'.repeat(2 ** 29 - 24).toUpperCase() flattened 1 GiB past the heap
+  // limit and then asked for a second 1 GiB: "Fatal javascript OOM", the
+  // process gone (a hostile plugin in tests/hostile found it).
+  auto options = small_options();
+  options.limits.scan_timeout = 500ms;
+  const std::vector<std::string> hostile = {
+      "'\\u0101'.repeat(2 ** 29 - 24).toUpperCase();",
+      "'\\u0101'.repeat(2 ** 29 - 24).toLocaleLowerCase('tr');",
+      "new String('a'.repeat(2 ** 27)).toLowerCase();",
+      "String.prototype.toLocaleUpperCase.call({ toString: () => 'b'.repeat(2 ** 27) });",
+      "'e\\u0301'.repeat(2 ** 27).normalize('NFC');",
+  };
+  for (const auto& code : hostile) {
+    INFO(code);
+    Clock::duration elapsed{};
+    Error e = timed_scan_error(code + " return [];", options, elapsed);
+    CHECK(e.code == ErrorCode::js_exception);
+    CHECK_THAT(e.message,
+               Catch::Contains("RangeError") && Catch::Contains("Invalid string length"));
+    CHECK(elapsed < 5s);
+  }
+  check_fresh_engine_works();
+}
+
+TEST_CASE("the guarded case conversions and normalize still behave like the built-ins",
+          "[runtime]") {
+  auto engine = must_load(plugin_with_scan(R"(
+    const got = ['aBc'.toUpperCase(), new String('XyZ').toLowerCase(), 'i'.toLocaleUpperCase('tr'),
+                 'I'.toLocaleLowerCase('en-US'), 'e\u0301'.normalize().length,
+                 'e\u0301'.normalize('NFD').length, String.prototype.toUpperCase.name,
+                 String.prototype.normalize.length, String.prototype.toLocaleUpperCase.length];
+    let refused = '';
+    try { String.prototype.toUpperCase.call(null); } catch (e) { refused = e.constructor.name; }
+    return [{ title: got.join('|') + '|' + refused, severity: 'info' }];)"));
+  auto findings = engine.scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "ABC|xyz|\u0130|i|1|2|toUpperCase|0|0|TypeError");
+}
+
 TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]") {
   Error one = scan_error("new ArrayBuffer(2 ** 31); return [];");
   CHECK(one.code == ErrorCode::js_exception);
