@@ -84,6 +84,7 @@ class WorkerPool {
     // worker's slot becomes the spare's place.
     bool spare = false;
     std::optional<WorkerThread> parked;  // a loaded spare's thread, reported once promoted
+    bool released = false;               // given back (release): not refilled until add_slot
   };
 
   // What on_ready made of a worker's ready message.
@@ -296,9 +297,7 @@ class WorkerPool {
         }
       }
     }
-    const auto serving_slots =
-        std::count_if(slots_.begin(), slots_.end(), [](const Slot& other) { return !other.spare; });
-    bool sibling_serving = serving_slots == 1;
+    bool sibling_serving = serving_places() == 1;
     for (uint32_t i = 0; i < slots_.size(); ++i) {
       if (i != slot && !slots_[i].spare && slots_[i].status == SlotStatus::ready) {
         sibling_serving = true;
@@ -426,10 +425,11 @@ class WorkerPool {
                        [](const Slot& s) { return s.status == SlotStatus::empty; });
   }
 
+  // Empty places that are refilled (not released).
   std::vector<uint32_t> empty_slots() const {
     std::vector<uint32_t> result;
     for (uint32_t i = 0; i < slots_.size(); ++i) {
-      if (slots_[i].status == SlotStatus::empty) {
+      if (slots_[i].status == SlotStatus::empty && !slots_[i].released) {
         result.push_back(i);
       }
     }
@@ -447,17 +447,42 @@ class WorkerPool {
     return result;
   }
 
-  // Workers starting or serving, not counting a spare, and their heaps.
+  // Places that serve or will (not a spare, not released).
+  std::size_t serving_places() const {
+    return static_cast<std::size_t>(std::count_if(
+        slots_.begin(), slots_.end(), [](const Slot& s) { return !s.spare && !s.released; }));
+  }
+
+  // A place for one more serving worker (a released one whose down came, or new).
+  uint32_t add_slot() {
+    for (uint32_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].released && slots_[i].status == SlotStatus::empty) {
+        slots_[i].released = false;
+        return i;
+      }
+    }
+    slots_.emplace_back();
+    return static_cast<uint32_t>(slots_.size() - 1);
+  }
+
+  // Gives back the idle worker in `slot`: the caller stops it; no refill.
+  void release(uint32_t slot) {
+    slots_[slot].released = true;
+    slots_[slot].status = SlotStatus::stopping;
+  }
+
+  // Workers starting or serving (a spare apart), their heaps, and spares.
   struct Occupancy {
     uint64_t workers = 0;
     uint64_t heap_used_bytes = 0;
+    uint64_t spares = 0;
   };
   Occupancy occupancy() const {
     Occupancy result;
     for (const auto& s : slots_) {
-      if (!s.spare && (s.status == SlotStatus::starting || s.status == SlotStatus::ready)) {
-        ++result.workers;
-        result.heap_used_bytes += s.heap_used_bytes;
+      if (s.status == SlotStatus::starting || s.status == SlotStatus::ready) {
+        ++(s.spare ? result.spares : result.workers);
+        result.heap_used_bytes += s.spare ? 0 : s.heap_used_bytes;
       }
     }
     return result;
