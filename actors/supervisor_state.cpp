@@ -1,6 +1,7 @@
 // The supervisor's shared operations on its state: jobs, dispatch, workers, quarantine, shutdown.
 #include "actors/supervisor_state.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 #include <utility>
 
@@ -21,10 +22,25 @@ PoolLimits pool_limits(const WardenConfig& config) {
   return limits;
 }
 
+BudgetUse budget_use(const SupervisorState& state) {
+  BudgetUse use;
+  use.heap_limit_bytes = state.config.limits.heap_limit_bytes;
+  for (const auto& entry : state.plugins) {
+    const auto occupancy = entry.pool.occupancy();
+    use.workers += occupancy.workers;
+    use.spares += occupancy.spares;
+    use.abandoned += entry.abandoned_running;
+  }
+  return use;
+}
+
 PluginEntry::PluginEntry(SupervisedPlugin spec, const WardenConfig& config)
     : spec(std::move(spec)),
       pool(pool_limits(config)),
-      policy(config.max_failure_restarts, config.failure_window, config.restart_backoff) {}
+      policy(config.max_failure_restarts, config.failure_window, config.restart_backoff),
+      sizer(SizerLimits{config.workers_per_plugin, config.max_workers_per_plugin,
+                        SizerLimits{}.grow_after_ticks, config.pool_idle_release},
+            Clock::now()) {}
 
 bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot) {
   return plugin < state.plugins.size() && state.plugins[plugin].pool.has_slot(slot);
@@ -158,6 +174,9 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   auto worker = self->system().spawn<caf::detached>(plugin_worker, std::move(setup));
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);
+  entry.counters.workers_peak =
+      std::max(entry.counters.workers_peak, entry.pool.occupancy().workers);
+  state.budget.observe(budget_use(state));
   emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
 }
 

@@ -17,11 +17,13 @@
 
 #include "actors/job_table.hpp"
 #include "actors/plugin_stats.hpp"
+#include "actors/pool_sizer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/request_group.hpp"
 #include "actors/restart_policy.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/warden_config.hpp"
+#include "actors/worker_budget.hpp"
 #include "actors/worker_pool.hpp"
 
 namespace warden::actors::detail {
@@ -44,6 +46,7 @@ struct PluginEntry {
   bool quarantined = false;
   PluginCounters counters;
   std::size_t abandoned_running = 0;  // abandoned workers whose down message has not come
+  PoolSizer sizer;
 };
 
 struct SupervisorState {
@@ -57,10 +60,15 @@ struct SupervisorState {
   bool shutting_down = false;
   std::vector<caf::typed_response_promise<bool>> shutdown_promises;
   std::vector<std::pair<caf::actor_addr, uint32_t>> abandoned;  // worker, plugin
+  WorkerBudget budget;
+  bool pool_tick_armed = false;
   static inline const char* name = "warden.supervisor";
 };
 
 using Self = supervisor_actor::stateful_pointer<SupervisorState>;
+
+// What lives now, for the budget.
+BudgetUse budget_use(const SupervisorState& state);
 
 // Whether a worker message's indices name a slot (messages carry plugin and
 // slot indices, never pointers).
