@@ -88,8 +88,10 @@ struct WardenConfig {
   // spawned after that down message, into the place it vacated, on a new
   // thread. The first spare loads at start. Costs one idle isolate and thread
   // per plugin; off: the replacement is spawned, and loads, after the down
-  // message.
-  bool warm_spare = false;
+  // message. On by default: it matters only when recycling is on
+  // (recycle_after_scans or the heap soft limit), and then a recycle no
+  // longer stalls the plugin for a load.
+  bool warm_spare = true;
   // A worker past its batch deadline is abandoned: its thread, stuck in a V8
   // built-in that ignores the time limit, keeps a core busy and its isolate
   // (up to the heap limit) until it returns, perhaps never. Per plugin, since

@@ -230,3 +230,53 @@ TEST_CASE(
   }
   warden->shutdown();
 }
+
+TEST_CASE(
+    "with the default warm spare, recycling and pools that grow, no isolate is ever created on a "
+    "thread that held one before",
+    "[actors]") {
+  CHECK(WardenConfig{}.warm_spare);  // the default whenever recycling is on
+  TempDir dir;
+  EventLog log;
+  WardenConfig config;
+  config.plugins = {{dir.write("slow.js", slow_plugin("slow", 2))},
+                    {dir.write("light.js", header_plugin("light"))}};
+  config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 3;
+  config.recycle_after_scans = 15;
+  config.pool_idle_release = 50ms;
+  config.on_worker_event = log.hook();
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+
+  for (int round = 0; round < 3; ++round) {
+    check_every_answer(stream_all(*warden, transactions(150), 256));
+    std::this_thread::sleep_for(200ms);  // idle: extra workers go back
+  }
+  warden->shutdown();
+  const auto spawned = [](const auto& events) {
+    return std::count_if(events.begin(), events.end(),
+                         [](const auto& e) { return e.kind == Kind::spawned; });
+  };
+  REQUIRE(log.wait_for([&](const auto& events) {
+    return std::count_if(events.begin(), events.end(), [](const auto& e) {
+             return e.kind == Kind::thread_exited;
+           }) == spawned(events);
+  }));
+  // Every worker that served or ended names its thread: one worker per thread.
+  std::map<uint64_t, std::set<std::pair<std::string, uint64_t>>> workers_of_thread;
+  std::size_t recycles = 0;
+  for (const auto& e : log.snapshot()) {
+    if (e.kind == Kind::ready || e.kind == Kind::thread_exited) {
+      CHECK(e.os_thread_id != 0);
+      workers_of_thread[e.os_thread_id].insert({e.plugin_id, e.generation});
+    }
+    recycles += e.kind == Kind::down && e.reason == "recycle_threshold" ? 1 : 0;
+  }
+  CHECK(recycles >= 10);
+  CHECK(workers_of_thread.size() == static_cast<std::size_t>(spawned(log.snapshot())));
+  for (const auto& [thread, workers] : workers_of_thread) {
+    CHECK(workers.size() == 1);
+  }
+}
