@@ -10,7 +10,8 @@ namespace warden::cli {
 std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
-                           const std::vector<actors::PluginStats>& plugin_stats) {
+                           const std::vector<actors::PluginStats>& plugin_stats,
+                           const actors::BudgetStats& budget) {
   const double elapsed = summary.elapsed_seconds;
   nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
@@ -32,6 +33,9 @@ std::string run_stats_json(const RunSummary& summary,
                           {"errors", stat.errors_by_kind},
                           {"restarts", stat.restarts_by_reason},
                           {"workers", stat.workers},
+                          {"workers_peak", stat.workers_peak},
+                          {"workers_grown", stat.workers_grown},
+                          {"workers_released", stat.workers_released},
                           {"abandoned", stat.abandoned},
                           {"latency_p50_ms", stat.latency_p50_ms},
                           {"latency_p99_ms", stat.latency_p99_ms}});
@@ -60,6 +64,16 @@ std::string run_stats_json(const RunSummary& summary,
       {"elapsed_seconds", elapsed},
       {"scans_per_second", elapsed > 0 ? static_cast<double>(requested) / elapsed : 0.0},
       {"peak_rss_bytes", peak_rss_bytes()},
+      {"budget",
+       {{"max_workers", budget.max_workers},
+        {"peak_workers", budget.peak_workers},
+        {"spares", budget.spares},
+        {"max_heap_total_bytes", budget.max_heap_total_bytes},
+        {"peak_heap_bytes", budget.peak_heap_bytes},
+        {"max_abandoned_threads", budget.max_abandoned_threads},
+        {"abandoned", budget.abandoned},
+        {"grown", budget.grown},
+        {"refused", budget.refused}}},
       {"per_plugin", per_plugin},
   };
   return stats.dump();
