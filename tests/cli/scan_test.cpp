@@ -262,7 +262,8 @@ TEST_CASE("warden --warm-spare recycles through spares and reports the same find
   CHECK(stats["errors"].empty());
 }
 
-TEST_CASE("--max-workers and --max-heap-total-mb set the budget that --stats reports", "[cli]") {
+TEST_CASE("the budget that --stats reports is the one --max-workers and --max-heap-total-mb set",
+          "[cli]") {
   const std::string demo = source_path("examples/demo.har");
   if (!std::filesystem::exists(demo)) {
     WARN("examples/demo.har not present: skipped");
