@@ -82,12 +82,16 @@ bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t gene
                  " ms per transaction); its worker was abandoned");
   }
   requeue_front(self, plugin, work.never_started);
-  if (entry.abandoned_running >= state.config.max_abandoned_threads) {
+  const auto total = budget_use(state).abandoned;
+  if (entry.abandoned_running >= state.config.max_abandoned_threads ||
+      !state.budget.allows_abandonment(total)) {
     entry.counters.count_restart("abandoned");
     quarantine_plugin(self, plugin,
                       std::to_string(entry.abandoned_running) +
                           " abandoned threads still running (limit " +
-                          std::to_string(state.config.max_abandoned_threads) + ")");
+                          std::to_string(state.config.max_abandoned_threads) + "; " +
+                          std::to_string(total) + " across plugins, limit " +
+                          std::to_string(state.config.max_abandoned_threads_total) + ")");
     check_shutdown(self);
     return false;
   }

@@ -20,6 +20,9 @@ PluginStats make_plugin_stats(const std::string& plugin_id, const PluginCounters
   stats.retries = counters.retries;
   stats.abandoned = counters.abandoned;
   stats.heap_recycling_stopped = load.heap_recycling_stopped;
+  stats.workers_peak = counters.workers_peak;
+  stats.workers_grown = counters.workers_grown;
+  stats.workers_released = counters.workers_released;
   stats.recycle_latency_p50_ms = counters.recycle_latency.quantile_ms(0.50);
   stats.recycle_latency_p99_ms = counters.recycle_latency.quantile_ms(0.99);
   return stats;

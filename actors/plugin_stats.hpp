@@ -34,8 +34,11 @@ struct PluginCounters {
 
   uint64_t scans = 0;
   uint64_t findings = 0;
-  uint64_t retries = 0;    // scans retried on a fresh isolate
-  uint64_t abandoned = 0;  // workers abandoned past their batch deadline
+  uint64_t retries = 0;           // scans retried on a fresh isolate
+  uint64_t abandoned = 0;         // workers abandoned past their batch deadline
+  uint64_t workers_peak = 0;      // most serving workers at once
+  uint64_t workers_grown = 0;     // added to the pool for a backlog
+  uint64_t workers_released = 0;  // idle ones given back
   std::map<std::string, uint64_t> errors_by_kind;
   std::map<std::string, uint64_t> restarts_by_reason;
   LatencyHistogram latency;          // queued -> answered

@@ -9,6 +9,7 @@
 //   host ----(stats_atom)----------------------------------> supervisor -> vector<PluginStats>
 //   host ----(quarantine_atom | enable_atom, plugin_id)----> supervisor -> bool
 //   host ----(shutdown_atom)-------------------------------> supervisor -> bool (all answered)
+//   host ----(budget_atom)---------------------------------> supervisor -> BudgetStats
 //   test ----(workers_atom)--------------------------------> supervisor -> vector<worker handle>
 //
 //   supervisor --(batch_atom, batch id, vector<ScanJob>)---> plugin worker
@@ -17,6 +18,7 @@
 //   plugin worker ==(down_msg, errc exit reason)===========> supervisor  (monitor)
 //   supervisor --(respawn_atom, plugin, slot, token)-------> itself      (backoff timer)
 //   supervisor --(deadline_atom, plugin, slot, gen, batch)-> itself      (batch deadline)
+//   supervisor --(pool_tick_atom)--------------------------> itself      (pools grow, shrink)
 //
 // A worker answers every batch with exactly one BatchDone, sent before it can
 // exit, so its down message always arrives after its last answer (CAF keeps
@@ -34,6 +36,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/worker_budget.hpp"
 #include "runtime/error.hpp"
 #include "runtime/finding.hpp"
 #include "runtime/transaction.hpp"
@@ -76,6 +79,11 @@ struct PluginStats {
   // A freshly loaded worker was over the heap soft limit already: recycling
   // for heap would free nothing, so the plugin's workers no longer are.
   bool heap_recycling_stopped = false;
+  // Work-conserving pool: most workers at once, workers added for a backlog,
+  // idle ones given back.
+  uint64_t workers_peak = 0;
+  uint64_t workers_grown = 0;
+  uint64_t workers_released = 0;
 };
 
 // Why a plugin worker exited: its exit reason (caf::error of category
@@ -153,6 +161,8 @@ using batch_done_atom = caf::atom_constant<caf::atom("batch_done")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using respawn_atom = caf::atom_constant<caf::atom("respawn")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using budget_atom = caf::atom_constant<caf::atom("budget")>;
+using pool_tick_atom = caf::atom_constant<caf::atom("pool_tick")>;
 
 // -- typed actor interfaces ---------------------------------------------------
 
@@ -170,6 +180,7 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<enable_atom, std::string>::with<bool>,
     caf::replies_to<shutdown_atom>::with<bool>,
     caf::replies_to<workers_atom>::with<std::vector<plugin_worker_actor>>,
+    caf::replies_to<budget_atom>::with<BudgetStats>, caf::reacts_to<pool_tick_atom>,
     caf::reacts_to<ready_atom, WorkerReady>, caf::reacts_to<batch_done_atom, BatchDone>,
     caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>,
     caf::reacts_to<deadline_atom, uint32_t, uint32_t, uint64_t, uint64_t>>;
@@ -192,7 +203,15 @@ typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
   return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
            x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
            x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
-           x.recycle_latency_p99_ms, x.abandoned, x.heap_recycling_stopped);
+           x.recycle_latency_p99_ms, x.abandoned, x.heap_recycling_stopped, x.workers_peak,
+           x.workers_grown, x.workers_released);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BudgetStats& x) {
+  return f(caf::meta::type_name("warden::actors::BudgetStats"), x.max_workers,
+           x.max_heap_total_bytes, x.max_abandoned_threads, x.workers, x.spares, x.abandoned,
+           x.heap_bytes, x.peak_workers, x.peak_heap_bytes, x.grown, x.refused);
 }
 
 }  // namespace warden::actors
@@ -235,4 +254,5 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::ScanReport))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginStats))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
+CAF_ADD_TYPE_ID(warden, (warden::actors::BudgetStats))
 CAF_END_TYPE_ID_BLOCK(warden)

@@ -12,6 +12,7 @@
 
 #include "actors/batch_deadline.hpp"
 #include "actors/failure_accounting.hpp"
+#include "actors/pool_growth.hpp"
 #include "actors/supervisor_state.hpp"
 
 namespace warden::actors {
@@ -230,6 +231,10 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
     check_shutdown(self);
     return;
   }
+  if (entry.pool.slot(slot).released) {
+    dispatch(self, plugin);  // given back: not refilled
+    return;
+  }
   if (planned && state.config.warm_spare && !entry.pool.slot(slot).spare) {
     take_over_from_spare(self, plugin, slot, now);
   } else if (clean || planned) {
@@ -289,6 +294,7 @@ uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
   for (const auto plugin : targets) {
     dispatch(self, plugin);
   }
+  arm_pool_tick(self);
   return group_id;
 }
 
@@ -352,6 +358,9 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
   if (config.max_batch == 0) {
     config.max_batch = 1;
   }
+  resolve_pool_limits(config, plugins.size());
+  state.budget = WorkerBudget{BudgetLimits{config.max_workers, config.max_heap_total_bytes,
+                                           config.max_abandoned_threads_total}};
   state.config = std::move(config);
   state.plugins.reserve(plugins.size());
   const auto started = Clock::now();
@@ -429,6 +438,8 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         }
         return result;
       },
+      [self](budget_atom) { return self->state.budget.stats(budget_use(self->state)); },
+      [self](pool_tick_atom) { on_pool_tick(self); },
       [self](ready_atom, const WorkerReady& ready) { on_ready(self, ready); },
       [self](batch_done_atom, BatchDone& done) { on_batch_done(self, done); },
       [self](deadline_atom, uint32_t plugin, uint32_t slot, uint64_t generation,

@@ -33,12 +33,27 @@ RestartLimits restart_limits(const WardenConfig& config) {
   return limits;
 }
 
+BudgetUse budget_use(const SupervisorState& state) {
+  BudgetUse use;
+  use.heap_limit_bytes = state.config.limits.heap_limit_bytes;
+  for (const auto& entry : state.plugins) {
+    const auto occupancy = entry.pool.occupancy();
+    use.workers += occupancy.workers;
+    use.spares += occupancy.spares;
+    use.abandoned += entry.abandoned_running;
+  }
+  return use;
+}
+
 PluginEntry::PluginEntry(SupervisedPlugin spec, const WardenConfig& config,
                          Clock::time_point started)
     : spec(std::move(spec)),
       pool(pool_limits(config)),
       policy(restart_limits(config), started),
-      spawned(pool.size()) {}
+      spawned(pool.size()),
+      sizer(SizerLimits{config.workers_per_plugin, config.max_workers_per_plugin,
+                        SizerLimits{}.grow_after_ticks, config.pool_idle_release},
+            started) {}
 
 bool names_slot(const SupervisorState& state, uint32_t plugin, uint32_t slot) {
   return plugin < state.plugins.size() && state.plugins[plugin].pool.has_slot(slot);
@@ -182,6 +197,9 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   }
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);
+  entry.counters.workers_peak =
+      std::max(entry.counters.workers_peak, entry.pool.occupancy().workers);
+  state.budget.observe(budget_use(state));
   emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
 }
 

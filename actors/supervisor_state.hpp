@@ -19,11 +19,13 @@
 #include "actors/job_table.hpp"
 #include "actors/plugin_stats.hpp"
 #include "actors/process_worker.hpp"
+#include "actors/pool_sizer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/request_group.hpp"
 #include "actors/restart_policy.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/warden_config.hpp"
+#include "actors/worker_budget.hpp"
 #include "actors/worker_pool.hpp"
 
 namespace warden::actors::detail {
@@ -66,6 +68,7 @@ struct PluginEntry {
   // A worker loaded with its heap already over the soft limit: recycling for
   // heap frees nothing, so the pool no longer does (reported once).
   bool heap_recycling_stopped = false;
+  PoolSizer sizer;
 };
 
 struct SupervisorState {
@@ -82,10 +85,15 @@ struct SupervisorState {
   // Isolation::process: the fork server, and each live worker's switch to its child.
   std::shared_ptr<runtime::ProcessLauncher> launcher;
   std::vector<std::pair<caf::actor_addr, std::shared_ptr<ChildSwitch>>> children;
+  WorkerBudget budget;
+  bool pool_tick_armed = false;
   static inline const char* name = "warden.supervisor";
 };
 
 using Self = supervisor_actor::stateful_pointer<SupervisorState>;
+
+// What lives now, for the budget.
+BudgetUse budget_use(const SupervisorState& state);
 
 // Whether a worker message's indices name a slot (messages carry plugin and
 // slot indices, never pointers).

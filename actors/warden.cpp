@@ -213,6 +213,17 @@ void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& n
   }
 }
 
+BudgetStats Warden::budget() {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  BudgetStats result;
+  if (impl_->stopped) {
+    return result;
+  }
+  impl_->self->request(impl_->supervisor, caf::infinite, budget_atom::value)
+      .receive([&](BudgetStats& stats) { result = stats; }, [&](caf::error&) {});
+  return result;
+}
+
 std::vector<PluginStats> Warden::stats() {
   std::lock_guard<std::mutex> guard{impl_->mutex};
   std::vector<PluginStats> result;

@@ -63,8 +63,9 @@ class Warden {
   const std::vector<runtime::PluginInfo>& plugins() const;
   const std::vector<Error>& load_errors() const;
   supervisor_actor supervisor() const;
-  // Workers (isolates, threads) each plugin runs: WardenConfig's, or the
-  // default chosen from the hardware threads (default_workers_per_plugin).
+  // Workers (isolates, threads) each plugin starts with and keeps:
+  // WardenConfig's, or the default chosen from the hardware threads
+  // (default_workers_per_plugin). A busy plugin may get more (max_workers).
   std::size_t workers_per_plugin() const;
   Isolation isolation() const;
   // Isolation::process: what confines every child (ProcessLauncher::confinement());
@@ -82,6 +83,8 @@ class Warden {
                    std::size_t max_in_flight = kDefaultMaxInFlight);
 
   std::vector<PluginStats> stats();
+  // The process-wide worker budget's limits and use (empty after shutdown).
+  BudgetStats budget();
   bool quarantine(const std::string& plugin_id);
   bool enable(const std::string& plugin_id);
 

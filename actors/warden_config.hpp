@@ -69,11 +69,33 @@ struct WardenConfig {
   // Isolation::process: the worker executable, the children's limits and filter.
   runtime::ProcessOptions process;
   runtime::EngineLimits limits;
-  // 0: default_workers_per_plugin (actors/supervisor.hpp): enough that every
+  // Workers each plugin starts with and never goes below. 0:
+  // default_workers_per_plugin (actors/supervisor.hpp): enough that every
   // hardware thread has a worker, at least 1 (1 for 16 plugins on 2 cores),
   // at least 2 when recycle_after_scans is below kFrequentRecycle (one serves
   // while the other reloads).
   std::size_t workers_per_plugin = 0;
+  // Work-conserving pools: a plugin whose workers are all busy with more work
+  // waiting gets another worker (a new isolate on a new thread, warm from the
+  // code cache), up to this many, while the budget below allows; a pool above
+  // workers_per_plugin gives an idle worker back after pool_idle_release
+  // without being busy. 0: max(workers_per_plugin, hardware threads), since
+  // more than one worker per core cannot make one plugin faster. Set it to
+  // workers_per_plugin for fixed pools.
+  std::size_t max_workers_per_plugin = 0;
+  std::chrono::milliseconds pool_idle_release{1'000};
+  // The process-wide budget (actors/worker_budget.hpp). Workers that scan,
+  // threads or processes; each plugin's starting workers, spare and
+  // replacements are always granted (every plugin needs one), and pools grow
+  // only within it. 0: default_max_workers: one per plugin plus cores - 1.
+  std::size_t max_workers = 0;
+  // Sum of the heap limits of every live isolate (serving, spare, abandoned):
+  // a pool grows only when one more fits. 0: half the physical memory.
+  std::size_t max_heap_total_bytes = 0;
+  // Abandoned threads still running across plugins: the abandonment that
+  // reaches it quarantines its plugin, as max_abandoned_threads does for one
+  // plugin. 0: default_max_abandoned_threads_total (the core count, at least 4).
+  std::size_t max_abandoned_threads_total = 0;
   uint64_t recycle_after_scans = 10'000;             // per isolate; 0: never
   std::size_t heap_soft_limit_bytes = 0;             // recycle above this; 0: 3/4 of the heap limit
   std::size_t max_failure_restarts = 5;              // R: more than R within T quarantines
@@ -99,8 +121,10 @@ struct WardenConfig {
   // spawned after that down message, into the place it vacated, on a new
   // thread. The first spare loads at start. Costs one idle isolate and thread
   // per plugin; off: the replacement is spawned, and loads, after the down
-  // message.
-  bool warm_spare = false;
+  // message. On by default: it matters only when recycling is on
+  // (recycle_after_scans or the heap soft limit), and then a recycle no
+  // longer stalls the plugin for a load.
+  bool warm_spare = true;
   // A worker past its batch deadline is abandoned: its thread, stuck in a V8
   // built-in that ignores the time limit, keeps a core busy and its isolate
   // (up to the heap limit) until it returns, perhaps never. Per plugin, since

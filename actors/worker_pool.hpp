@@ -16,49 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "actors/pool_limits.hpp"
+
 namespace warden::actors {
-
-enum class SlotStatus : uint8_t { empty, starting, ready, stopping, backoff };
-
-// Why an idle worker is retired (a planned recycle).
-enum class RetireReason : uint8_t { recycle_threshold, heap_soft_limit };
-
-struct PoolLimits {
-  std::size_t workers = 1;                // serving slots
-  bool warm_spare = false;                // plus one slot for a loaded, idle spare
-  uint64_t recycle_after_scans = 0;       // per worker; 0: never
-  std::size_t heap_soft_limit_bytes = 0;  // retire above this; 0: never
-  std::size_t max_batch = 1;              // jobs per batch, at least 1
-};
-
-// Batches a worker may hold unanswered. With two, the next batch already
-// waits in its mailbox when it answers one: it goes on scanning instead of
-// sleeping until the supervisor has read its answer and sent more (a thread
-// wake-up and a switch between isolates per batch, ~1/3 of the scans' CPU on
-// 2 cores with 16 plugins).
-inline constexpr std::size_t kBatchesInFlight = 2;
-
-// The thread a worker reported when its engine loaded (and its child
-// process, in process isolation).
-struct WorkerThread {
-  std::thread::id id;
-  uint64_t os_id = 0;
-  int pid = 0;
-};
-
-// Whether a worker that ran `executions` scans and uses `heap_used_bytes` is
-// due to retire, and why.
-std::optional<RetireReason> retire_reason(const PoolLimits& limits, uint64_t executions,
-                                          uint64_t heap_used_bytes);
-
-// How many jobs a worker gets when `waiting` jobs are queued and `takers`
-// workers (itself included) share them: an even share, at least 1, at most
-// `max_batch`, and never past `recycle_after_scans` counting the `held_jobs`
-// it was sent and has not answered. 0: none, it holds what it may run before
-// retiring. A worker at its threshold holding nothing gets a batch anyway:
-// it may not retire while no sibling serves, and serves past it meanwhile.
-std::size_t batch_size(const PoolLimits& limits, std::size_t waiting, std::size_t takers,
-                       uint64_t executions, uint64_t held_jobs);
 
 template <class Worker>
 class WorkerPool {
@@ -86,6 +46,7 @@ class WorkerPool {
     // worker's slot becomes the spare's place.
     bool spare = false;
     std::optional<WorkerThread> parked;  // a loaded spare's thread, reported once promoted
+    bool released = false;               // given back (release): not refilled until add_slot
   };
 
   // What on_ready made of a worker's ready message.
@@ -302,9 +263,7 @@ class WorkerPool {
         }
       }
     }
-    const auto serving_slots =
-        std::count_if(slots_.begin(), slots_.end(), [](const Slot& other) { return !other.spare; });
-    bool sibling_serving = serving_slots == 1;
+    bool sibling_serving = serving_places() == 1;
     for (uint32_t i = 0; i < slots_.size(); ++i) {
       if (i != slot && !slots_[i].spare && slots_[i].status == SlotStatus::ready) {
         sibling_serving = true;
@@ -432,10 +391,11 @@ class WorkerPool {
                        [](const Slot& s) { return s.status == SlotStatus::empty; });
   }
 
+  // Empty places that are refilled (not released).
   std::vector<uint32_t> empty_slots() const {
     std::vector<uint32_t> result;
     for (uint32_t i = 0; i < slots_.size(); ++i) {
-      if (slots_[i].status == SlotStatus::empty) {
+      if (slots_[i].status == SlotStatus::empty && !slots_[i].released) {
         result.push_back(i);
       }
     }
@@ -453,17 +413,42 @@ class WorkerPool {
     return result;
   }
 
-  // Workers starting or serving, not counting a spare, and their heaps.
+  // Places that serve or will (not a spare, not released).
+  std::size_t serving_places() const {
+    return static_cast<std::size_t>(std::count_if(
+        slots_.begin(), slots_.end(), [](const Slot& s) { return !s.spare && !s.released; }));
+  }
+
+  // A place for one more serving worker (a released one whose down came, or new).
+  uint32_t add_slot() {
+    for (uint32_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].released && slots_[i].status == SlotStatus::empty) {
+        slots_[i].released = false;
+        return i;
+      }
+    }
+    slots_.emplace_back();
+    return static_cast<uint32_t>(slots_.size() - 1);
+  }
+
+  // Gives back the idle worker in `slot`: the caller stops it; no refill.
+  void release(uint32_t slot) {
+    slots_[slot].released = true;
+    slots_[slot].status = SlotStatus::stopping;
+  }
+
+  // Workers starting or serving (a spare apart), their heaps, and spares.
   struct Occupancy {
     uint64_t workers = 0;
     uint64_t heap_used_bytes = 0;
+    uint64_t spares = 0;
   };
   Occupancy occupancy() const {
     Occupancy result;
     for (const auto& s : slots_) {
-      if (!s.spare && (s.status == SlotStatus::starting || s.status == SlotStatus::ready)) {
-        ++result.workers;
-        result.heap_used_bytes += s.heap_used_bytes;
+      if (s.status == SlotStatus::starting || s.status == SlotStatus::ready) {
+        ++(s.spare ? result.spares : result.workers);
+        result.heap_used_bytes += s.spare ? 0 : s.heap_used_bytes;
       }
     }
     return result;

@@ -33,9 +33,11 @@ const NODE = process.execPath;
 const PROTOCOL = ["--plugins", "{plugins}", "--har", "{har}", "--recycle-every", "{recycle}", "--repeat", "{repeat}"];
 const RUNNERS = [
   { name: "warden", group: "warden", argv: ["{bin}/warden-bench-runner", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
-    what: "Warden: actor API (scan_stream), real plugin actors and supervisor" },
-  { name: "warden-warm-spare", group: "warden", argv: ["{bin}/warden-bench-runner", "--warm-spare", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
-    what: "the same with WardenConfig::warm_spare: each plugin keeps one loaded spare that takes over at a planned recycle" },
+    what: "Warden: actor API (scan_stream), real plugin actors and supervisor, default config (work-conserving pools, warm spare)" },
+  { name: "warden-no-spare", group: "warden", argv: ["{bin}/warden-bench-runner", "--no-warm-spare", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
+    what: "the same without WardenConfig::warm_spare: a recycled worker's replacement loads after its down message" },
+  { name: "warden-fixed-pool", group: "warden", argv: ["{bin}/warden-bench-runner", "--fixed-pool", ...PROTOCOL], requires: "{bin}/warden-bench-runner",
+    what: "the same with fixed pools (max_workers_per_plugin = the starting count): no growth for a backlog" },
   { name: "v8-loop", group: "limit", argv: ["{bin}/warden-bench-limit", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
     what: "the limit: one engine per plugin, plain loop on one thread, no actors; recycle recreates the isolate on the same thread" },
   { name: "v8-loop-threads", group: "limit", argv: ["{bin}/warden-bench-limit", "--threads", "per-plugin", ...PROTOCOL], requires: "{bin}/warden-bench-limit",
@@ -61,7 +63,8 @@ function usage() {
   --runner-cmd 'NAME=CMD ARGS...'   add a runner (tokens {plugins} {har} {recycle} {repeat}); repeatable
   --recycle 0,1000,100  recycle settings (default 0,1000,100)
   --runs N              interleaved repetitions, medians over them (default 3)
-  --workloads LIST      corpus,generated (default both)
+  --workloads LIST      corpus,generated,skewed (default all three); skewed: the generated HAR
+                        with bench/skewed's 8 plugins, one ~15x the cost of each other one
   --corpus DIR          shared HAR corpus (default ../shared/corpus/har from the repo root)
   --entries N --seed S  generated HAR (default 2000, 42)
   --repeat K            passes over the workload in each run (default 1)
@@ -75,7 +78,7 @@ function usage() {
 
 function parseArgs(argv) {
   const o = {
-    runners: null, extra: [], recycle: [0, 1000, 100], runs: 3, workloads: ["corpus", "generated"],
+    runners: null, extra: [], recycle: [0, 1000, 100], runs: 3, workloads: ["corpus", "generated", "skewed"],
     corpus: resolve(ROOT, "../shared/corpus/har"), entries: 2000, seed: 42, repeat: 1, plugins: null,
     timeoutS: 900, out: join(ROOT, "bench/results"), quick: false,
     buildDir: resolve(ROOT, process.env.WARDEN_BUILD_DIR || "build"),
@@ -139,7 +142,7 @@ function workloads(o) {
       const files = existsSync(o.corpus) ? readdirSync(o.corpus).filter((f) => f.endsWith(".har")).sort().map((f) => join(o.corpus, f)) : [];
       if (files.length === 0) log(`compare: shared corpus absent (${o.corpus} has no *.har): corpus workload skipped`);
       else out.push({ name: "corpus", files, what: `shared corpus, ${files.length} HAR files` });
-    } else if (w === "generated") {
+    } else if (w === "generated" || w === "skewed") {
       const dir = join(o.out, "raw");
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `gen-${o.entries}-s${o.seed}.har`);
@@ -151,7 +154,11 @@ function workloads(o) {
         writeFileSync(`${file}.${process.pid}`, r.stdout);
         renameSync(`${file}.${process.pid}`, file);
       }
-      out.push({ name: "generated", files: [file], what: `bench/gen-har.mjs --entries ${o.entries} --seed ${o.seed}` });
+      const what = `bench/gen-har.mjs --entries ${o.entries} --seed ${o.seed}`;
+      if (w === "generated") out.push({ name: "generated", files: [file], what });
+      // One heavy plugin (a regex-heavy disclosure scan over bodies, headers
+      // and URL) beside 7 light header checks: no plugin's pool size fits all.
+      else out.push({ name: "skewed", files: [file], pluginsSource: join(ROOT, "bench/skewed"), what: `${what}, plugins bench/skewed (1 heavy, 7 light)` });
     } else throw new Error(`unknown workload ${w}`);
   }
   return out;
@@ -325,7 +332,7 @@ function targets(medians, workloadsList) {
     ratio("isolated-vm", 3);
     ratio("piscina", 3);
     ratio("plain-node", 1, true);
-    for (const runner of ["warden", "warden-warm-spare"]) {
+    for (const runner of ["warden", "warden-no-spare", "warden-fixed-pool"]) {
       for (const rec of [1000, 100]) {
         const m = pick(w.name, runner, rec);
         if (!m || m.recycle_p50_ms == null) continue;
@@ -473,12 +480,21 @@ async function main() {
   // Runners read a snapshot of the plugins, so an edit during the run cannot
   // make runners disagree (one folder per driver: two drivers may share --out).
   const pluginsSource = pluginsDir(o);
-  const pluginNames = readdirSync(pluginsSource).filter((f) => /\.m?js$/.test(f)).sort();
-  const plugins = join(o.out, "raw", `plugins-${process.pid}`);
-  rmSync(plugins, { recursive: true, force: true });
-  mkdirSync(plugins, { recursive: true });
-  for (const f of pluginNames) copyFileSync(join(pluginsSource, f), join(plugins, f));
+  const snapshot = (source, tag) => {
+    const names = readdirSync(source).filter((f) => /\.m?js$/.test(f)).sort();
+    const dir = join(o.out, "raw", `plugins-${tag}-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const f of names) copyFileSync(join(source, f), join(dir, f));
+    return { dir, names };
+  };
+  const { dir: plugins, names: pluginNames } = snapshot(pluginsSource, "main");
   const wl = workloads(o);
+  for (const w of wl) {
+    const own = w.pluginsSource ? snapshot(w.pluginsSource, w.name) : { dir: plugins, names: pluginNames };
+    w.plugins = own.dir;
+    w.pluginNames = own.names;
+  }
   if (wl.length === 0) throw new Error("no workload to run");
   const { ready, notBuilt } = runnerList(o);
   if (notBuilt.length && o.buildDir === resolve(ROOT, "build")) log("compare: (a C++ build elsewhere? --build-dir DIR or WARDEN_BUILD_DIR)");
@@ -498,7 +514,8 @@ async function main() {
     load_start: os.loadavg(),
     runs: o.runs, repeat: o.repeat, recycle: o.recycle,
     plugins_dir: relative(ROOT, pluginsSource) || ".", plugins: pluginNames,
-    workloads: wl.map((w) => ({ name: w.name, what: w.what, files: w.files.map((f) => relative(ROOT, f)) })),
+    workloads: wl.map((w) => ({ name: w.name, what: w.what, files: w.files.map((f) => relative(ROOT, f)),
+      ...(w.pluginsSource ? { plugins_dir: relative(ROOT, w.pluginsSource), plugins: w.pluginNames } : {}) })),
     runners: ready.map((r) => ({ name: r.name, argv: r.argv, what: r.what })),
     not_built: notBuilt,
     transactions: {},
@@ -518,13 +535,13 @@ async function main() {
           n++;
           const busy = busyCompilers();
           if (busy !== null) compilers.push(busy);
-          const vars = { plugins, har: w.files, recycle: rec, repeat: o.repeat };
+          const vars = { plugins: w.plugins, har: w.files, recycle: rec, repeat: o.repeat };
           const t0 = Date.now();
           const res = await runWithRetry(rn, vars, o.timeoutS);
           const entry = { run, workload: w.name, recycle: rec, runner: rn.name, compilers_at_start: busy, wall_s: (Date.now() - t0) / 1000, ...res };
           runs.push(entry);
           if (res.ok) {
-            meta.transactions[w.name] ??= res.result.transactions ?? (res.result.scans / Math.max(1, pluginNames.length) / o.repeat);
+            meta.transactions[w.name] ??= res.result.transactions ?? (res.result.scans / Math.max(1, w.pluginNames.length) / o.repeat);
             const x = res.result;
             log(`[${n}/${total}] ${w.name} recycle=${rec} ${rn.name}: ${fmt(x.scans_per_s, 0)} scans/s, ${fmt(x.scans_per_cpu_s, 0)}/CPU-s, p50 ${fmt(x.p50_ms, 3)} ms, p99 ${fmt(x.p99_ms, 3)} ms` +
               (rec ? `, recycle p50 ${fmt(x.recycle_p50_ms, 2)} p99 ${fmt(x.recycle_p99_ms, 2)} ms` : "") + `, RSS ${fmt(x.peak_rss_mb, 0)} MB, findings ${x.findings}, lost ${x.lost}`);
@@ -538,7 +555,7 @@ async function main() {
   meta.compilers_median = median(compilers);
   meta.compilers_max = compilers.length ? Math.max(...compilers) : null;
 
-  rmSync(plugins, { recursive: true, force: true });
+  for (const dir of new Set([plugins, ...wl.map((w) => w.plugins)])) rmSync(dir, { recursive: true, force: true });
   const problems = checkFindings(runs);
   for (const r of runs) if (!r.ok) problems.push(`${r.workload}: ${r.runner} (recycle ${r.recycle}, run ${r.run}) failed: ${r.error}`);
   const medians = summarise(runs, wl, ready, o.recycle);

@@ -182,8 +182,21 @@ int main(int argc, char** argv) {
       ->type_name("SEVERITY");
   scan_cmd
       ->add_option("--workers-per-plugin", scan.workers_per_plugin,
-                   "isolates (threads) per plugin [default: chosen from the core count]")
+                   "isolates (threads) each plugin starts with and keeps; a busy plugin gets "
+                   "more within --max-workers [default: chosen from the core count]")
       ->check(CLI::Range(1, 256))
+      ->type_name("N");
+  scan_cmd
+      ->add_option("--max-workers", scan.max_workers,
+                   "workers (isolates, threads) of all plugins together; each plugin's "
+                   "--workers-per-plugin are granted beyond it [default: plugins + cores - 1]")
+      ->check(CLI::Range(1, 4096))
+      ->type_name("N");
+  scan_cmd
+      ->add_option("--max-heap-total-mb", scan.max_heap_total_mb,
+                   "heap limits of all live isolates together, in MiB; a busy plugin gets "
+                   "another worker only while one more --heap-mb fits [default: half the RAM]")
+      ->check(CLI::Range(16, 1 << 24))
       ->type_name("N");
   scan_cmd
       ->add_option("--recycle-after", scan.recycle_after,
@@ -191,7 +204,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->type_name("N");
   scan_cmd->add_flag("--warm-spare", scan.warm_spare,
-                     "keep one loaded spare isolate per plugin, so a recycle has no load gap");
+                     "keep one loaded spare isolate per plugin, so a recycle has no load gap "
+                     "[default: on]");
+  scan_cmd->add_flag_callback(
+      "--no-warm-spare", [&scan] { scan.warm_spare = false; },
+      "no spare: a recycled isolate's replacement loads after it went down");
   std::string isolation{warden::actors::to_string(scan.isolation)};
   scan_cmd->add_option("--isolation", isolation, kIsolationHelp)
       ->check(CLI::IsMember({"thread", "process"}))

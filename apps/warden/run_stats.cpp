@@ -11,7 +11,8 @@ std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
                            const std::vector<actors::PluginStats>& plugin_stats,
-                           const RunIsolation& isolation) {
+                           const RunIsolation& isolation,
+                           const actors::BudgetStats& budget) {
   const double elapsed = summary.elapsed_seconds;
   nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
@@ -33,6 +34,9 @@ std::string run_stats_json(const RunSummary& summary,
                           {"errors", stat.errors_by_kind},
                           {"restarts", stat.restarts_by_reason},
                           {"workers", stat.workers},
+                          {"workers_peak", stat.workers_peak},
+                          {"workers_grown", stat.workers_grown},
+                          {"workers_released", stat.workers_released},
                           {"abandoned", stat.abandoned},
                           {"heap_recycling_stopped", stat.heap_recycling_stopped},
                           {"latency_p50_ms", stat.latency_p50_ms},
@@ -66,6 +70,16 @@ std::string run_stats_json(const RunSummary& summary,
       {"elapsed_seconds", elapsed},
       {"scans_per_second", elapsed > 0 ? static_cast<double>(requested) / elapsed : 0.0},
       {"peak_rss_bytes", peak_rss_bytes()},
+      {"budget",
+       {{"max_workers", budget.max_workers},
+        {"peak_workers", budget.peak_workers},
+        {"spares", budget.spares},
+        {"max_heap_total_bytes", budget.max_heap_total_bytes},
+        {"peak_heap_bytes", budget.peak_heap_bytes},
+        {"max_abandoned_threads", budget.max_abandoned_threads},
+        {"abandoned", budget.abandoned},
+        {"grown", budget.grown},
+        {"refused", budget.refused}}},
       {"per_plugin", per_plugin},
   };
   return stats.dump();

@@ -57,6 +57,8 @@ actors::WardenConfig warden_config(const ScanOptions& options,
   config.recycle_after_scans = options.recycle_after;
   config.max_failure_share = options.max_failure_percent / 100.0;
   config.warm_spare = options.warm_spare;
+  config.max_workers = options.max_workers;
+  config.max_heap_total_bytes = options.max_heap_total_mb << 20;
   config.console = log_console;
   return config;
 }
@@ -143,6 +145,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
   recorder.finish();
 
   const std::vector<actors::PluginStats> plugin_stats = warden->stats();
+  const actors::BudgetStats budget = warden->budget();
   warden->shutdown();
 
   RunSummary& summary = recorder.summary();
@@ -164,7 +167,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
   if (options.stats) {
     std::cerr << run_stats_json(summary, recorder.errors_by_kind(), options.inputs.size(),
                                 plugins.size(), plugin_stats,
-                                RunIsolation{warden->isolation(), warden->confinement()})
+                                RunIsolation{warden->isolation(), warden->confinement()}, budget)
               << std::endl;
   }
   if (warden->abandoned_threads() > 0) {

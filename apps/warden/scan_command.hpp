@@ -35,6 +35,8 @@ struct ScanOptions {
   std::size_t workers_per_plugin = actors::WardenConfig{}.workers_per_plugin;
   uint64_t recycle_after = actors::WardenConfig{}.recycle_after_scans;  // per isolate; 0: never
   bool warm_spare = actors::WardenConfig{}.warm_spare;
+  std::size_t max_workers = 0;        // all plugins; 0: Warden's default from the machine
+  std::size_t max_heap_total_mb = 0;  // all live isolates' heap limits; 0: half the RAM
   uint64_t timeout_ms = runtime::EngineLimits{}.scan_timeout.count();  // per scan
   uint64_t heap_mb = runtime::EngineLimits{}.heap_limit_bytes >> 20;   // per isolate
   // A plugin whose failures cost more than this percentage of the run's wall

@@ -2,7 +2,8 @@
 // real supervisor, recycling by the supervisor) scans every transaction of the
 // workload with every plugin faster than the peers, and loses no request.
 //
-//   warden-bench-runner [--in-flight N] [--workers N] [--warm-spare]
+//   warden-bench-runner [--in-flight N] [--workers N] [--max-workers N]
+//     [--warm-spare | --no-warm-spare] [--fixed-pool]
 //     --plugins DIR --har FILE... --recycle-every N --repeat K
 //
 // Transactions are pipelined through Warden::scan_stream with a deep in-flight
@@ -142,7 +143,8 @@ void tally_report(const warden::actors::ScanReport& report,
 
 int run(int argc, char** argv) {
   const RunnerArgs args =
-      parse_runner_args(argc, argv, {"--in-flight", "--workers"}, {"--warm-spare"});
+      parse_runner_args(argc, argv, {"--in-flight", "--workers", "--max-workers"},
+                        {"--warm-spare", "--no-warm-spare", "--fixed-pool"});
   const std::size_t in_flight = flag_or(args, "--in-flight", 256);
   const std::size_t workers = flag_or(args, "--workers", 0);
   // spdlog's default logger writes to stdout, which carries our result line.
@@ -162,7 +164,13 @@ int run(int argc, char** argv) {
   config.console = bench_engine_options().console;
   config.recycle_after_scans = args.recycle_every;
   config.workers_per_plugin = workers;
-  config.warm_spare = args.flags.count("--warm-spare") > 0;
+  // The library's default (a warm spare), unless a flag says otherwise.
+  config.warm_spare = args.flags.count("--no-warm-spare") == 0 &&
+                      (config.warm_spare || args.flags.count("--warm-spare") > 0);
+  config.max_workers = flag_or(args, "--max-workers", 0);
+  if (args.flags.count("--fixed-pool") > 0) {
+    config.max_workers_per_plugin = 1;  // no growth: the starting count is the pool
+  }
   config.on_worker_event = [&watch](const WorkerEvent& event) { watch.on_event(event); };
   auto started = warden::actors::Warden::start(system, config);
   if (!started)
@@ -231,6 +239,7 @@ int run(int argc, char** argv) {
     worst_recycle_p99 = std::max(worst_recycle_p99, stats.recycle_latency_p99_ms);
     retries += stats.retries;
   }
+  const auto budget = warden.budget();
   warden.shutdown();
 
   auto& extra = figures.extra;
@@ -248,6 +257,9 @@ int run(int argc, char** argv) {
   extra["workers_per_plugin"] =
       std::to_string(warden.workers_per_plugin()) + (workers == 0 ? " (default)" : "");
   extra["warm_spare"] = config.warm_spare ? "yes" : "no";
+  extra["max_workers"] = budget.max_workers;
+  extra["peak_workers"] = budget.peak_workers;
+  extra["workers_grown"] = budget.grown;
   extra["transactions"] = transactions.size();
   extra["plugins"] = plugin_ids.size();
   print_result_line(std::move(figures), tally);

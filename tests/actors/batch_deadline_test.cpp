@@ -71,6 +71,8 @@ TEST_CASE(
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("stuck.js", stuck_plugin("stuck"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.max_batch = 1;
   config.limits.scan_timeout = 200ms;
   config.restart_backoff = 1ms;
@@ -182,6 +184,8 @@ TEST_CASE(
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("stuck.js", stuck_plugin("stuck"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.max_batch = 1;
   config.max_abandoned_threads = 1;
   config.limits.scan_timeout = 200ms;

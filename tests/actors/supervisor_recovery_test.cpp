@@ -110,6 +110,8 @@ TEST_CASE(
   WardenConfig config;
   config.plugins = {{dir.write("bomb.js", bomb_plugin("bomb"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.limits.heap_limit_bytes = 64u << 20;
   config.limits.scan_timeout = 60s;  // the heap limit must trip first
   config.restart_backoff = 1ms;
@@ -169,6 +171,8 @@ TEST_CASE(
   plugins.push_back(SupervisedPlugin{broken, runtime::PluginInfo{"broken", "", "", ""}, "{}"});
   WardenConfig config;
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.max_failure_restarts = 2;
   config.failure_window = 60s;
   config.restart_backoff = 1ms;
@@ -266,6 +270,8 @@ TEST_CASE(
   plugins.push_back(SupervisedPlugin{shifty, runtime::PluginInfo{"shifty", "", "1.0", ""}, "{}"});
   WardenConfig config;
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.max_failure_restarts = 2;
   config.failure_window = 60s;
   config.restart_backoff = 1ms;
@@ -315,6 +321,8 @@ TEST_CASE(
   WardenConfig config;
   config.plugins = {{dir.write("holder.js", holding_plugin("holder"))}};
   config.workers_per_plugin = 2;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.max_batch = 1;
   config.limits.scan_timeout = 120s;  // a held scan must not time out
   config.max_failure_restarts = 100;  // kills are failures; do not quarantine here
@@ -423,6 +431,8 @@ TEST_CASE(
   WardenConfig config;
   config.plugins = {{dir.write("p.js", poison_plugin("poison-check"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.limits.scan_timeout = 500ms;
   config.restart_backoff = 200ms;  // then 400 ms: doubles with the failures in the window
   config.failure_window = 60s;

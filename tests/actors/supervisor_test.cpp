@@ -29,6 +29,8 @@ TEST_CASE("a recycled worker's down message precedes its replacement, on a new t
   WardenConfig config;
   config.plugins = {{dir.write("headers.js", header_plugin("headers"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.recycle_after_scans = 5;
   config.on_worker_event = log.hook();
   TestConfig caf_config;
@@ -174,6 +176,7 @@ TEST_CASE(
   WardenConfig config;
   config.plugins = {{paths[0]}};
   config.workers_per_plugin = 2;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
   config.recycle_after_scans = 20;
   config.warm_spare = true;
   config.on_worker_event = log.hook();

@@ -78,6 +78,8 @@ TEST_CASE("shutdown stops every worker with the reason shutdown", "[actors]") {
   WardenConfig config;
   config.plugins = {{dir.write("steady.js", header_plugin("steady"))}};
   config.workers_per_plugin = 2;
+  config.max_workers_per_plugin = config.workers_per_plugin;  // a fixed pool
+  config.warm_spare = false;  // every replacement takes its predecessor's slot
   config.on_worker_event = log.hook();
   TestConfig caf_config;
   caf::actor_system system{caf_config};

@@ -247,7 +247,8 @@ TEST_CASE("warden --warm-spare recycles through spares and reports the same find
     WARN("examples/demo.har not present: skipped");
     return;
   }
-  auto plain = run_warden({"scan", "--format", "jsonl", "--recycle-after", "3", demo});
+  auto plain =
+      run_warden({"scan", "--format", "jsonl", "--recycle-after", "3", "--no-warm-spare", demo});
   auto warm = run_warden(
       {"scan", "--format", "jsonl", "--stats", "--recycle-after", "3", "--warm-spare", demo});
   INFO(warm.err.substr(0, 2000));
@@ -259,6 +260,32 @@ TEST_CASE("warden --warm-spare recycles through spares and reports the same find
   REQUIRE(stats.is_object());
   CHECK(stats["restarts"]["recycle_threshold"].get<int>() > 0);
   CHECK(stats["errors"].empty());
+}
+
+TEST_CASE("the budget that --stats reports is the one --max-workers and --max-heap-total-mb set",
+          "[cli]") {
+  const std::string demo = source_path("examples/demo.har");
+  if (!std::filesystem::exists(demo)) {
+    WARN("examples/demo.har not present: skipped");
+    return;
+  }
+  auto run = run_warden({"scan", "--format", "jsonl", "--stats", "--max-workers", "20",
+                         "--max-heap-total-mb", "8192", "--heap-mb", "64", demo});
+  INFO(run.err.substr(0, 2000));
+  REQUIRE(run.exit_code == 0);
+  CHECK(parse_jsonl(run.out).size() == 14);
+  auto stats = stats_from(run.err);
+  REQUIRE(stats.is_object());
+  const auto& budget = stats["budget"];
+  CHECK(budget["max_workers"].get<uint64_t>() == 20);
+  CHECK(budget["max_heap_total_bytes"].get<uint64_t>() == uint64_t{8192} << 20);
+  CHECK(budget["peak_workers"].get<uint64_t>() >= 16);  // one per bundled plugin at least
+  CHECK(budget["peak_workers"].get<uint64_t>() <= 20);
+  CHECK(budget["peak_heap_bytes"].get<uint64_t>() <= uint64_t{8192} << 20);
+  CHECK(budget["spares"].get<uint64_t>() == 16);  // the default warm spare
+  for (const auto& plugin : stats["per_plugin"]) {
+    CHECK(plugin["workers_peak"].get<uint64_t>() >= 1);
+  }
 }
 
 TEST_CASE("warden --plugins takes one path, so HAR files may follow it", "[cli]") {

@@ -21,8 +21,8 @@ TEST_CASE("warden --help describes the commands, exit codes and examples", "[cli
   CHECK(scan_help.exit_code == 0);
   for (const char* option :
        {"--plugins", "--format", "--output", "--fail-on", "--workers-per-plugin", "--recycle-after",
-        "--warm-spare", "--timeout-ms", "--heap-mb", "--max-failure-share", "--stats",
-        "--strict"}) {
+        "--warm-spare", "--no-warm-spare", "--max-workers", "--max-heap-total-mb", "--timeout-ms",
+        "--heap-mb", "--max-failure-share", "--stats", "--strict"}) {
     CHECK_THAT(scan_help.out, Catch::Contains(option));
   }
   CHECK_THAT(scan_help.out, Catch::Contains("1000"));  // --timeout-ms default shown
