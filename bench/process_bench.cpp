@@ -7,9 +7,12 @@
 // every bundled plugin over examples/demo.har (10 passes) through a
 // WorkerProcess against an in-process Engine.
 // Run: build-*/bin/process_bench (Release); warden-worker must be beside it.
+// WARDEN_BENCH_SMOKE=1 (scripts/test.sh) runs 2 launches and 1 pass only, to
+// keep it alive; arguments are ignored.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -26,9 +29,6 @@ namespace {
 using namespace warden;
 using namespace warden::runtime;
 using Clock = std::chrono::steady_clock;
-
-constexpr int kLaunches = 40;
-constexpr int kPasses = 10;
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -47,6 +47,9 @@ void print_latency(const char* what, const std::vector<double>& ms) {
 }  // namespace
 
 int main() {
+  const bool smoke = std::getenv("WARDEN_BENCH_SMOKE") != nullptr;
+  const int launches = smoke ? 2 : 40;
+  const int passes = smoke ? 1 : 10;
   V8Platform v8;
   auto launcher = ProcessLauncher::start({});
   if (!launcher) {
@@ -66,7 +69,7 @@ int main() {
   std::vector<double> process_ms;
   for (std::size_t i = 0; i < 3 && i < sources.size(); ++i) {
     std::thread([&] { (void)Engine::load(sources[i], EngineOptions{}); }).join();
-    for (int n = 0; n < kLaunches; ++n) {
+    for (int n = 0; n < launches; ++n) {
       auto start = Clock::now();
       std::thread([&] { (void)Engine::load(sources[i], EngineOptions{}); }).join();
       thread_ms.push_back(ms_since(start));
@@ -90,20 +93,20 @@ int main() {
     if (!engine || !worker)
       continue;
     auto start = Clock::now();
-    for (int pass = 0; pass < kPasses; ++pass) {
+    for (int pass = 0; pass < passes; ++pass) {
       for (const auto& t : transactions)
         (void)engine->scan(t);
     }
     engine_ms += ms_since(start);
     start = Clock::now();
-    for (int pass = 0; pass < kPasses; ++pass)
+    for (int pass = 0; pass < passes; ++pass)
       (*worker)->scan(
           transactions, [](ProcessScan&&) {}, std::chrono::seconds(10));
     worker_ms += ms_since(start);
-    scans += kPasses * transactions.size();
+    scans += passes * transactions.size();
   }
   std::printf("%zu scans (%zu plugins x %zu transactions x %d passes)\n", scans, sources.size(),
-              transactions.size(), kPasses);
+              transactions.size(), passes);
   std::printf("%-44s %9.0f scans/s  (%.1f us/scan)\n", "thread: in-process Engine",
               1000.0 * static_cast<double>(scans) / engine_ms,
               1000.0 * engine_ms / static_cast<double>(scans));
