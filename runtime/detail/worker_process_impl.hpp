@@ -2,6 +2,7 @@
 // The state behind a WorkerProcess, shared by worker_process.cpp (scans, exit)
 // and process_launcher.cpp (which builds it and runs the load). Private to runtime/.
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,7 +47,8 @@ struct WorkerProcess::Impl {
   ConsoleSink console;
   PluginInfo info;
   uint64_t heap_used_bytes = 0;
-  bool gone = false;  // the channel is closed or the child was killed
+  // Atomic: the supervisor's deadline may kill() from its thread while scan() runs.
+  std::atomic<bool> gone{false};  // the channel is closed or the child was killed
   mutable std::optional<ProcessExit> exit;
 };
 
