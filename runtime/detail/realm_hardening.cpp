@@ -74,6 +74,36 @@ constexpr const char* kRealmHardening = R"JS((() => {
                       "normalize"]) {
     guard(name, 2 ** 26, "Invalid string length");
   }
+  // repeat, padStart and padEnd know their result's length before they build
+  // it; one past 2**27 characters (256 MiB two-byte) is past any heap a plugin
+  // gets, and flattening it later is one allocation the heap limit cannot
+  // stop in time (a 1 GiB string took the process past 1 GiB of RSS). `+`
+  // can still build one; process isolation bounds that (RLIMIT_AS).
+  const kMaxBuilt = 2 ** 27;
+  const sizeGuard = (name, resultLength) => {
+    const native = String.prototype[name];
+    const wrapped = {
+      [name](...args) {
+        const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
+        if (typeof s !== "string") return apply(native, s, args);
+        // Converted once here (a valueOf runs once, as in the native), then
+        // handed to the native as the number it gave.
+        const n = +args[0];
+        if (resultLength(s, n) > kMaxBuilt) {
+          throw new RangeErr("Invalid string length: String.prototype." + name +
+                               " would build more than " + kMaxBuilt + " characters");
+        }
+        return apply(native, s, [n, args[1]]);
+      },
+    }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
+    Object.defineProperty(String.prototype, name, {
+      value: wrapped, writable: true, enumerable: false, configurable: true,
+    });
+  };
+  sizeGuard("repeat", (s, n) => (s.length === 0 ? 0 : s.length * n));
+  sizeGuard("padStart", (s, n) => n);
+  sizeGuard("padEnd", (s, n) => n);
   // These walk an array-like index by index in V8's builtins, which never
   // check for interrupts: on a length of 2**32-1 (sparse arrays and plain
   // objects alike) they run for hours past the watchdog. A receiver longer
@@ -85,7 +115,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
   for (const name of ["lastIndexOf", "indexOf", "includes", "reverse", "unshift", "forEach",
                       "every", "some", "filter", "map", "reduce", "reduceRight", "slice",
                       "splice", "copyWithin", "join", "toLocaleString", "flat", "flatMap",
-                      "sort"]) {
+                      "sort", "concat"]) {
     const native = Array.prototype[name];
     const wrapped = {
       [name](...args) {
@@ -101,6 +131,22 @@ constexpr const char* kRealmHardening = R"JS((() => {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
   }
+  // Array.from on an array-like (no iterator) walks its length too, and
+  // builds an array that long: refused past the same bound.
+  const nativeFrom = Array.from, iterator = Symbol.iterator;
+  const from = {
+    from(items, ...rest) {
+      if (items !== null && items !== undefined && items[iterator] === undefined &&
+          toObject(items).length > kMaxWalk) {
+        throw new RangeErr("Array.from on an array-like longer than " + kMaxWalk);
+      }
+      return apply(nativeFrom, this, [items, ...rest]);
+    },
+  }.from;
+  Object.defineProperty(from, "length", { value: nativeFrom.length });
+  Object.defineProperty(Array, "from", {
+    value: from, writable: true, enumerable: false, configurable: true,
+  });
 })();)JS";
 
 }  // namespace

@@ -195,6 +195,8 @@ TEST_CASE(
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("crasher.js", crashing_plugin("crasher"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // one fixed slot: each replacement follows a down
+  config.warm_spare = false;
   config.max_batch = 4;
   config.restart_backoff = 1ms;
   config.on_worker_event = log.hook();

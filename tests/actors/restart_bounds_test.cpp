@@ -176,6 +176,8 @@ export default {
 };
 )")}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // one fixed slot: every spawn is the hoarder's one worker
+  config.warm_spare = false;
   config.max_batch = 2;
   config.recycle_after_scans = 0;
   config.heap_soft_limit_bytes = 8u << 20;  // the hoarder keeps ~30 MB from its load on

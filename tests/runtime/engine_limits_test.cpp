@@ -184,7 +184,7 @@ TEST_CASE("strings, tables and builtins that allocate in one go are contained", 
       "JSON.stringify(Array(1e7).fill('abcdefghij'));",
       "const o = {}; for (let i = 0;; i++) o['k' + i] = i;",
       "[].concat(...Array(2e5).fill(Array(1000).fill(1)));",
-      "'x'.repeat(2 ** 28).split('');",
+      "let s = 'x'; for (let i = 0; i < 28; i++) s += s; s.split('');",
       "'a'.repeat(2 ** 27).match(/a/g);",
       "'a'.repeat(2 ** 27).replace(/a/g, 'bb');",
   };
@@ -219,7 +219,7 @@ TEST_CASE(
   auto options = small_options();
   options.limits.scan_timeout = 500ms;
   const std::vector<std::string> hostile = {
-      "new String('x'.repeat(2 ** 28)).split('');",
+      "let s = 'x'; for (let i = 0; i < 28; i++) s += s; new String(s).split('');",
       "String.prototype.match.call(new String('a'.repeat(2 ** 27)), /a/g);",
       "Object('a'.repeat(2 ** 27)).replace(/a/g, 'bb');",
       "Array.prototype.lastIndexOf.call({ length: 2 ** 32 - 1 }, 1);",
@@ -266,8 +266,8 @@ TEST_CASE("case conversion and normalization of giant strings are refused, not f
   auto options = small_options();
   options.limits.scan_timeout = 500ms;
   const std::vector<std::string> hostile = {
-      "'\\u0101'.repeat(2 ** 29 - 24).toUpperCase();",
-      "'\\u0101'.repeat(2 ** 29 - 24).toLocaleLowerCase('tr');",
+      "let s = '\\u0101'; for (let i = 0; i < 28; i++) s += s; s.toUpperCase();",
+      "let s = '\\u0101'; for (let i = 0; i < 28; i++) s += s; s.toLocaleLowerCase('tr');",
       "new String('a'.repeat(2 ** 27)).toLowerCase();",
       "String.prototype.toLocaleUpperCase.call({ toString: () => 'b'.repeat(2 ** 27) });",
       "'e\\u0301'.repeat(2 ** 27).normalize('NFC');",
@@ -297,6 +297,52 @@ TEST_CASE("the guarded case conversions and normalize still behave like the buil
   auto findings = engine.scan(sample_transaction());
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "ABC|xyz|\u0130|i|1|2|toUpperCase|0|0|TypeError");
+}
+
+TEST_CASE("repeat, padStart, padEnd, Array.from and concat past their bounds are refused at once",
+          "[runtime]") {
+  // '\u0100'.repeat(2 ** 29 - 24) flattened into one 1 GiB allocation past a
+  // 64 MiB heap limit, and Array.from / concat on a length of 2**32-1 grew an
+  // array to 1.2 GB before the termination took effect (tests/hostile).
+  auto options = small_options();
+  options.limits.scan_timeout = 500ms;
+  const std::vector<std::string> hostile = {
+      "'\\u0100'.repeat(2 ** 29 - 24).charCodeAt(5);",
+      "'ab'.repeat(2 ** 26 + 1);",
+      "'x'.padStart(2 ** 28, '\\u0101');",
+      "''.padEnd({ valueOf: () => 2 ** 29 - 24 }, 'y');",
+      "new String('z').repeat(2 ** 28);",
+      "Array.from({ length: 2 ** 32 - 1 });",
+      "const a = []; a.length = 2 ** 32 - 1; a.concat(a);",
+  };
+  for (const auto& code : hostile) {
+    INFO(code);
+    Clock::duration elapsed{};
+    Error e = timed_scan_error(code + " return [];", options, elapsed);
+    CHECK(e.code == ErrorCode::js_exception);
+    CHECK_THAT(e.message, Catch::Contains("RangeError"));
+    CHECK(elapsed < 5s);
+  }
+  check_fresh_engine_works();
+}
+
+TEST_CASE("the guarded repeat, padStart, padEnd, Array.from and concat behave like the built-ins",
+          "[runtime]") {
+  auto engine = must_load(plugin_with_scan(R"(
+    let reads = 0;
+    const three = { valueOf() { reads++; return 3; } };
+    const got = ['ab'.repeat(3), 'x'.repeat(0), ''.repeat(2 ** 40), '5'.padStart(3, '0'),
+                 '5'.padEnd(three, '-'), reads, new String('q').repeat('2'),
+                 Array.from('abc').join(''), Array.from({ length: 2 }, (_, i) => i * 2).join(),
+                 Array.from(new Set([1, 1, 2])).length, [1].concat([2], 3).join(),
+                 String.prototype.repeat.name, String.prototype.padStart.length,
+                 Array.from.length];
+    let refused = '';
+    try { 'a'.repeat(-1); } catch (e) { refused = e.constructor.name; }
+    return [{ title: got.join('|') + '|' + refused, severity: 'info' }];)"));
+  auto findings = engine.scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "ababab|||005|5--|1|qq|abc|0,2|2|1,2,3|repeat|1|1|RangeError");
 }
 
 TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]") {
