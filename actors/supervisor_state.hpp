@@ -18,8 +18,8 @@
 
 #include "actors/job_table.hpp"
 #include "actors/plugin_stats.hpp"
-#include "actors/process_worker.hpp"
 #include "actors/pool_sizer.hpp"
+#include "actors/process_worker.hpp"
 #include "actors/protocol.hpp"
 #include "actors/request_group.hpp"
 #include "actors/restart_policy.hpp"

@@ -11,8 +11,7 @@ std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
                            const std::vector<actors::PluginStats>& plugin_stats,
-                           const RunIsolation& isolation,
-                           const actors::BudgetStats& budget) {
+                           const RunIsolation& isolation, const actors::BudgetStats& budget) {
   const double elapsed = summary.elapsed_seconds;
   nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
