@@ -11,6 +11,7 @@
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
 #include "runtime/inert_text.hpp"
+#include "runtime/v8_platform.hpp"
 
 namespace warden::actors {
 
@@ -59,6 +60,11 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   std::vector<runtime::PluginInfo> infos;
   std::vector<Error> load_errors;
   std::shared_ptr<runtime::ProcessLauncher> launcher;
+  // Thread isolation runs V8 in this process: without a platform the first
+  // load would crash inside V8. Process isolation runs it in the children.
+  if (config.isolation == Isolation::thread && !runtime::V8Platform::alive()) {
+    return Error(ErrorCode::engine_unusable, runtime::V8Platform::missing_message());
+  }
   if (config.isolation == Isolation::process) {
     auto started = runtime::ProcessLauncher::start(config.process);
     if (!started.ok()) {

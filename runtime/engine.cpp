@@ -13,6 +13,7 @@
 #include "runtime/detail/module_loader.hpp"
 #include "runtime/detail/platform.hpp"
 #include "runtime/inert_text.hpp"
+#include "runtime/v8_platform.hpp"
 
 // Why it is built this way:
 // - One isolate, one context, one plugin; created, used and disposed on one
@@ -190,6 +191,8 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
 Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
   if (!source)
     return Error{ErrorCode::file_unreadable, "no plugin source"};
+  if (!V8Platform::alive())
+    return Error{ErrorCode::engine_unusable, V8Platform::missing_message(), source->path()};
   if (source->code().size() > options.limits.max_plugin_bytes) {
     return PluginSource::too_large(source->path(), source->code().size(),
                                    options.limits.max_plugin_bytes);

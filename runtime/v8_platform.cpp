@@ -72,6 +72,16 @@ v8::Platform* current_platform() {
 }
 }  // namespace detail
 
+bool V8Platform::alive() {
+  return g_platform.load() != nullptr;
+}
+
+std::string V8Platform::missing_message() {
+  return "no V8Platform is alive in this process: construct one warden::runtime::V8Platform "
+         "(first in main, before the caf::actor_system) and keep it until the last engine is "
+         "gone";
+}
+
 std::string V8Platform::version() {
   return v8::V8::GetVersion();
 }

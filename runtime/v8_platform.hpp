@@ -30,6 +30,14 @@ class V8Platform {
   // "10.2.154.26-node.37": the linked V8.
   static std::string version();
 
+  // Whether a V8Platform is alive in this process now. Loading an engine
+  // without one would crash inside V8; Engine::load and Warden::start check
+  // this first and answer an error that says what to do.
+  static bool alive();
+
+  // The error those checks answer, naming the fix.
+  static std::string missing_message();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

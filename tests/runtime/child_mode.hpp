@@ -10,6 +10,13 @@ namespace warden::test {
 inline constexpr const char* kDestroyEngineOnOtherThread =
     "--warden-child=destroy-engine-elsewhere";
 
+// Loads an engine before any V8Platform exists (run before main builds one).
+inline constexpr const char* kLoadWithoutPlatform = "--warden-child=load-without-platform";
+
+// The exit code of the child mode `argv` asks for when it must run before V8
+// is initialised, or nullopt.
+std::optional<int> run_child_mode_before_v8(int argc, char* argv[]);
+
 // The exit code of the child mode `argv` asks for, or nullopt when it asks for
 // none (then the tests run). V8 must be initialised.
 std::optional<int> run_child_mode(int argc, char* argv[]);

@@ -92,6 +92,22 @@ ChildResult run_self(const char* flag) {
 
 }  // namespace
 
+// Prints what Engine::load answered without a platform; 0 when it answered
+// an error (the process reaching here at all means it did not crash).
+int load_without_platform() {
+  auto source = std::make_shared<const warden::runtime::PluginSource>(
+      "no-platform.js", "export default { id: 'no-platform', scan() { return []; } };");
+  auto engine = warden::runtime::Engine::load(source, {});
+  std::cout << (engine.ok() ? std::string("loaded") : engine.error().describe()) << std::endl;
+  return engine.ok() ? 1 : 0;
+}
+
+std::optional<int> run_child_mode_before_v8(int argc, char* argv[]) {
+  if (argc == 2 && std::string_view(argv[1]) == kLoadWithoutPlatform)
+    return load_without_platform();
+  return std::nullopt;
+}
+
 std::optional<int> run_child_mode(int argc, char* argv[]) {
   if (argc == 2 && std::string_view(argv[1]) == kDestroyEngineOnOtherThread)
     return destroy_engine_on_other_thread();
@@ -117,4 +133,14 @@ TEST_CASE("an engine destroyed on another thread aborts the process and names bo
   CHECK_THAT(child.err,
              Catch::Contains("was created on thread " + created[1].str() +
                              " and is being destroyed on thread " + destroying[1].str()));
+}
+
+TEST_CASE("loading an engine without a V8Platform is an error naming the fix, not a crash",
+          "[runtime]") {
+  ChildResult child = run_self(kLoadWithoutPlatform);
+  INFO("child stdout:\n" << child.out << "child stderr:\n" << child.err);
+  REQUIRE(WIFEXITED(child.status));
+  CHECK(WEXITSTATUS(child.status) == 0);
+  CHECK_THAT(child.out, Catch::Contains("no V8Platform is alive in this process") &&
+                            Catch::Contains("construct one warden::runtime::V8Platform"));
 }

@@ -7,6 +7,8 @@
 #include "tests/runtime/child_mode.hpp"
 
 int main(int argc, char* argv[]) {
+  if (std::optional<int> code = warden::test::run_child_mode_before_v8(argc, argv))
+    return *code;
   warden::runtime::V8Platform v8;
   if (std::optional<int> code = warden::test::run_child_mode(argc, argv))
     return *code;
