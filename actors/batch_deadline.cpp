@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 #include <string>
 
+#include "actors/logger.hpp"
+
 namespace warden::actors {
 namespace {
 
@@ -44,8 +46,8 @@ bool kill_child_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t g
   if (!child || !child->kill()) {
     return false;  // killing its child did not free it: abandon it
   }
-  spdlog::error("plugin {} worker {}: no answer within its batch deadline; its process is killed",
-                state.plugins[plugin].spec.info.id, slot);
+  logger()->error("plugin {} worker {}: no answer within its batch deadline; its process is killed",
+                  state.plugins[plugin].spec.info.id, slot);
   self->delayed_send(self, kDeadlineMargin, deadline_atom::value, plugin, slot, generation,
                      batch_id);
   return true;
@@ -67,7 +69,7 @@ bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t gene
   ++entry.counters.abandoned;
   ++abandoned_running;
   const auto& id = entry.spec.info.id;
-  spdlog::error(
+  logger()->error(
       "plugin {} worker {} abandoned: no answer within its batch deadline, stuck in "
       "code that ignores the time limit ({} abandoned threads running)",
       id, slot, entry.abandoned_running);
@@ -108,7 +110,7 @@ bool forget_abandoned(Self self, const caf::actor_addr& worker) {
   auto& entry = self->state.plugins[it->second];
   --entry.abandoned_running;
   --abandoned_running;
-  spdlog::info("plugin {}: an abandoned worker returned", entry.spec.info.id);
+  logger()->info("plugin {}: an abandoned worker returned", entry.spec.info.id);
   abandoned.erase(it);
   return true;
 }

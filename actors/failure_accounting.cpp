@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/logger.hpp"
 #include "runtime/inert_text.hpp"
 
 namespace warden::actors::detail {
@@ -20,7 +21,7 @@ void count_load(Self self, uint32_t plugin, uint32_t slot, uint64_t heap_used_by
   if (soft_limit != 0 && heap_used_bytes > soft_limit && !entry.heap_recycling_stopped) {
     entry.heap_recycling_stopped = true;
     entry.pool.stop_heap_recycling();
-    spdlog::warn(
+    logger()->warn(
         "plugin {}: a freshly loaded worker already uses {} MB of heap, over the soft limit of "
         "{} MB; recycling frees nothing, so its workers are no longer recycled for heap (the "
         "heap limit still applies)",
@@ -37,8 +38,8 @@ bool back_off(Self self, uint32_t plugin, uint32_t slot, const std::string& reas
     quarantine_plugin(self, plugin, verdict.why + " (last: " + reason + ")");
     return false;
   }
-  spdlog::warn("plugin {} worker {} exited ({}); restarting in {} ms", entry.spec.info.id, slot,
-               reason, verdict.delay.count());
+  logger()->warn("plugin {} worker {} exited ({}); restarting in {} ms", entry.spec.info.id, slot,
+                 reason, verdict.delay.count());
   const auto token = entry.pool.back_off(slot, now);
   self->delayed_send(self, verdict.delay, respawn_atom::value, plugin, slot, token);
   return true;

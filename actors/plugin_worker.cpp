@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/logger.hpp"
 #include "runtime/inert_text.hpp"
 
 namespace warden::actors {
@@ -84,16 +85,16 @@ runtime::ConsoleSink spdlog_console() {
   return [](runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
     switch (level) {
       case runtime::LogLevel::debug:
-        spdlog::debug("[{}] {}", printable(plugin_id), printable(text));
+        logger()->debug("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::info:
-        spdlog::info("[{}] {}", printable(plugin_id), printable(text));
+        logger()->info("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::warn:
-        spdlog::warn("[{}] {}", printable(plugin_id), printable(text));
+        logger()->warn("[{}] {}", printable(plugin_id), printable(text));
         break;
       case runtime::LogLevel::error:
-        spdlog::error("[{}] {}", printable(plugin_id), printable(text));
+        logger()->error("[{}] {}", printable(plugin_id), printable(text));
         break;
     }
   };
@@ -110,8 +111,8 @@ plugin_worker_actor::behavior_type plugin_worker(
     }
   }
   if (!loaded) {
-    spdlog::error("[{}] worker {} could not load its engine: {}", setup.plugin_id, setup.slot,
-                  printable(loaded.error().describe()));
+    logger()->error("[{}] worker {} could not load its engine: {}", setup.plugin_id, setup.slot,
+                    printable(loaded.error().describe()));
     self->quit(caf::make_error(errc::load_failed, loaded.error().describe()));
   } else {
     self->state.engine = std::move(loaded).value();

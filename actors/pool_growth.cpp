@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "actors/logger.hpp"
+
 namespace warden::actors::detail {
 
 void resolve_pool_limits(WardenConfig& config, std::size_t plugin_count) {
@@ -48,8 +50,8 @@ void release_idle(Self self, uint32_t plugin, Clock::time_point now) {
   entry.pool.release(*slot);
   entry.sizer.released(now);
   ++entry.counters.workers_released;
-  spdlog::debug("plugin {}: idle worker {} given back ({} serving)", entry.spec.info.id, *slot,
-                entry.pool.serving_places());
+  logger()->debug("plugin {}: idle worker {} given back ({} serving)", entry.spec.info.id, *slot,
+                  entry.pool.serving_places());
   stop_worker(self, plugin, *slot, errc::shutdown);
 }
 
@@ -94,7 +96,7 @@ void on_pool_tick(Self self) {
     const auto slot = entry.pool.add_slot();
     entry.sizer.grew();
     ++entry.counters.workers_grown;
-    spdlog::debug("plugin {}: busy, worker {} added", entry.spec.info.id, slot);
+    logger()->debug("plugin {}: busy, worker {} added", entry.spec.info.id, slot);
     spawn_worker(self, plugin, slot);
     above_start = true;
   }

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/logger.hpp"
 #include "runtime/inert_text.hpp"
 
 namespace warden::actors {
@@ -104,8 +105,8 @@ std::optional<caf::error> launch(ProcessWorkerState& state, const WorkerSetup& s
   }
   if (!launched) {
     const auto& error = launched.error();
-    spdlog::error("[{}] worker {} could not load its engine in a child process: {}",
-                  setup.plugin_id, setup.slot, printable(error.describe()));
+    logger()->error("[{}] worker {} could not load its engine in a child process: {}",
+                    setup.plugin_id, setup.slot, printable(error.describe()));
     const auto reason = error.code == ErrorCode::crashed ? errc::crashed : errc::load_failed;
     return caf::make_error(reason, error.describe());
   }
@@ -188,9 +189,9 @@ plugin_worker_actor::behavior_type process_worker(
             // The child is gone, in the middle of the scan after the last answer.
             const auto exit = state.process->exit();
             const bool killed = exit.kind == runtime::ProcessExit::Kind::killed;
-            spdlog::error("[{}] worker {}'s process {}: {}", plugin_id, slot,
-                          killed ? "was killed at its deadline" : "died",
-                          printable(describe_exit(exit)));
+            logger()->error("[{}] worker {}'s process {}: {}", plugin_id, slot,
+                            killed ? "was killed at its deadline" : "died",
+                            printable(describe_exit(exit)));
             done.outcomes.push_back(lost_scan(jobs[answered].job_id, exit, plugin_id, deadline));
             leave = killed ? errc::killed : errc::crashed;
             done.failed_scan_time += std::chrono::steady_clock::now() - last_answer;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "actors/batch_deadline.hpp"
+#include "actors/logger.hpp"
 #include "actors/plugin_worker.hpp"
 
 namespace warden::actors::detail {
@@ -275,7 +276,7 @@ void quarantine_plugin(Self self, uint32_t plugin, const std::string& why) {
     return;
   }
   entry.quarantined = true;
-  spdlog::error("plugin {} quarantined: {}", entry.spec.info.id, why);
+  logger()->error("plugin {} quarantined: {}", entry.spec.info.id, why);
   auto waiting = std::move(entry.queue);
   entry.queue.clear();
   for (const auto job_id : waiting) {
@@ -294,7 +295,7 @@ void enable_plugin(Self self, uint32_t plugin) {
   }
   entry.quarantined = false;
   entry.policy.reset(Clock::now());
-  spdlog::info("plugin {} re-enabled", entry.spec.info.id);
+  logger()->info("plugin {} re-enabled", entry.spec.info.id);
   for (const auto slot : entry.pool.empty_slots()) {
     spawn_worker(self, plugin, slot);
   }

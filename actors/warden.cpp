@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "actors/logger.hpp"
 #include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
@@ -60,6 +61,9 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   std::vector<runtime::PluginInfo> infos;
   std::vector<Error> load_errors;
   std::shared_ptr<runtime::ProcessLauncher> launcher;
+  if (config.logger) {
+    set_logger(config.logger);
+  }
   // Thread isolation runs V8 in this process: without a platform the first
   // load would crash inside V8. Process isolation runs it in the children.
   if (config.isolation == Isolation::thread && !runtime::V8Platform::alive()) {
@@ -96,7 +100,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
     return Error(ErrorCode::file_unreadable, "no plugin given");
   }
   for (const auto& error : load_errors) {
-    spdlog::error("plugin not loaded: {}", printable(error.describe()));
+    logger()->error("plugin not loaded: {}", printable(error.describe()));
   }
   if (config.workers_per_plugin == 0) {
     config.workers_per_plugin = default_workers_per_plugin(

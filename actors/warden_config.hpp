@@ -8,12 +8,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include "runtime/engine.hpp"
+
+namespace spdlog {
+class logger;
+}
 #include "runtime/worker_process.hpp"
 
 namespace warden::actors {
@@ -111,9 +116,13 @@ struct WardenConfig {
   double max_failure_share = 0.25;
   std::chrono::milliseconds min_failure_time{10'000};
   std::size_t queue_capacity = 4096;  // per plugin: waiting requests before `overloaded`
-  runtime::ConsoleSink console;       // where console.* goes (empty: spdlog)
-  std::size_t max_batch = 32;         // transactions handed to a worker per message
-  WorkerEventHook on_worker_event;    // tests and benchmarks; may be empty
+  runtime::ConsoleSink console;       // where console.* goes (empty: the logger below)
+  // Where Warden's own log lines (and console.* by default) go; never stdout.
+  // Null: spdlog's logger named "warden" if the host registered one, else
+  // stderr. Process-wide once set (actors/logger.hpp, set_logger).
+  std::shared_ptr<spdlog::logger> logger;
+  std::size_t max_batch = 32;       // transactions handed to a worker per message
+  WorkerEventHook on_worker_event;  // tests and benchmarks; may be empty
   // Planned recycles (threshold, heap soft limit) promote a warm spare: each
   // plugin keeps one extra worker loaded but idle, in a place of its own in
   // the pool, and serving the moment a planned down arrives (a worker past its
