@@ -131,6 +131,42 @@ constexpr const char* kRealmHardening = R"JS((() => {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
   }
+  // Typed arrays hold their elements outside the heap, a byte each for a
+  // Uint8Array; these turn every element into a heap value (an index string,
+  // a number slot, a property) in one C++ loop that ignores the time limit:
+  // Object.values of a 60-million-element view was one 480 MB allocation past
+  // a 64 MiB heap limit (peak RSS 1.8 GB). Views over 2**22 elements are
+  // refused here; spread, Array.from and the view's own methods are not
+  // affected (they grow step by step, under the heap limit).
+  const isView = ArrayBuffer.isView, kMaxView = 2 ** 22;
+  const viewLength = Object.getOwnPropertyDescriptor(
+      Object.getPrototypeOf(Uint8Array.prototype), "length").get;
+  const elements = (o) => {
+    if (!isView(o)) return 0;
+    try { return apply(viewLength, o, []); } catch (e) { return 0; }  // a DataView
+  };
+  for (const [holder, name, at] of [[Object, "values", 0], [Object, "entries", 0],
+                                    [Object, "keys", 0], [Object, "getOwnPropertyNames", 0],
+                                    [Object, "getOwnPropertyDescriptors", 0],
+                                    [Object, "assign", 1], [Reflect, "ownKeys", 0]]) {
+    const native = holder[name];
+    const wrapped = {
+      [name](...args) {
+        for (let i = at; i < args.length; i++) {
+          if (elements(args[i]) > kMaxView) {
+            throw new RangeErr(name + " of a typed array longer than " + kMaxView +
+                               " elements");
+          }
+          if (at === 0) break;  // only Object.assign's sources are all checked
+        }
+        return apply(native, holder, args);
+      },
+    }[name];
+    Object.defineProperty(wrapped, "length", { value: native.length });
+    Object.defineProperty(holder, name, {
+      value: wrapped, writable: true, enumerable: false, configurable: true,
+    });
+  }
   // Array.from on an array-like (no iterator) walks its length too, and
   // builds an array that long: refused past the same bound.
   const nativeFrom = Array.from, iterator = Symbol.iterator;

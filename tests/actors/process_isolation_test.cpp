@@ -276,6 +276,8 @@ TEST_CASE(
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("hang.js", hanging_plugin("hang"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.limits.scan_timeout = 200ms;
   config.restart_backoff = 1ms;
   TestConfig caf_config;
@@ -321,6 +323,8 @@ TEST_CASE(
   WardenConfig config = process_config();
   config.plugins = {{dir.write("good.js", header_plugin("good"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.restart_backoff = 1ms;
   config.on_worker_event = log.hook();
   TestConfig caf_config;
@@ -395,6 +399,8 @@ TEST_CASE(
   plugins.push_back(SupervisedPlugin{*liar, runtime::PluginInfo{"liar", "", "", ""}, "{}"});
   WardenConfig config = process_config();
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // one fixed slot: no spare or extra worker loads too
+  config.warm_spare = false;
   config.max_failure_restarts = 1;
   config.failure_window = 60s;
   config.restart_backoff = 1ms;
@@ -489,6 +495,8 @@ TEST_CASE(
   WardenConfig config = process_config();
   config.plugins = {{dir.write("stuck.js", console_stuck_plugin("stuck", AfterHold::hang))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.max_batch = 1;
   config.limits.scan_timeout = 200ms;
   config.restart_backoff = 1ms;
@@ -538,6 +546,8 @@ TEST_CASE(
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("stuck.js", console_stuck_plugin("stuck"))}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.max_batch = 1;
   config.limits.scan_timeout = 200ms;
   config.restart_backoff = 1ms;

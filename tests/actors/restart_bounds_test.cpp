@@ -72,6 +72,8 @@ TEST_CASE(
   plugins.push_back(SupervisedPlugin{spin, runtime::PluginInfo{"spin", "", "", ""}, "{}"});
   WardenConfig config;
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.limits.load_timeout = 300ms;
   config.max_failure_restarts = 100;  // the restart intensity alone never fires here
   config.failure_window = 60s;
@@ -121,6 +123,8 @@ while (Date.now() < end) {}
 export default { id: "sluggish", scan() { for (;;) {} } };
 )")}};
   config.workers_per_plugin = 1;
+  config.max_workers_per_plugin = 1;  // a fixed pool: the counts below are per slot
+  config.warm_spare = false;
   config.max_batch = 1;
   config.limits.scan_timeout = 200ms;
   config.limits.load_timeout = 2s;

@@ -345,6 +345,42 @@ TEST_CASE("the guarded repeat, padStart, padEnd, Array.from and concat behave li
   CHECK((*findings)[0].title == "ababab|||005|5--|1|qq|abc|0,2|2|1,2,3|repeat|1|1|RangeError");
 }
 
+TEST_CASE("listing the elements of a huge typed array is refused, a small one as the built-ins do",
+          "[runtime]") {
+  // Object.values(new Uint8Array(6e7)) was one 480 MB allocation past a
+  // 64 MiB heap limit in a loop that ignores the time limit (tests/hostile).
+  auto options = small_options();
+  options.limits.scan_timeout = 500ms;
+  const std::vector<std::string> hostile = {
+      "Object.values(new Uint8Array(6e7));",
+      "Object.keys(new Uint8Array(2 ** 22 + 1));",
+      "Object.entries(new Int8Array(6e7));",
+      "Reflect.ownKeys(new Uint8Array(6e7));",
+      "Object.getOwnPropertyNames(new Uint8ClampedArray(6e7));",
+      "Object.getOwnPropertyDescriptors(new Uint8Array(6e7));",
+      "Object.assign({}, { a: 1 }, new Uint8Array(6e7));",
+  };
+  for (const auto& code : hostile) {
+    INFO(code);
+    Clock::duration elapsed{};
+    Error e = timed_scan_error(code + " return [];", options, elapsed);
+    CHECK(e.code == ErrorCode::js_exception);
+    CHECK_THAT(e.message, Catch::Contains("RangeError") && Catch::Contains("typed array"));
+    CHECK(elapsed < 5s);
+  }
+  auto engine = must_load(plugin_with_scan(R"(
+    const small = new Uint8Array([5, 6]);
+    const got = [Object.values(small).join(), Object.keys(small).join(),
+                 Object.entries(small).length, Reflect.ownKeys(small).length,
+                 Object.keys({ a: 1, b: 2 }).join(), Object.assign({}, small)[1],
+                 Object.keys(new DataView(new ArrayBuffer(8))).length, Object.values.name,
+                 Object.assign.length, Reflect.ownKeys.length];
+    return [{ title: got.join('|'), severity: 'info' }];)"));
+  auto findings = engine.scan(sample_transaction());
+  REQUIRE(findings.ok());
+  CHECK((*findings)[0].title == "5,6|0,1|2|2|a,b|6|0|values|2|1");
+}
+
 TEST_CASE("huge ArrayBuffers are refused by the counting allocator", "[runtime]") {
   Error one = scan_error("new ArrayBuffer(2 ** 31); return [];");
   CHECK(one.code == ErrorCode::js_exception);
