@@ -39,28 +39,38 @@ constexpr const char* kRealmHardening = R"JS((() => {
   Object.defineProperty(Array.prototype, "fill", {
     value: fill, writable: true, enumerable: false, configurable: true,
   });
-  // split/match/replace build their result in one C++ array; on a string of
-  // 2**27+ characters it can exceed V8's largest array, a fatal error. The
-  // receiver (a String object too) is converted once here, as the native
-  // would, and the native gets the primitive: its length is what it walks.
-  const concat = String.prototype.concat;
-  const guard = (name, bound, what = "Invalid array length") => {
-    const native = String.prototype[name];
-    const wrapped = {
-      [name](...args) {
-        const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
-        if (typeof s === "string" && s.length > bound) {
-          throw new RangeErr(what + ": String.prototype." + name +
-                               " on a string of " + s.length + " characters");
-        }
-        return apply(native, s, args);
-      },
-    }[name];
-    Object.defineProperty(wrapped, "length", { value: native.length });
-    Object.defineProperty(String.prototype, name, {
+  // Replaces holder[name] by `wrapped`, a built-in-looking method: the
+  // native's length, writable, configurable, not enumerable.
+  const install = (holder, name, wrapped) => {
+    Object.defineProperty(wrapped, "length", { value: holder[name].length });
+    Object.defineProperty(holder, name, {
       value: wrapped, writable: true, enumerable: false, configurable: true,
     });
   };
+  // Wraps String.prototype[name]: the receiver (a String object too) is
+  // converted once, as the native would, and the native gets the primitive,
+  // so its length is what it walks. `check` sees the primitive and the
+  // arguments; it throws to refuse, or returns the arguments to pass on.
+  const concat = String.prototype.concat;
+  const wrapString = (name, check) => {
+    const native = String.prototype[name];
+    install(String.prototype, name, {
+      [name](...args) {
+        const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
+        return apply(native, s, typeof s === "string" ? check(s, args) : args);
+      },
+    }[name]);
+  };
+  // split/match/replace build their result in one C++ array; on a string of
+  // 2**27+ characters it can exceed V8's largest array, a fatal error.
+  const guard = (name, bound, what = "Invalid array length") =>
+    wrapString(name, (s, args) => {
+      if (s.length > bound) {
+        throw new RangeErr(what + ": String.prototype." + name + " on a string of " +
+                           s.length + " characters");
+      }
+      return args;
+    });
   guard("split", 2 ** 27 - 64);
   guard("match", 2 ** 27 - 64);
   guard("replace", 2 ** 26);
@@ -80,27 +90,17 @@ constexpr const char* kRealmHardening = R"JS((() => {
   // stop in time (a 1 GiB string took the process past 1 GiB of RSS). `+`
   // can still build one; process isolation bounds that (RLIMIT_AS).
   const kMaxBuilt = 2 ** 27;
-  const sizeGuard = (name, resultLength) => {
-    const native = String.prototype[name];
-    const wrapped = {
-      [name](...args) {
-        const s = typeof this === "string" || this == null ? this : apply(concat, "", [this]);
-        if (typeof s !== "string") return apply(native, s, args);
-        // Converted once here (a valueOf runs once, as in the native), then
-        // handed to the native as the number it gave.
-        const n = +args[0];
-        if (resultLength(s, n) > kMaxBuilt) {
-          throw new RangeErr("Invalid string length: String.prototype." + name +
-                               " would build more than " + kMaxBuilt + " characters");
-        }
-        return apply(native, s, [n, args[1]]);
-      },
-    }[name];
-    Object.defineProperty(wrapped, "length", { value: native.length });
-    Object.defineProperty(String.prototype, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
+  const sizeGuard = (name, resultLength) =>
+    wrapString(name, (s, args) => {
+      // Converted once here (a valueOf runs once, as in the native), then
+      // handed to the native as the number it gave.
+      const n = +args[0];
+      if (resultLength(s, n) > kMaxBuilt) {
+        throw new RangeErr("Invalid string length: String.prototype." + name +
+                           " would build more than " + kMaxBuilt + " characters");
+      }
+      return [n, args[1]];
     });
-  };
   sizeGuard("repeat", (s, n) => (s.length === 0 ? 0 : s.length * n));
   sizeGuard("padStart", (s, n) => n);
   sizeGuard("padEnd", (s, n) => n);
@@ -117,7 +117,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
                       "splice", "copyWithin", "join", "toLocaleString", "flat", "flatMap",
                       "sort", "concat"]) {
     const native = Array.prototype[name];
-    const wrapped = {
+    install(Array.prototype, name, {
       [name](...args) {
         if (this !== null && this !== undefined && toObject(this).length > kMaxWalk) {
           throw new RangeErr("Array.prototype." + name + " on an array-like longer than " +
@@ -125,11 +125,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
         }
         return apply(native, this, args);
       },
-    }[name];
-    Object.defineProperty(wrapped, "length", { value: native.length });
-    Object.defineProperty(Array.prototype, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
-    });
+    }[name]);
   }
   // Typed arrays hold their elements outside the heap, a byte each for a
   // Uint8Array; these turn every element into a heap value (an index string,
@@ -145,32 +141,30 @@ constexpr const char* kRealmHardening = R"JS((() => {
     if (!isView(o)) return 0;
     try { return apply(viewLength, o, []); } catch (e) { return 0; }  // a DataView
   };
-  for (const [holder, name, at] of [[Object, "values", 0], [Object, "entries", 0],
-                                    [Object, "keys", 0], [Object, "getOwnPropertyNames", 0],
-                                    [Object, "getOwnPropertyDescriptors", 0],
-                                    [Object, "assign", 1], [Reflect, "ownKeys", 0]]) {
+  // [holder, name, index of the first argument checked, all after it too?]
+  for (const [holder, name, first, rest] of [
+           [Object, "values", 0, false], [Object, "entries", 0, false],
+           [Object, "keys", 0, false], [Object, "getOwnPropertyNames", 0, false],
+           [Object, "getOwnPropertyDescriptors", 0, false],
+           [Object, "assign", 1, true], [Reflect, "ownKeys", 0, false]]) {
     const native = holder[name];
-    const wrapped = {
+    install(holder, name, {
       [name](...args) {
-        for (let i = at; i < args.length; i++) {
+        const end = rest ? args.length : first + 1;
+        for (let i = first; i < end; i++) {
           if (elements(args[i]) > kMaxView) {
             throw new RangeErr(name + " of a typed array longer than " + kMaxView +
                                " elements");
           }
-          if (at === 0) break;  // only Object.assign's sources are all checked
         }
         return apply(native, holder, args);
       },
-    }[name];
-    Object.defineProperty(wrapped, "length", { value: native.length });
-    Object.defineProperty(holder, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
-    });
+    }[name]);
   }
   // Array.from on an array-like (no iterator) walks its length too, and
   // builds an array that long: refused past the same bound.
   const nativeFrom = Array.from, iterator = Symbol.iterator;
-  const from = {
+  install(Array, "from", {
     from(items, ...rest) {
       if (items !== null && items !== undefined && items[iterator] === undefined &&
           toObject(items).length > kMaxWalk) {
@@ -178,11 +172,7 @@ constexpr const char* kRealmHardening = R"JS((() => {
       }
       return apply(nativeFrom, this, [items, ...rest]);
     },
-  }.from;
-  Object.defineProperty(from, "length", { value: nativeFrom.length });
-  Object.defineProperty(Array, "from", {
-    value: from, writable: true, enumerable: false, configurable: true,
-  });
+  }.from);
 })();)JS";
 
 }  // namespace
