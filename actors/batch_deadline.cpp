@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <string>
 
-#include "actors/logger.hpp"
+#include "warden/logger.hpp"
 
 namespace warden::actors {
 namespace {

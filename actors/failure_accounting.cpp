@@ -4,8 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/logger.hpp"
 #include "runtime/inert_text.hpp"
+#include "warden/logger.hpp"
 
 namespace warden::actors::detail {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/transaction.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::actors {
 

@@ -1,5 +1,5 @@
 // The actor layer's logger: the host's, the registered "warden", or stderr.
-#include "actors/logger.hpp"
+#include "warden/logger.hpp"
 
 #include <mutex>
 #include <spdlog/sinks/stdout_color_sinks.h>

@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "actors/latency_histogram.hpp"
-#include "actors/protocol.hpp"
-#include "runtime/error.hpp"
+#include "warden/error.hpp"
+#include "warden/protocol.hpp"
 
 namespace warden::actors {
 

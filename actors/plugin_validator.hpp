@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "runtime/engine.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/result.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/engine.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/result.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::actors {
 

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "actors/logger.hpp"
 #include "runtime/inert_text.hpp"
+#include "warden/logger.hpp"
 
 namespace warden::actors {
 namespace {

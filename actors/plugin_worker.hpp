@@ -15,10 +15,10 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol.hpp"
-#include "actors/warden_config.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/plugin_source.hpp"
+#include "warden/config.hpp"
+#include "warden/engine.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/protocol.hpp"
 
 namespace warden::actors {
 

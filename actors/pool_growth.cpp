@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "actors/logger.hpp"
+#include "warden/logger.hpp"
 
 namespace warden::actors::detail {
 

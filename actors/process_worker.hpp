@@ -18,8 +18,8 @@
 #include <caf/all.hpp>
 
 #include "actors/plugin_worker.hpp"
-#include "actors/protocol.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/protocol.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::actors {
 

@@ -1,5 +1,5 @@
 // Names of the exit reasons (errc) and reading one back from a caf::error.
-#include "actors/protocol.hpp"
+#include "warden/protocol.hpp"
 
 namespace warden::actors {
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "actors/protocol.hpp"
-#include "runtime/error.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/error.hpp"
+#include "warden/finding.hpp"
+#include "warden/protocol.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::actors {
 

@@ -13,11 +13,11 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol.hpp"
-#include "actors/warden_config.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/config.hpp"
+#include "warden/engine.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/protocol.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::actors {
 

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "actors/batch_deadline.hpp"
-#include "actors/logger.hpp"
 #include "actors/plugin_worker.hpp"
+#include "warden/logger.hpp"
 
 namespace warden::actors::detail {
 

@@ -20,13 +20,13 @@
 #include "actors/plugin_stats.hpp"
 #include "actors/pool_sizer.hpp"
 #include "actors/process_worker.hpp"
-#include "actors/protocol.hpp"
 #include "actors/request_group.hpp"
 #include "actors/restart_policy.hpp"
 #include "actors/supervisor.hpp"
-#include "actors/warden_config.hpp"
 #include "actors/worker_budget.hpp"
 #include "actors/worker_pool.hpp"
+#include "warden/config.hpp"
+#include "warden/protocol.hpp"
 
 namespace warden::actors::detail {
 

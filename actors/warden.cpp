@@ -1,5 +1,5 @@
 // The facade: validates plugins, spawns the supervisor and forwards blocking calls to it.
-#include "actors/warden.hpp"
+#include "warden/warden.hpp"
 
 #include <deque>
 #include <mutex>
@@ -7,12 +7,12 @@
 #include <thread>
 #include <utility>
 
-#include "actors/logger.hpp"
 #include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
 #include "runtime/inert_text.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/logger.hpp"
+#include "warden/v8_platform.hpp"
 
 namespace warden::actors {
 

@@ -30,12 +30,12 @@
 #include <caf/all.hpp>
 
 #include "actors/latency_histogram.hpp"
-#include "actors/warden.hpp"
 #include "bench/inputs.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/engine.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/v8_platform.hpp"
+#include "warden/warden.hpp"
 
 namespace {
 

@@ -25,9 +25,9 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/inputs.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/engine.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/v8_platform.hpp"
 
 namespace {
 

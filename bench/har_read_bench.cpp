@@ -16,7 +16,7 @@
 #include <benchmark/benchmark.h>
 
 #include "runtime/detail/har_sax.hpp"
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 namespace {
 

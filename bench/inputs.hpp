@@ -10,8 +10,8 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/har_reader.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::bench {
 

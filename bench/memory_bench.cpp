@@ -49,10 +49,10 @@
 
 #include <caf/all.hpp>
 
-#include "actors/warden.hpp"
 #include "bench/inputs.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/v8_platform.hpp"
+#include "warden/warden.hpp"
 
 namespace {
 

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "bench/inputs.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/v8_platform.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/engine.hpp"
+#include "warden/v8_platform.hpp"
+#include "warden/worker_process.hpp"
 
 namespace {
 

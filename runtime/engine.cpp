@@ -1,6 +1,6 @@
 // class Engine: loads a plugin into its own isolate (EngineState,
 // load_module) and scans transactions with it under the scan deadline.
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 #include <utility>
 
@@ -13,7 +13,7 @@
 #include "runtime/detail/module_loader.hpp"
 #include "runtime/detail/platform.hpp"
 #include "runtime/inert_text.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
 
 // Why it is built this way:
 // - One isolate, one context, one plugin; created, used and disposed on one

@@ -1,5 +1,5 @@
 // Error codes' stable names and an Error's one-line description.
-#include "runtime/error.hpp"
+#include "warden/error.hpp"
 
 namespace warden {
 

@@ -1,5 +1,5 @@
 // Severity and confidence names, and their parsing from plugin text.
-#include "runtime/finding.hpp"
+#include "warden/finding.hpp"
 
 namespace warden {
 

@@ -1,6 +1,6 @@
 // Reading HAR files and streams: opens the input and reports read errors; the
 // parsing is detail::parse_har's.
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 #include <cerrno>
 #include <cstring>

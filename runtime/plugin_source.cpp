@@ -1,5 +1,5 @@
 // Reading a plugin file once, and the code cache its engines share.
-#include "runtime/plugin_source.hpp"
+#include "warden/plugin_source.hpp"
 
 #include <cerrno>
 #include <cstdio>

@@ -12,7 +12,7 @@
 #include "runtime/detail/syscall_policy.hpp"
 #include "runtime/detail/worker_process_impl.hpp"
 #include "runtime/inert_text.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::runtime {
 namespace {

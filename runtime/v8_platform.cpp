@@ -1,5 +1,5 @@
 // The process-wide V8 set-up: version check, platform, initialise and dispose.
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
 
 #include <atomic>
 #include <cstdlib>

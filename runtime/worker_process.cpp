@@ -1,6 +1,6 @@
 // A plugin worker in a child process, host side: scans under a per-scan
 // deadline, console lines, killing through the fork server, and how it ended.
-#include "runtime/worker_process.hpp"
+#include "warden/worker_process.hpp"
 
 #include <cstring>
 #include <signal.h>

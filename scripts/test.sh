@@ -86,10 +86,20 @@ if [ -x "$root/scripts/fuzz.sh" ] && [ "${WARDEN_SKIP_FUZZ:-0}" != 1 ]; then
 fi
 
 # 6. Layering: runtime/ knows nothing of CAF, actors/ nothing of V8.
+# The public headers in include/warden/ belong to one layer each: these are the
+# runtime's (no CAF); every other one is the actor layer's (no V8).
+runtime_public='v8_platform|transaction|finding|error|result|engine|plugin_source|worker_process|har_reader'
 layering() {
-  local bad
-  bad=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"]caf/' runtime/ || true)
-  bad+=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"](v8[-.]|v8\.h|libplatform/)' actors/ apps/ || true)
+  local bad runtime_files actor_headers
+  runtime_files=$(find runtime/ -type f; ls include/warden/*.hpp | grep -E "/($runtime_public)\.hpp$")
+  actor_headers=$(ls include/warden/*.hpp | grep -vE "/($runtime_public)\.hpp$")
+  # shellcheck disable=SC2086
+  bad=$(grep -lE '#[[:space:]]*include[[:space:]]*[<"]caf/' $runtime_files || true)
+  # shellcheck disable=SC2086
+  bad+=$(grep -HoE '#[[:space:]]*include[[:space:]]*[<"]warden/[a-z_]+\.hpp' $runtime_files |
+         grep -vE "/($runtime_public)\.hpp$" | cut -d: -f1 || true)
+  # shellcheck disable=SC2086
+  bad+=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"](v8[-.]|v8\.h|libplatform/)' actors/ apps/ $actor_headers || true)
   [ -z "$bad" ] || { echo "layering violated in: $bad"; return 1; }
 }
 step "layering" layering
@@ -107,7 +117,7 @@ step "test names" test_names
 # and each opens (in its first three lines) with a comment saying what it is.
 file_shape() {
   local bad=""
-  for f in $(git ls-files 'runtime/*.cpp' 'runtime/*.hpp' 'actors/*.cpp' 'actors/*.hpp' \
+  for f in $(git ls-files 'runtime/*.cpp' 'runtime/*.hpp' 'actors/*.cpp' 'actors/*.hpp' 'include/*.hpp' \
                             'apps/*.cpp' 'apps/*.hpp'); do
     [ "$(wc -l < "$f")" -le 500 ] || bad+="$f: over 500 lines"$'\n'
     head -3 "$f" | grep -q '^//' || bad+="$f: no opening comment"$'\n'

@@ -9,7 +9,7 @@
 
 #include "apps/warden-worker/confinement.hpp"
 #include "runtime/detail/process_io.hpp"
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 namespace warden::worker {
 namespace {

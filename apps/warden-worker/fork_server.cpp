@@ -16,7 +16,7 @@
 #include "apps/warden-worker/child.hpp"
 #include "apps/warden-worker/confinement.hpp"
 #include "runtime/detail/process_io.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
 
 namespace warden::worker {
 namespace {

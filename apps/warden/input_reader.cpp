@@ -18,7 +18,7 @@
 
 #include "apps/warden/har_warnings.hpp"
 #include "apps/warden/input_files.hpp"
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 namespace warden::cli {
 namespace {

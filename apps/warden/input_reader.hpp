@@ -16,8 +16,8 @@
 #include "apps/warden/bounded_queue.hpp"
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/report.hpp"
-#include "runtime/error.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/error.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::cli {
 

@@ -18,7 +18,6 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/config.hpp>
 
-#include "actors/warden.hpp"
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/input_files.hpp"
 #include "apps/warden/interrupt.hpp"
@@ -28,7 +27,8 @@
 #include "apps/warden/plugins_test_command.hpp"
 #include "apps/warden/scan_command.hpp"
 #include "runtime/inert_text.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
+#include "warden/warden.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/result.hpp"
+#include "warden/result.hpp"
 
 namespace warden::cli {
 

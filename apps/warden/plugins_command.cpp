@@ -10,9 +10,9 @@
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/source_excerpt.hpp"
-#include "runtime/engine.hpp"
 #include "runtime/inert_text.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/engine.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/warden_config.hpp"
+#include "warden/config.hpp"
 
 namespace warden::cli {
 

@@ -14,10 +14,10 @@
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/plugin_discovery.hpp"
 #include "apps/warden/source_excerpt.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/engine.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::cli {
 namespace {

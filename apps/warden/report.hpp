@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine.hpp"
-#include "runtime/error.hpp"
-#include "runtime/finding.hpp"
+#include "warden/engine.hpp"
+#include "warden/error.hpp"
+#include "warden/finding.hpp"
 
 namespace warden::cli {
 

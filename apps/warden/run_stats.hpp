@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/protocol.hpp"
-#include "actors/warden_config.hpp"
 #include "apps/warden/report.hpp"
+#include "warden/config.hpp"
+#include "warden/protocol.hpp"
 
 namespace warden::cli {
 

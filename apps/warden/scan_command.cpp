@@ -12,7 +12,6 @@
 #include <memory>
 #include <spdlog/spdlog.h>
 
-#include "actors/warden.hpp"
 #include "apps/warden/exit_code.hpp"
 #include "apps/warden/input_reader.hpp"
 #include "apps/warden/interrupt.hpp"
@@ -21,6 +20,7 @@
 #include "apps/warden/progress.hpp"
 #include "apps/warden/run_stats.hpp"
 #include "apps/warden/scan_recorder.hpp"
+#include "warden/warden.hpp"
 
 namespace warden::cli {
 namespace {

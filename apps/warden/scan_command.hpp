@@ -12,11 +12,11 @@
 
 #include <caf/actor_system.hpp>
 
-#include "actors/warden.hpp"
-#include "actors/warden_config.hpp"
 #include "apps/warden/report.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/finding.hpp"
+#include "warden/config.hpp"
+#include "warden/engine.hpp"
+#include "warden/finding.hpp"
+#include "warden/warden.hpp"
 
 namespace warden::cli {
 

@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
-#include "actors/protocol.hpp"
 #include "apps/warden/input_reader.hpp"
 #include "apps/warden/progress.hpp"
 #include "apps/warden/report.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/error.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/engine.hpp"
+#include "warden/error.hpp"
+#include "warden/protocol.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::cli {
 

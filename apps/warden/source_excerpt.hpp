@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "runtime/error.hpp"
+#include "warden/error.hpp"
 
 namespace warden::cli {
 

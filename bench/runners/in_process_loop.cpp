@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "bench/runners/recycling_engine.hpp"
-#include "runtime/plugin_source.hpp"
+#include "warden/plugin_source.hpp"
 
 namespace warden::bench {
 namespace {

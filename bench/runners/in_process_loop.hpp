@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "bench/runners/runner_common.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::bench {
 

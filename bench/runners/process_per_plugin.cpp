@@ -13,7 +13,7 @@
 #include "bench/runners/child_process.hpp"
 #include "bench/runners/recycling_engine.hpp"
 #include "bench/runners/wire_format.hpp"
-#include "runtime/plugin_source.hpp"
+#include "warden/plugin_source.hpp"
 
 namespace warden::bench {
 namespace {

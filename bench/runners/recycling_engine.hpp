@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "runtime/engine.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/engine.hpp"
+#include "warden/finding.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::bench {
 

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <sys/resource.h>
 
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 namespace warden::bench {
 namespace {

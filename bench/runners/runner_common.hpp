@@ -15,9 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/engine.hpp"
+#include "warden/finding.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::bench {
 

@@ -22,7 +22,7 @@
 #include "bench/runners/in_process_loop.hpp"
 #include "bench/runners/process_per_plugin.hpp"
 #include "bench/runners/runner_common.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
 
 namespace {
 

@@ -31,9 +31,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/warden.hpp"
 #include "bench/runners/runner_common.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
+#include "warden/warden.hpp"
 
 namespace {
 

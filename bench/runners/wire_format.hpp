@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/finding.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/finding.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::bench::wire {
 

@@ -21,8 +21,8 @@ function(_run)
 endfunction()
 
 _run("${CMAKE_COMMAND}" --install "${WARDEN_BUILD_DIR}" --prefix "${_prefix}")
-foreach(_file lib/libwarden_runtime.a lib/libwarden_actors.a include/warden/actors/warden.hpp
-              include/warden/runtime/engine.hpp lib/cmake/Warden/WardenConfig.cmake
+foreach(_file lib/libwarden_runtime.a lib/libwarden_actors.a include/warden/warden.hpp
+              include/warden/engine.hpp lib/cmake/Warden/WardenConfig.cmake
               lib/cmake/Warden/FindCAF.cmake)
   if(NOT EXISTS "${_prefix}/${_file}")
     message(FATAL_ERROR "not installed: ${_file}")

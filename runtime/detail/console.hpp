@@ -7,7 +7,7 @@
 
 #include <v8.h>
 
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 namespace warden::runtime::detail {
 

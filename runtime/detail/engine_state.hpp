@@ -24,7 +24,7 @@
 #include "runtime/detail/transaction_view.hpp"
 #include "runtime/detail/v8_resources.hpp"
 #include "runtime/detail/watchdog.hpp"
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 namespace warden::runtime::detail {
 

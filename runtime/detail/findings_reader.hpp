@@ -11,10 +11,10 @@
 
 #include <v8.h>
 
-#include "runtime/engine.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/engine.hpp"
+#include "warden/finding.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime::detail {
 

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "runtime/detail/process_wire.hpp"
-#include "runtime/result.hpp"
+#include "warden/result.hpp"
 
 namespace warden::runtime::detail {
 

@@ -1,6 +1,6 @@
 #pragma once
 // One HAR entry's JSON DOM turned into a Transaction, by the mapping that
-// runtime/har_reader.hpp documents. Private to runtime/ (the HAR reader).
+// warden/har_reader.hpp documents. Private to runtime/ (the HAR reader).
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/transaction.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime::detail {
 

@@ -7,7 +7,7 @@
 #include <simdjson.h>
 #include <string_view>
 
-#include "runtime/transaction.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime::detail {
 

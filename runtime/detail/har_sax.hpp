@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 namespace warden::runtime::detail {
 

@@ -8,8 +8,8 @@
 
 #include <v8.h>
 
-#include "runtime/engine.hpp"
-#include "runtime/error.hpp"
+#include "warden/engine.hpp"
+#include "warden/error.hpp"
 
 namespace warden::runtime::detail {
 

@@ -3,7 +3,7 @@
 // contract's load-time rules. Private to runtime/ (called by Engine::load).
 
 #include "runtime/detail/engine_state.hpp"
-#include "runtime/result.hpp"
+#include "warden/result.hpp"
 
 namespace warden::runtime::detail {
 

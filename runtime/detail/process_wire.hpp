@@ -15,10 +15,10 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/engine.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::runtime::detail::wire {
 

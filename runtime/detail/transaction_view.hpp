@@ -32,7 +32,7 @@
 
 #include <v8.h>
 
-#include "runtime/transaction.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime::detail {
 

@@ -10,7 +10,7 @@
 #include "runtime/detail/fork_server_link.hpp"
 #include "runtime/detail/process_io.hpp"
 #include "runtime/detail/process_wire.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::runtime {
 

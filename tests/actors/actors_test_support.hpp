@@ -21,9 +21,9 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/warden.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/plugin_source.hpp"
+#include "warden/engine.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/warden.hpp"
 
 namespace warden::test {
 

@@ -1,6 +1,6 @@
 // The actor layer's log lines: to the host's logger when it passes one, to
 // stderr otherwise, and never to stdout (where a host may write its output).
-#include "actors/logger.hpp"
+#include "warden/logger.hpp"
 
 #include <cstdio>
 #include <fcntl.h>
@@ -11,8 +11,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "actors/warden.hpp"
 #include "tests/actors/actors_test_support.hpp"
+#include "warden/warden.hpp"
 
 using namespace warden;
 using namespace warden::actors;

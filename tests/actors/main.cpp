@@ -3,7 +3,7 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include "runtime/v8_platform.hpp"
+#include "warden/v8_platform.hpp"
 
 int main(int argc, char* argv[]) {
   warden::runtime::V8Platform v8;

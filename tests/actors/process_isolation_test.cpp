@@ -15,10 +15,10 @@
 #include <catch2/catch.hpp>
 
 #include "actors/supervisor.hpp"
-#include "actors/warden.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/worker_process.hpp"
 #include "tests/actors/actors_test_support.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/warden.hpp"
+#include "warden/worker_process.hpp"
 
 using namespace warden;
 using namespace warden::actors;

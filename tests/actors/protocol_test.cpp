@@ -1,6 +1,6 @@
 // The protocol's error enum, its rendering through the actor system, and the
 // latency histogram behind the statistics.
-#include "actors/protocol.hpp"
+#include "warden/protocol.hpp"
 
 #include <chrono>
 #include <set>

@@ -9,8 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include "actors/supervisor.hpp"
-#include "actors/warden.hpp"
 #include "tests/actors/actors_test_support.hpp"
+#include "warden/warden.hpp"
 
 using namespace warden;
 using namespace warden::actors;

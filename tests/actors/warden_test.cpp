@@ -1,6 +1,6 @@
 // The host facade: starting with good and bad plugins, scanning through one
 // named plugin, report order, the blocking and the streaming paths.
-#include "actors/warden.hpp"
+#include "warden/warden.hpp"
 
 #include <algorithm>
 #include <thread>

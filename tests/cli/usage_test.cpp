@@ -3,9 +3,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "actors/warden_config.hpp"
 #include "cli/cli_test_support.hpp"
-#include "runtime/engine.hpp"
+#include "warden/config.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden::cli_test;
 

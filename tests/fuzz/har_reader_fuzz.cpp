@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));

@@ -12,9 +12,9 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/engine.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/v8_platform.hpp"
+#include "warden/engine.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/v8_platform.hpp"
 
 namespace {
 

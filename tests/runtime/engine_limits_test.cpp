@@ -3,8 +3,8 @@
 // its own scan (docs/design.md, "Guarantees", 3), and the process must live on.
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden;
 using namespace warden::test;

@@ -2,8 +2,8 @@
 // file, line and reason; the code cache; info().
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden;
 using namespace warden::test;

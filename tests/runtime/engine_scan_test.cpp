@@ -6,9 +6,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "runtime/inert_text.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden;
 using namespace warden::test;

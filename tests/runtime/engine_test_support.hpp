@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 namespace warden::test {
 

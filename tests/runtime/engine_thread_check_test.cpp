@@ -21,9 +21,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "tests/runtime/child_mode.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 extern char** environ;
 

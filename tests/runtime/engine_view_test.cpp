@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden;
 using namespace warden::test;

@@ -1,11 +1,11 @@
-#include "runtime/error.hpp"
+#include "warden/error.hpp"
 
 #include <set>
 #include <string>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/finding.hpp"
+#include "warden/finding.hpp"
 
 using warden::ErrorCode;
 

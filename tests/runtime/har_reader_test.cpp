@@ -1,4 +1,4 @@
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 #include <filesystem>
 #include <fstream>

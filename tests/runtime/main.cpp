@@ -3,8 +3,8 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include "runtime/v8_platform.hpp"
 #include "tests/runtime/child_mode.hpp"
+#include "warden/v8_platform.hpp"
 
 int main(int argc, char* argv[]) {
   if (std::optional<int> code = warden::test::run_child_mode_before_v8(argc, argv))

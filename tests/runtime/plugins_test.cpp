@@ -13,11 +13,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/har_reader.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/engine.hpp"
+#include "warden/finding.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/transaction.hpp"
 
 namespace {
 

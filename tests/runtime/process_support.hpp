@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/har_reader.hpp"
-#include "runtime/worker_process.hpp"
+#include "warden/har_reader.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::test {
 

@@ -3,9 +3,9 @@
 // are cut on a UTF-8 boundary with a marker saying how much was cut.
 #include <catch2/catch.hpp>
 
-#include "runtime/engine.hpp"
 #include "runtime/inert_text.hpp"
 #include "tests/runtime/engine_test_support.hpp"
+#include "warden/engine.hpp"
 
 using namespace warden;
 using namespace warden::runtime;

@@ -12,7 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine_test_support.hpp"
-#include "runtime/har_reader.hpp"
+#include "warden/har_reader.hpp"
 
 namespace warden::test {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a host configures when it starts Warden (plugins, isolation, limits,
 // recycling, restart intensity, queues), and the worker life-cycle hook tests and
-// benchmarks observe. Plain data; included by actors/warden.hpp and the
+// benchmarks observe. Plain data; included by warden/warden.hpp and the
 // supervisor.
 
 #include <chrono>
@@ -14,12 +14,12 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/engine.hpp"
+#include "warden/engine.hpp"
 
 namespace spdlog {
 class logger;
 }
-#include "runtime/worker_process.hpp"
+#include "warden/worker_process.hpp"
 
 namespace warden::actors {
 
@@ -56,7 +56,7 @@ using WorkerEventHook = std::function<void(const WorkerEvent&)>;
 //    plugin ends the host, and a worker stuck in a V8 built-in that ignores
 //    the time limit can only be abandoned, keeping its thread and isolate.
 //  - process: in a child process of its own, forked from a fork server
-//    (runtime/worker_process.hpp) and confined there (address-space limit,
+//    (warden/worker_process.hpp) and confined there (address-space limit,
 //    seccomp where the kernel allows, no inherited descriptors). A crash
 //    costs only that worker (`crashed`), a stuck one is killed (`killed`);
 //    costs a process per worker, a fork per (re)load and a round trip over a
@@ -119,7 +119,7 @@ struct WardenConfig {
   runtime::ConsoleSink console;       // where console.* goes (empty: the logger below)
   // Where Warden's own log lines (and console.* by default) go; never stdout.
   // Null: spdlog's logger named "warden" if the host registered one, else
-  // stderr. Process-wide once set (actors/logger.hpp, set_logger).
+  // stderr. Process-wide once set (warden/logger.hpp, set_logger).
   std::shared_ptr<spdlog::logger> logger;
   std::size_t max_batch = 32;       // transactions handed to a worker per message
   WorkerEventHook on_worker_event;  // tests and benchmarks; may be empty

@@ -1,7 +1,7 @@
 #pragma once
 // Who sends what to whom: the message types, atoms and typed actor interfaces
 // of Warden's actor layer. The single place to learn the protocol. Included
-// by every file in actors/ and by hosts through actors/warden.hpp.
+// by every file in actors/ and by hosts through warden/warden.hpp.
 //
 //   host ----(scan_atom, TransactionPtr)-------------------> supervisor -> ScanReport
 //   host ----(scan_atom, vector<TransactionPtr>)-----------> supervisor -> vector<ScanReport>
@@ -37,9 +37,9 @@
 #include <caf/all.hpp>
 
 #include "actors/worker_budget.hpp"
-#include "runtime/error.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/error.hpp"
+#include "warden/finding.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::actors {
 

@@ -8,8 +8,8 @@
 #include <istream>
 #include <string>
 
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <variant>
 
-#include "runtime/error.hpp"
+#include "warden/error.hpp"
 
 namespace warden {
 

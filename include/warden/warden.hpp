@@ -25,13 +25,13 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
-#include "actors/protocol.hpp"
-#include "actors/warden_config.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/error.hpp"
-#include "runtime/finding.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/config.hpp"
+#include "warden/engine.hpp"
+#include "warden/error.hpp"
+#include "warden/finding.hpp"
+#include "warden/protocol.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::actors {
 

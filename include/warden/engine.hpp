@@ -17,10 +17,10 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/finding.hpp"
-#include "runtime/plugin_source.hpp"
-#include "runtime/result.hpp"
-#include "runtime/transaction.hpp"
+#include "warden/finding.hpp"
+#include "warden/plugin_source.hpp"
+#include "warden/result.hpp"
+#include "warden/transaction.hpp"
 
 namespace warden::runtime {
 namespace detail {
