@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "warden/protocol.hpp"
+
 namespace warden::actors {
 
 // The limits; 0 in WardenConfig means the machine's default (below).
@@ -27,21 +29,6 @@ struct BudgetUse {
   uint64_t heap_bytes() const {
     return (workers + spares + abandoned) * heap_limit_bytes;
   }
-};
-
-// The budget's use and limits, for a host's statistics.
-struct BudgetStats {
-  uint64_t max_workers = 0;
-  uint64_t max_heap_total_bytes = 0;
-  uint64_t max_abandoned_threads = 0;
-  uint64_t workers = 0;  // now
-  uint64_t spares = 0;
-  uint64_t abandoned = 0;
-  uint64_t heap_bytes = 0;  // sum of heap limits of the live isolates
-  uint64_t peak_workers = 0;
-  uint64_t peak_heap_bytes = 0;
-  uint64_t grown = 0;    // workers added to a pool with a backlog
-  uint64_t refused = 0;  // times a pool with a backlog got none: the budget was spent
 };
 
 // Workers that keep every hardware thread busy without more runnable threads

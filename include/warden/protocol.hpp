@@ -36,7 +36,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/worker_budget.hpp"
 #include "warden/error.hpp"
 #include "warden/finding.hpp"
 #include "warden/transaction.hpp"
@@ -56,6 +55,21 @@ struct ScanReport {
   std::string transaction_id;
   std::vector<Finding> findings;
   std::vector<PluginFailure> failures;
+};
+
+// The budget's use and limits, for a host's statistics.
+struct BudgetStats {
+  uint64_t max_workers = 0;
+  uint64_t max_heap_total_bytes = 0;
+  uint64_t max_abandoned_threads = 0;
+  uint64_t workers = 0;  // now
+  uint64_t spares = 0;
+  uint64_t abandoned = 0;
+  uint64_t heap_bytes = 0;  // sum of heap limits of the live isolates
+  uint64_t peak_workers = 0;
+  uint64_t peak_heap_bytes = 0;
+  uint64_t grown = 0;    // workers added to a pool with a backlog
+  uint64_t refused = 0;  // times a pool with a backlog got none: the budget was spent
 };
 
 struct PluginStats {
