@@ -88,7 +88,7 @@ bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t gene
   if (entry.abandoned_running >= state.config.max_abandoned_threads ||
       !state.budget.allows_abandonment(total)) {
     entry.counters.count_restart("abandoned");
-    quarantine_plugin(self, plugin,
+    quarantine_plugin(self, plugin, "abandoned_threads",
                       std::to_string(entry.abandoned_running) +
                           " abandoned threads still running (limit " +
                           std::to_string(state.config.max_abandoned_threads) + "; " +

@@ -35,7 +35,7 @@ bool back_off(Self self, uint32_t plugin, uint32_t slot, const std::string& reas
   auto& entry = state.plugins[plugin];
   const auto verdict = entry.policy.record_failure(now, cost, load_failure);
   if (verdict.decision == RestartPolicy::Decision::quarantine) {
-    quarantine_plugin(self, plugin, verdict.why + " (last: " + reason + ")");
+    quarantine_plugin(self, plugin, verdict.bound, verdict.why + " (last: " + reason + ")");
     return false;
   }
   logger()->warn("plugin {} worker {} exited ({}); restarting in {} ms", entry.spec.info.id, slot,

@@ -15,6 +15,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/worker_protocol.hpp"
 #include "warden/config.hpp"
 #include "warden/engine.hpp"
 #include "warden/plugin_source.hpp"

@@ -18,6 +18,7 @@
 #include <caf/all.hpp>
 
 #include "actors/plugin_worker.hpp"
+#include "actors/worker_protocol.hpp"
 #include "warden/protocol.hpp"
 #include "warden/worker_process.hpp"
 

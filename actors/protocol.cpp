@@ -1,5 +1,8 @@
-// Names of the exit reasons (errc) and reading one back from a caf::error.
-#include "warden/protocol.hpp"
+// Reading Warden's errors back from a caf::error: the workers' exit reasons (errc)
+// and the request errors hosts get (category "warden_api").
+#include <string>
+
+#include "actors/worker_protocol.hpp"
 
 namespace warden::actors {
 
@@ -34,6 +37,18 @@ std::optional<errc> exit_reason_of(const caf::error& error) {
     return std::nullopt;
   }
   return static_cast<errc>(error.code());
+}
+
+std::optional<Error> request_error_of(const caf::error& error) {
+  if (!error || error.category() != caf::atom("warden_api")) {
+    return std::nullopt;
+  }
+  Error result{static_cast<ErrorCode>(error.code()), {}};
+  const auto& context = error.context();
+  if (context.size() > 0 && context.match_element<std::string>(0)) {
+    result.message = context.get_as<std::string>(0);
+  }
+  return result;
 }
 
 }  // namespace warden::actors

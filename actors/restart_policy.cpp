@@ -46,24 +46,27 @@ void RestartPolicy::expire(Clock::time_point now) {
   }
 }
 
-std::string RestartPolicy::passed_bound(Clock::time_point now) const {
+std::pair<std::string, std::string> RestartPolicy::passed_bound(Clock::time_point now) const {
   if (failures_.size() > limits_.max_restarts) {
-    return "more than " + std::to_string(limits_.max_restarts) + " failure restarts within " +
-           std::to_string(limits_.window.count()) + " ms";
+    return {"restart_policy", "more than " + std::to_string(limits_.max_restarts) +
+                                  " failure restarts within " +
+                                  std::to_string(limits_.window.count()) + " ms"};
   }
   if (limits_.max_load_failures != 0 && load_failures_in_a_row_ > limits_.max_load_failures) {
-    return "its workers failed to load " + std::to_string(load_failures_in_a_row_) +
-           " times in a row (limit " + std::to_string(limits_.max_load_failures) +
-           "), though its validating load passed";
+    return {"load_failures",
+            "its workers failed to load " + std::to_string(load_failures_in_a_row_) +
+                " times in a row (limit " + std::to_string(limits_.max_load_failures) +
+                "), though its validating load passed"};
   }
   const auto elapsed = now - started_;
   if (limits_.max_failure_share > 0 && failure_time_ >= limits_.min_failure_time &&
       std::chrono::duration<double>(failure_time_).count() >
           limits_.max_failure_share * std::chrono::duration<double>(elapsed).count()) {
-    return "its failures (timed-out or out-of-memory scans, loads of failure restarts and failed "
-           "loads) cost " +
-           seconds(failure_time_) + " of the " + seconds(elapsed) + " it ran (limit " +
-           std::to_string(static_cast<int>(limits_.max_failure_share * 100 + 0.5)) + "%)";
+    return {"failure_share",
+            "its failures (timed-out or out-of-memory scans, loads of failure restarts and failed "
+            "loads) cost " +
+                seconds(failure_time_) + " of the " + seconds(elapsed) + " it ran (limit " +
+                std::to_string(static_cast<int>(limits_.max_failure_share * 100 + 0.5)) + "%)"};
   }
   return {};
 }
@@ -75,15 +78,15 @@ RestartPolicy::Verdict RestartPolicy::record_failure(Clock::time_point now,
   failures_.push_back(now);
   failure_time_ += cost;
   load_failures_in_a_row_ = load_failure ? load_failures_in_a_row_ + 1 : 0;
-  if (auto why = passed_bound(now); !why.empty()) {
-    return {Decision::quarantine, std::chrono::milliseconds{0}, std::move(why)};
+  if (auto [bound, why] = passed_bound(now); !why.empty()) {
+    return {Decision::quarantine, std::chrono::milliseconds{0}, std::move(why), std::move(bound)};
   }
   // base * 2^(n-1), capped; the shift is bounded so it cannot overflow.
   auto delay = limits_.base_backoff;
   for (std::size_t i = 1; i < failures_.size() && delay < limits_.max_backoff; ++i) {
     delay *= 2;
   }
-  return {Decision::restart, std::min(delay, limits_.max_backoff), {}};
+  return {Decision::restart, std::min(delay, limits_.max_backoff), {}, {}};
 }
 
 void RestartPolicy::charge(std::chrono::nanoseconds cost) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <utility>
 
 namespace warden::actors {
 
@@ -42,6 +43,9 @@ class RestartPolicy {
     Decision decision = Decision::restart;
     std::chrono::milliseconds delay{0};  // wait this long before restarting
     std::string why;                     // quarantine: which bound was passed, in words
+    // quarantine: that bound's name, "restart_policy" (restart intensity),
+    // "load_failures" or "failure_share"
+    std::string bound;
   };
 
   // The restart-intensity rule alone (no load-failure or time bound).
@@ -81,8 +85,8 @@ class RestartPolicy {
 
  private:
   void expire(Clock::time_point now);
-  // The bound a failure at `now` passed, in words; empty when none.
-  std::string passed_bound(Clock::time_point now) const;
+  // The bound a failure at `now` passed (Verdict::bound, Verdict::why); empty when none.
+  std::pair<std::string, std::string> passed_bound(Clock::time_point now) const;
 
   RestartLimits limits_;
   Clock::time_point started_;

@@ -7,12 +7,13 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 #include <thread>
-#include <type_traits>
 #include <utility>
 
 #include "actors/batch_deadline.hpp"
 #include "actors/failure_accounting.hpp"
+#include "actors/host_requests.hpp"
 #include "actors/pool_growth.hpp"
+#include "actors/sender_check.hpp"
 #include "actors/supervisor_state.hpp"
 
 namespace warden::actors {
@@ -246,6 +247,12 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
     check_shutdown(self);
     return;
   }
+  if (!clean) {
+    const std::string why = ours ? std::string{to_string(*ours)} : reason;
+    publish_event(self, plugin, EventKind::worker_restarted, why,
+                  "worker " + std::to_string(slot) + " went down (" + reason + ")" +
+                      (planned ? ", a planned recycle" : ", a failure restart"));
+  }
   dispatch(self, plugin);
 }
 
@@ -265,85 +272,6 @@ void on_down(Self self, caf::down_msg& down) {
        reason);
   requeue_lost(self, place->plugin, pool.vacate(place->slot));
   replace_worker(self, place->plugin, place->slot, down.reason, reason, now);
-}
-
-// -- host requests -------------------------------------------------------------------
-
-// Opens a request group over `transactions` for the plugins in `targets` and
-// queues its jobs.
-uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
-                    const std::vector<uint32_t>& targets) {
-  auto& state = self->state;
-  const uint64_t group_id = state.next_group++;
-  const auto& group = state.groups
-                          .emplace(group_id, RequestGroup{std::move(transactions),
-                                                          state.plugins.size(), targets.size()})
-                          .first->second;
-  const auto now = Clock::now();
-  for (uint32_t index = 0; index < group.size(); ++index) {
-    for (const auto plugin : targets) {
-      if (!group.transaction(index)) {
-        PluginOutcome outcome;
-        outcome.error = Error(ErrorCode::malformed_input, "null transaction");
-        settle(self, group_id, index, plugin, std::move(outcome));
-      } else {
-        enqueue(self, group_id, index, plugin, now);
-      }
-    }
-  }
-  for (const auto plugin : targets) {
-    dispatch(self, plugin);
-  }
-  arm_pool_tick(self);
-  return group_id;
-}
-
-// The answer a request of type `Answer` gets from its group's reports.
-template <class Answer>
-Answer to_answer(std::vector<ScanReport>&& reports) {
-  if constexpr (std::is_same_v<Answer, ScanReport>) {
-    return std::move(reports.front());
-  } else {
-    return std::move(reports);
-  }
-}
-
-// The one way a scan request is answered: at once when every job was settled
-// while queueing (refused, or a null transaction), otherwise through a
-// promise its sealed group delivers exactly once.
-template <class Answer>
-caf::result<Answer> answer_request(Self self, std::vector<TransactionPtr> transactions,
-                                   const std::vector<uint32_t>& targets) {
-  auto& state = self->state;
-  const auto group_id = open_group(self, std::move(transactions), targets);
-  auto& group = state.groups.at(group_id);
-  if (group.complete()) {
-    auto reports = group.take_reports(state.plugin_ids);
-    state.groups.erase(group_id);
-    return to_answer<Answer>(std::move(reports));
-  }
-  auto promise = self->make_response_promise<Answer>();
-  group.seal([promise](std::vector<ScanReport>&& reports) mutable {
-    promise.deliver(to_answer<Answer>(std::move(reports)));
-  });
-  return promise;
-}
-
-std::vector<uint32_t> all_plugins(Self self) {
-  std::vector<uint32_t> targets(self->state.plugins.size());
-  for (uint32_t plugin = 0; plugin < targets.size(); ++plugin) {
-    targets[plugin] = plugin;
-  }
-  return targets;
-}
-
-std::optional<uint32_t> find_plugin(Self self, const std::string& plugin_id) {
-  const auto& ids = self->state.plugin_ids;
-  const auto it = std::find(ids.begin(), ids.end(), plugin_id);
-  if (it == ids.end()) {
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(it - ids.begin());
 }
 
 supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlugin> plugins,
@@ -376,11 +304,10 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
   }
   return {
       [self](scan_atom, TransactionPtr& transaction) {
-        return answer_request<ScanReport>(self, {std::move(transaction)}, all_plugins(self));
+        return answer_scan(self, std::move(transaction), all_plugins(self));
       },
       [self](scan_atom, std::vector<TransactionPtr>& transactions) {
-        return answer_request<std::vector<ScanReport>>(self, std::move(transactions),
-                                                       all_plugins(self));
+        return answer_scans(self, std::move(transactions), all_plugins(self));
       },
       [self](scan_atom, const std::string& plugin_id,
              TransactionPtr& transaction) -> caf::result<ScanReport> {
@@ -393,25 +320,31 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
               Error(ErrorCode::unknown_plugin, "no plugin with id '" + plugin_id + "' is loaded")});
           return report;
         }
-        return answer_request<ScanReport>(self, {std::move(transaction)}, {*plugin});
+        return answer_scan(self, std::move(transaction), {*plugin});
+      },
+      [self](scan_atom, const std::string& plugin_id, std::vector<TransactionPtr>& transactions) {
+        return answer_plugin_scans(self, plugin_id, std::move(transactions));
       },
       [self](stats_atom) {
         std::vector<PluginStats> result;
-        for (const auto& entry : self->state.plugins) {
-          const auto occupancy = entry.pool.occupancy();
-          result.push_back(make_plugin_stats(
-              entry.spec.info.id, entry.counters,
-              PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
-                         entry.queue.size(), entry.heap_recycling_stopped}));
+        for (uint32_t plugin = 0; plugin < self->state.plugins.size(); ++plugin) {
+          result.push_back(stats_of(self, plugin));
         }
         return result;
+      },
+      [self](stats_atom, const std::string& plugin_id) -> caf::result<PluginStats> {
+        const auto plugin = find_plugin(self, plugin_id);
+        if (!plugin) {
+          return unknown_plugin_error(plugin_id);
+        }
+        return stats_of(self, *plugin);
       },
       [self](quarantine_atom, const std::string& plugin_id) {
         const auto plugin = find_plugin(self, plugin_id);
         if (!plugin) {
           return false;
         }
-        quarantine_plugin(self, *plugin, "quarantined by the host");
+        quarantine_plugin(self, *plugin, "host", "quarantined by the host");
         return true;
       },
       [self](enable_atom, const std::string& plugin_id) {
@@ -423,6 +356,22 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         dispatch(self, *plugin);
         return true;
       },
+      [self](plugin_atom, const std::string& plugin_id) -> caf::result<plugin_actor> {
+        const auto plugin = find_plugin(self, plugin_id);
+        if (!plugin) {
+          return unknown_plugin_error(plugin_id);
+        }
+        if (self->state.shutting_down) {
+          return caf::make_error(ErrorCode::shutting_down, "Warden is shutting down");
+        }
+        return plugin_handle_of(self, *plugin);
+      },
+      [self](subscribe_atom, const event_listener_actor& listener) {
+        return listener && self->state.events.subscribe(listener);
+      },
+      [self](unsubscribe_atom, const event_listener_actor& listener) {
+        return self->state.events.unsubscribe(listener);
+      },
       [self](shutdown_atom) -> caf::result<bool> {
         self->state.shutting_down = true;
         auto promise = self->make_response_promise<bool>();
@@ -430,7 +379,13 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         check_shutdown(self);
         return promise;
       },
-      [self](workers_atom) {
+      [self](budget_atom) { return self->state.budget.stats(budget_use(self->state)); },
+      // -- internal: each from its one sender (actors/sender_check.hpp) --
+      [self](workers_atom) -> caf::result<std::vector<plugin_worker_actor>> {
+        if (!self->state.config.expose_workers_for_tests) {
+          log_refused(self, "workers");
+          return caf::make_error(caf::sec::unexpected_message);
+        }
         std::vector<plugin_worker_actor> result;
         for (const auto& entry : self->state.plugins) {
           const auto serving = entry.pool.serving_workers();
@@ -438,12 +393,26 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         }
         return result;
       },
-      [self](budget_atom) { return self->state.budget.stats(budget_use(self->state)); },
-      [self](pool_tick_atom) { on_pool_tick(self); },
-      [self](ready_atom, const WorkerReady& ready) { on_ready(self, ready); },
-      [self](batch_done_atom, BatchDone& done) { on_batch_done(self, done); },
+      [self](pool_tick_atom) {
+        if (from_itself(self, "pool_tick")) {
+          on_pool_tick(self);
+        }
+      },
+      [self](ready_atom, const WorkerReady& ready) {
+        if (from_own_worker(self, ready.plugin, ready.slot, "ready")) {
+          on_ready(self, ready);
+        }
+      },
+      [self](batch_done_atom, BatchDone& done) {
+        if (from_own_worker(self, done.plugin, done.slot, "batch_done")) {
+          on_batch_done(self, done);
+        }
+      },
       [self](deadline_atom, uint32_t plugin, uint32_t slot, uint64_t generation,
              uint64_t batch_id) {
+        if (!from_itself(self, "deadline")) {
+          return;
+        }
         if (self->state.config.isolation == Isolation::process &&
             kill_child_if_overdue(self, plugin, slot, generation, batch_id)) {
           return;  // its worker answers and goes down by itself
@@ -456,9 +425,9 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         }
       },
       [self](respawn_atom, uint32_t plugin, uint32_t slot, uint64_t token) {
-        if (!names_slot(self->state, plugin, slot) ||
+        if (!from_itself(self, "respawn") || !names_slot(self->state, plugin, slot) ||
             !self->state.plugins[plugin].pool.backoff_due(slot, token)) {
-          return;  // quarantined, re-enabled or shut down meanwhile
+          return;  // refused, or quarantined, re-enabled or shut down meanwhile
         }
         // The slot keeps its replacing_since: the recycle latency counts from
         // the predecessor's down message, backoff included.

@@ -91,6 +91,31 @@ void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uin
   hook(event);
 }
 
+namespace {
+
+// The plugin's queue is at its bound: overloaded is published once, until
+// the queue drained below half of it (note_drained).
+void note_overload(Self self, uint32_t plugin) {
+  auto& entry = self->state.plugins[plugin];
+  if (entry.overloaded) {
+    return;
+  }
+  entry.overloaded = true;
+  const auto capacity = self->state.config.queue_capacity;
+  publish_event(self, plugin, EventKind::overloaded, "queue_full",
+                "plugin " + entry.spec.info.id + " has " + std::to_string(entry.queue.size()) +
+                    " requests waiting (queue_capacity " + std::to_string(capacity) +
+                    "); more are answered overloaded");
+}
+
+void note_drained(PluginEntry& entry, std::size_t capacity) {
+  if (entry.overloaded && entry.queue.size() * 2 < capacity) {
+    entry.overloaded = false;
+  }
+}
+
+}  // namespace
+
 // -- settling jobs ---------------------------------------------------------------
 
 void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, PluginOutcome outcome) {
@@ -143,12 +168,16 @@ void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Cloc
                   "plugin " + entry.spec.info.id + " is quarantined after too many failures");
   }
   if (entry.queue.size() >= state.config.queue_capacity) {
+    note_overload(self, plugin);
     return refuse(ErrorCode::overloaded, "plugin " + entry.spec.info.id + " has " +
                                              std::to_string(entry.queue.size()) +
                                              " requests waiting");
   }
   const auto& transaction = state.groups.at(group_id).transaction(index);
   entry.queue.push_back(state.jobs.add(Job{group_id, index, plugin, transaction, now, 0, 0}));
+  if (entry.queue.size() >= state.config.queue_capacity) {
+    note_overload(self, plugin);
+  }
 }
 
 void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids) {
@@ -268,9 +297,11 @@ void dispatch(Self self, uint32_t plugin) {
     self->send(entry.pool.slot(slots[i]).worker, batch_atom::value, batch_id, std::move(batch));
     arm_deadline(self, plugin, slots[i], batch_id);
   }
+  note_drained(entry, state.config.queue_capacity);
 }
 
-void quarantine_plugin(Self self, uint32_t plugin, const std::string& why) {
+void quarantine_plugin(Self self, uint32_t plugin, std::string_view reason,
+                       const std::string& why) {
   auto& entry = self->state.plugins[plugin];
   if (entry.quarantined) {
     return;
@@ -279,6 +310,7 @@ void quarantine_plugin(Self self, uint32_t plugin, const std::string& why) {
   logger()->error("plugin {} quarantined: {}", entry.spec.info.id, why);
   auto waiting = std::move(entry.queue);
   entry.queue.clear();
+  note_drained(entry, self->state.config.queue_capacity);
   for (const auto job_id : waiting) {
     fail_job(self, job_id, ErrorCode::quarantined,
              "plugin " + entry.spec.info.id + " is quarantined: " + why);
@@ -286,6 +318,7 @@ void quarantine_plugin(Self self, uint32_t plugin, const std::string& why) {
   for (const auto slot : entry.pool.stop_all()) {
     stop_worker(self, plugin, slot, errc::shutdown);
   }
+  publish_event(self, plugin, EventKind::plugin_quarantined, std::string{reason}, why);
 }
 
 void enable_plugin(Self self, uint32_t plugin) {
@@ -299,6 +332,58 @@ void enable_plugin(Self self, uint32_t plugin) {
   for (const auto slot : entry.pool.empty_slots()) {
     spawn_worker(self, plugin, slot);
   }
+  publish_event(self, plugin, EventKind::plugin_enabled, "host", "enabled by the host");
+}
+
+// -- events and plugin handles ------------------------------------------------------
+
+WardenEvent plugin_event(const SupervisorState& state, uint32_t plugin, EventKind kind,
+                         std::string reason, std::string detail) {
+  WardenEvent event;
+  event.kind = kind;
+  event.plugin_id = state.plugin_ids[plugin];
+  event.reason = std::move(reason);
+  event.detail = std::move(detail);
+  return event;
+}
+
+void publish_event(Self self, uint32_t plugin, EventKind kind, std::string reason,
+                   std::string detail) {
+  self->state.events.publish(
+      plugin_event(self->state, plugin, kind, std::move(reason), std::move(detail)));
+}
+
+plugin_actor plugin_handle_of(Self self, uint32_t plugin) {
+  auto& entry = self->state.plugins[plugin];
+  if (!entry.handle) {
+    entry.handle = spawn_plugin_handle(self->system(), caf::actor_cast<warden_actor>(self),
+                                       entry.spec.info.id);
+  }
+  return entry.handle->actor;
+}
+
+void retire_plugin_handle(SupervisorState& state, uint32_t plugin) {
+  auto& entry = state.plugins[plugin];
+  if (!entry.handle) {
+    return;
+  }
+  entry.handle->removed->store(true);
+  state.retired_handles.push_back(std::move(*entry.handle));
+  entry.handle.reset();
+}
+
+void stop_plugin_handles(Self self) {
+  auto& state = self->state;
+  for (auto& entry : state.plugins) {
+    if (entry.handle) {
+      self->send_exit(entry.handle->actor, caf::exit_reason::user_shutdown);
+      entry.handle.reset();
+    }
+  }
+  for (const auto& retired : state.retired_handles) {
+    self->send_exit(retired.actor, caf::exit_reason::user_shutdown);
+  }
+  state.retired_handles.clear();
 }
 
 void check_shutdown(Self self) {
@@ -315,6 +400,7 @@ void check_shutdown(Self self) {
     all_down = all_down && pool.all_empty();
   }
   if (all_down) {
+    stop_plugin_handles(self);  // before the answer: a host's later request fails at once
     for (auto& promise : state.shutdown_promises) {
       promise.deliver(true);
     }

@@ -1,8 +1,8 @@
 #pragma once
 // The supervisor's state and the operations its handlers share: settling and
 // queueing jobs, dispatching batches, spawning and stopping workers,
-// quarantine and the shutdown check. Private to the supervisor (included by
-// supervisor.cpp and supervisor_state.cpp only); runs on its thread alone.
+// quarantine, events, plugin handles and the shutdown check. Private to the
+// supervisor (included by its own files only); runs on its thread alone.
 
 #include <chrono>
 #include <cstdint>
@@ -10,13 +10,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/event_bus.hpp"
 #include "actors/job_table.hpp"
+#include "actors/plugin_handle.hpp"
 #include "actors/plugin_stats.hpp"
 #include "actors/pool_sizer.hpp"
 #include "actors/process_worker.hpp"
@@ -25,6 +28,7 @@
 #include "actors/supervisor.hpp"
 #include "actors/worker_budget.hpp"
 #include "actors/worker_pool.hpp"
+#include "actors/worker_protocol.hpp"
 #include "warden/config.hpp"
 #include "warden/protocol.hpp"
 
@@ -69,6 +73,11 @@ struct PluginEntry {
   // heap frees nothing, so the pool no longer does (reported once).
   bool heap_recycling_stopped = false;
   PoolSizer sizer;
+  // Its plugin_actor, spawned on the first (plugin_atom, id) request.
+  std::optional<PluginHandle> handle;
+  // The queue reached queue_capacity and has not drained below half of it
+  // since: the overloaded event was sent.
+  bool overloaded = false;
 };
 
 struct SupervisorState {
@@ -87,6 +96,12 @@ struct SupervisorState {
   std::vector<std::pair<caf::actor_addr, std::shared_ptr<ChildSwitch>>> children;
   WorkerBudget budget;
   bool pool_tick_armed = false;
+  EventBus events;  // lifecycle events' subscribers
+  // Handles of removed plugins: they answer errors, and are stopped at shutdown.
+  std::vector<PluginHandle> retired_handles;
+  // Internal messages refused from a wrong sender: the first of each kind is
+  // logged at warn, the others at debug.
+  std::vector<std::string> refused_kinds;
   static inline const char* name = "warden.supervisor";
 };
 
@@ -145,11 +160,36 @@ void retire_if_due(Self self, uint32_t plugin, uint32_t slot);
 // Hands the plugin's waiting jobs to its workers in batches.
 void dispatch(Self self, uint32_t plugin);
 
-// Answers every waiting job `quarantined` and stops every worker.
-void quarantine_plugin(Self self, uint32_t plugin, const std::string& why);
+// Answers every waiting job `quarantined`, stops every worker and publishes
+// plugin_quarantined. `reason` names who decided (WardenEvent::reason:
+// "restart_policy", "load_failures", "failure_share", "abandoned_threads",
+// "host"); `why` says it in words.
+void quarantine_plugin(Self self, uint32_t plugin, std::string_view reason, const std::string& why);
 
-// Forgets the failures and spawns a worker into every empty slot.
+// Forgets the failures, spawns a worker into every empty slot and publishes
+// plugin_enabled.
 void enable_plugin(Self self, uint32_t plugin);
+
+// -- events and plugin handles ------------------------------------------------------
+
+// An event about `plugin` (its id filled in).
+WardenEvent plugin_event(const SupervisorState& state, uint32_t plugin, EventKind kind,
+                         std::string reason, std::string detail = {});
+
+// Sends plugin_event(...) to every subscriber.
+void publish_event(Self self, uint32_t plugin, EventKind kind, std::string reason,
+                   std::string detail = {});
+
+// The plugin's handle, spawned on first use; it lives until the plugin is
+// removed and Warden shuts down.
+plugin_actor plugin_handle_of(Self self, uint32_t plugin);
+
+// The plugin is being removed: its handle (if one was spawned) answers every
+// later request with "plugin X was removed". Call before the entry goes.
+void retire_plugin_handle(SupervisorState& state, uint32_t plugin);
+
+// Stops every handle, live and retired (the supervisor is quitting).
+void stop_plugin_handles(Self self);
 
 // After every answered request and every down message: once shutting down
 // and nothing is pending, stop the workers; once they are all down, answer

@@ -10,6 +10,7 @@
 #include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/worker_protocol.hpp"
 #include "runtime/inert_text.hpp"
 #include "warden/logger.hpp"
 #include "warden/v8_platform.hpp"
@@ -19,9 +20,8 @@ namespace warden::actors {
 // The facade's blocking calls go through one scoped_actor; the mutex makes
 // calls from several host threads take turns on it.
 struct Warden::Impl {
-  Impl(caf::actor_system& system, supervisor_actor supervisor,
-       std::vector<runtime::PluginInfo> plugins, std::vector<Error> load_errors,
-       std::size_t workers_per_plugin, Isolation isolation,
+  Impl(caf::actor_system& system, warden_actor supervisor, std::vector<runtime::PluginInfo> plugins,
+       std::vector<Error> load_errors, std::size_t workers_per_plugin, Isolation isolation,
        std::shared_ptr<runtime::ProcessLauncher> launcher)
       : system(system),
         supervisor(std::move(supervisor)),
@@ -45,7 +45,7 @@ struct Warden::Impl {
   }
 
   caf::actor_system& system;
-  supervisor_actor supervisor;
+  warden_actor supervisor;
   std::vector<runtime::PluginInfo> plugins;
   std::vector<Error> load_errors;
   std::size_t workers_per_plugin = 0;
@@ -129,7 +129,7 @@ const std::vector<Error>& Warden::load_errors() const {
   return impl_->load_errors;
 }
 
-supervisor_actor Warden::supervisor() const {
+warden_actor Warden::supervisor() const {
   return impl_->supervisor;
 }
 
@@ -268,6 +268,21 @@ bool Warden::enable(const std::string& plugin_id) {
   return result;
 }
 
+Result<plugin_actor> Warden::plugin(const std::string& plugin_id) {
+  std::lock_guard<std::mutex> guard{impl_->mutex};
+  if (impl_->stopped) {
+    return Error(ErrorCode::shutting_down, "Warden is not running");
+  }
+  Result<plugin_actor> result = Error(ErrorCode::unknown_plugin, plugin_id);
+  impl_->self->request(impl_->supervisor, caf::infinite, plugin_atom::value, plugin_id)
+      .receive([&](plugin_actor& handle) { result = std::move(handle); },
+               [&](caf::error& error) {
+                 result = request_error_of(error).value_or(
+                     Error(ErrorCode::shutting_down, impl_->system.render(error)));
+               });
+  return result;
+}
+
 void Warden::shutdown() {
   std::lock_guard<std::mutex> guard{impl_->mutex};
   if (impl_->stopped) {
@@ -290,6 +305,14 @@ void configure(caf::actor_system_config& config) {
   config.add_error_category(
       caf::atom("warden"), [](uint8_t code, caf::atom_value, const caf::message& context) {
         auto text = "warden_exit(" + std::string{to_string(static_cast<errc>(code))};
+        if (!context.empty()) {
+          text += ", " + caf::to_string(context);
+        }
+        return text + ")";
+      });
+  config.add_error_category(
+      caf::atom("warden_api"), [](uint8_t code, caf::atom_value, const caf::message& context) {
+        auto text = "warden_api(" + std::string{to_string(static_cast<ErrorCode>(code))};
         if (!context.empty()) {
           text += ", " + caf::to_string(context);
         }

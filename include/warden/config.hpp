@@ -142,6 +142,10 @@ struct WardenConfig {
   // time; a plugin with that many abandoned threads still running is
   // quarantined instead of getting more. 0: the first abandonment quarantines.
   std::size_t max_abandoned_threads = 2;
+  // Tests only: the supervisor hands out its serving workers' handles (an
+  // internal request tests use to kill workers). Off, that request is refused
+  // like every other internal message a host sends. Never set it in a host.
+  bool expose_workers_for_tests = false;
 };
 
 }  // namespace warden::actors

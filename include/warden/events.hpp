@@ -12,14 +12,24 @@
 namespace warden::actors {
 
 enum class EventKind : uint8_t {
-  worker_restarted,    // a worker was replaced; `reason` is its exit reason (to_string(errc))
-  plugin_quarantined,  // the restart policy (or a host) stopped the plugin; `reason` says why
-  plugin_enabled,      // a quarantined plugin serves again
-  plugin_added,        // a plugin was added at run time
-  plugin_removed,      // a plugin was removed; its handle now answers an error
-  reload_done,         // new code serves new requests; `revision` is the new one
-  reload_failed,       // the new code did not load; the old keeps serving; `detail` says why
-  overloaded,          // a plugin's queue is full: requests wait for room
+  // A worker went down and a replacement was spawned or scheduled (after a
+  // backoff). `reason` is its exit reason: planned ("recycle_threshold",
+  // "heap_soft_limit") or a failure ("timeout", "out_of_memory", "fatal_error",
+  // "load_failed", "crashed", "killed").
+  worker_restarted,
+  // The plugin stopped serving; `reason` says who decided: "restart_policy"
+  // (too many failure restarts in the window), "load_failures",
+  // "failure_share", "abandoned_threads" or "host"; `detail` says why in words.
+  plugin_quarantined,
+  plugin_enabled,  // a quarantined plugin serves again (`reason` "host")
+  plugin_added,    // a plugin was added at run time
+  plugin_removed,  // a plugin was removed; its handle now answers an error
+  reload_done,     // new code serves new requests; `revision` is the new one
+  reload_failed,   // the new code did not load; the old keeps serving; `detail` says why
+  // A plugin's queue reached queue_capacity: requests beyond it are answered
+  // `overloaded`. Sent once when the queue reaches its bound, and again only
+  // after it drained below half of it and filled up once more.
+  overloaded,
 };
 
 // Stable snake_case name of every kind ("worker_restarted", ...).

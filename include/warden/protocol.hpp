@@ -1,42 +1,45 @@
 #pragma once
-// Who sends what to whom: the message types, atoms and typed actor interfaces
-// of Warden's actor layer. The single place to learn the protocol. Included
-// by every file in actors/ and by hosts through warden/warden.hpp.
+// What a host may send Warden and what it gets back: the answer types, the
+// host atoms, the typed interfaces of the supervisor (`warden_actor`) and of
+// one plugin (`plugin_actor`), and the project's type-ID block. Included by
+// hosts through warden/warden.hpp; the messages between the supervisor and
+// its workers are not here (they are internal, and refused from hosts).
 //
-//   host ----(scan_atom, TransactionPtr)-------------------> supervisor -> ScanReport
-//   host ----(scan_atom, vector<TransactionPtr>)-----------> supervisor -> vector<ScanReport>
-//   host ----(scan_atom, plugin_id, TransactionPtr)--------> supervisor -> ScanReport
-//   host ----(stats_atom)----------------------------------> supervisor -> vector<PluginStats>
-//   host ----(quarantine_atom | enable_atom, plugin_id)----> supervisor -> bool
-//   host ----(shutdown_atom)-------------------------------> supervisor -> bool (all answered)
-//   host ----(budget_atom)---------------------------------> supervisor -> BudgetStats
-//   test ----(workers_atom)--------------------------------> supervisor -> vector<worker handle>
+//   host --(scan_atom, TransactionPtr)------------------------> warden -> ScanReport
+//   host --(scan_atom, vector<TransactionPtr>)----------------> warden -> vector<ScanReport>
+//   host --(scan_atom, plugin_id, TransactionPtr)-------------> warden -> ScanReport
+//   host --(scan_atom, plugin_id, vector<TransactionPtr>)-----> warden -> vector<ScanReport>
+//   host --(stats_atom)---------------------------------------> warden -> vector<PluginStats>
+//   host --(stats_atom, plugin_id)----------------------------> warden -> PluginStats | error
+//   host --(budget_atom)--------------------------------------> warden -> BudgetStats
+//   host --(quarantine_atom | enable_atom, plugin_id)---------> warden -> bool
+//   host --(plugin_atom, plugin_id)---------------------------> warden -> plugin_actor | error
+//   host --(subscribe_atom | unsubscribe_atom, listener)------> warden -> bool
+//   host --(shutdown_atom)------------------------------------> warden -> bool (all answered)
 //
-//   supervisor --(batch_atom, batch id, vector<ScanJob>)---> plugin worker
-//   plugin worker --(ready_atom, WorkerReady)--------------> supervisor  (engine loaded)
-//   plugin worker --(batch_done_atom, BatchDone)-----------> supervisor  (one per batch)
-//   plugin worker ==(down_msg, errc exit reason)===========> supervisor  (monitor)
-//   supervisor --(respawn_atom, plugin, slot, token)-------> itself      (backoff timer)
-//   supervisor --(deadline_atom, plugin, slot, gen, batch)-> itself      (batch deadline)
-//   supervisor --(pool_tick_atom)--------------------------> itself      (pools grow, shrink)
+//   host --(scan_atom, TransactionPtr)------------------------> plugin -> ScanReport
+//   host --(scan_atom, vector<TransactionPtr>)----------------> plugin -> vector<ScanReport>
+//   host --(stats_atom)---------------------------------------> plugin -> PluginStats | error
 //
-// A worker answers every batch with exactly one BatchDone, sent before it can
-// exit, so its down message always arrives after its last answer (CAF keeps
-// per-sender order): whatever a down worker had not answered was lost and is
-// queued again.
+//   warden --(event_atom, WardenEvent)------------------------> listener (warden/events.hpp)
+//
+// Errors are values. A scan is always answered with one ScanReport per
+// transaction; a plugin that could not scan it is a PluginFailure in the
+// report, its Error's code saying why (quarantined, overloaded, timeout,
+// unknown_plugin, shutting_down, ...). A request whose answer is not a report
+// (a plugin handle, one plugin's statistics) is answered with a caf::error of
+// category "warden_api" whose code is an ErrorCode: request_error_of reads it.
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
 
 #include "warden/error.hpp"
+#include "warden/events.hpp"
 #include "warden/finding.hpp"
 #include "warden/transaction.hpp"
 
@@ -77,12 +80,15 @@ struct PluginStats {
   bool quarantined = false;
   uint64_t scans = 0;  // scans answered by a worker (ok or error)
   uint64_t findings = 0;
-  std::map<std::string, uint64_t> errors_by_kind;      // to_string(ErrorCode) -> count
-  std::map<std::string, uint64_t> restarts_by_reason;  // to_string(errc) -> count
-  uint64_t workers = 0;                                // workers starting or serving (not stopping)
-  uint64_t heap_used_bytes = 0;                        // sum over workers, last reported
-  uint64_t queue_length = 0;                           // requests waiting for a worker
-  double latency_p50_ms = 0;                           // queued -> answered, per scan
+  std::map<std::string, uint64_t> errors_by_kind;  // to_string(ErrorCode) -> count
+  // Why its workers were replaced -> count: "recycle_threshold", "heap_soft_limit",
+  // "timeout", "out_of_memory", "fatal_error", "load_failed", "crashed", "killed",
+  // "abandoned", ...
+  std::map<std::string, uint64_t> restarts_by_reason;
+  uint64_t workers = 0;          // workers starting or serving (not stopping)
+  uint64_t heap_used_bytes = 0;  // sum over workers, last reported
+  uint64_t queue_length = 0;     // requests waiting for a worker
+  double latency_p50_ms = 0;     // queued -> answered, per scan
   double latency_p99_ms = 0;
   uint64_t retries = 0;               // scans retried on a fresh isolate
   double recycle_latency_p50_ms = 0;  // down message -> replacement serving
@@ -100,104 +106,51 @@ struct PluginStats {
   uint64_t workers_released = 0;
 };
 
-// Why a plugin worker exited: its exit reason (caf::error of category
-// "warden"), read by the supervisor from the down message.
-enum class errc : uint8_t {
-  none = 0,
-  recycle_threshold,  // planned: the isolate served recycle_after_scans scans
-  heap_soft_limit,    // planned: the isolate's heap grew over the soft limit
-  timeout,            // a scan was terminated for running too long
-  out_of_memory,      // a scan hit the heap limit
-  fatal_error,        // the engine became unusable for another reason
-  shutdown,           // Warden is shutting down, or the plugin was quarantined
-  load_failed,        // the worker could not load its engine
-  crashed,            // process isolation: the worker's child process died by itself
-  killed,             // process isolation: the worker's child was killed at its deadline
-};
+// The Error a "warden_api" caf::error carries (its ErrorCode and message);
+// nullopt for any other error (CAF's own: a request timeout, a supervisor
+// that is gone).
+std::optional<Error> request_error_of(const caf::error& error);
 
-// Stable snake_case name of every exit reason ("recycle_threshold", ...).
-std::string_view to_string(errc reason);
-
-// The warden exit reason carried by `error`, if it is one.
-std::optional<errc> exit_reason_of(const caf::error& error);
-
-// One transaction handed to a worker; `job_id` names it in the answer.
-struct ScanJob {
-  uint64_t job_id = 0;
-  TransactionPtr transaction;
-};
-
-// A worker's answer for one job: findings, or the error of that scan.
-struct JobOutcome {
-  uint64_t job_id = 0;
-  std::vector<Finding> findings;
-  std::optional<Error> error;
-};
-
-// A worker's answer to one batch. `outcomes` covers a prefix of the batch:
-// a worker stops after a scan that left its engine unusable, and the jobs
-// after it are queued again by the supervisor.
-struct BatchDone {
-  uint32_t plugin = 0;
-  uint32_t slot = 0;
-  uint64_t generation = 0;
-  uint64_t batch_id = 0;
-  std::vector<JobOutcome> outcomes;
-  uint64_t executions = 0;  // scans this engine ran so far
-  uint64_t heap_used_bytes = 0;
-  bool engine_unusable = false;  // the worker exits right after this message
-  // Time spent in this batch's scans that broke their engine (timeout, out of
-  // memory): failure time for the restart policy.
-  std::chrono::nanoseconds failed_scan_time{0};
-};
-
-// Sent once by a worker after its engine loaded on its own thread.
-struct WorkerReady {
-  uint32_t plugin = 0;
-  uint32_t slot = 0;
-  uint64_t generation = 0;
-  uint64_t heap_used_bytes = 0;
-  std::thread::id thread;     // the worker's thread, which owns its isolate
-  uint64_t os_thread_id = 0;  // same, as the kernel's thread id
-  int pid = 0;                // process isolation: the child running the isolate; else 0
-};
-
-// -- atoms (CAF 0.17: values wrapped in a type, at most 10 characters) ------
+// -- host atoms (CAF 0.17: values wrapped in a type, at most 10 characters) --
 
 using scan_atom = caf::atom_constant<caf::atom("scan")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using budget_atom = caf::atom_constant<caf::atom("budget")>;
 using quarantine_atom = caf::atom_constant<caf::atom("quarantine")>;
 using enable_atom = caf::atom_constant<caf::atom("enable")>;
+using plugin_atom = caf::atom_constant<caf::atom("plugin")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
-using workers_atom = caf::atom_constant<caf::atom("workers")>;
-using batch_atom = caf::atom_constant<caf::atom("batch")>;
-using batch_done_atom = caf::atom_constant<caf::atom("batch_done")>;
-using ready_atom = caf::atom_constant<caf::atom("ready")>;
-using respawn_atom = caf::atom_constant<caf::atom("respawn")>;
-using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
-using budget_atom = caf::atom_constant<caf::atom("budget")>;
-using pool_tick_atom = caf::atom_constant<caf::atom("pool_tick")>;
 
 // -- typed actor interfaces ---------------------------------------------------
 
-// A plugin worker: one detached actor, one thread, one Engine.
-using plugin_worker_actor =
-    caf::typed_actor<caf::reacts_to<batch_atom, uint64_t, std::vector<ScanJob>>>;
+// One plugin by name: scans go to that plugin alone, through the supervisor,
+// whichever workers serve it at the time. Valid across every recycle,
+// restart, quarantine and reload; once the plugin is removed, every request
+// is answered with an unknown_plugin error saying "plugin X was removed".
+using plugin_actor = caf::typed_actor<
+    caf::replies_to<scan_atom, TransactionPtr>::with<ScanReport>,
+    caf::replies_to<scan_atom, std::vector<TransactionPtr>>::with<std::vector<ScanReport>>,
+    caf::replies_to<stats_atom>::with<PluginStats>>;
 
-// The supervisor: the handle a host talks to (through Warden or directly).
-using supervisor_actor = caf::typed_actor<
+// The supervisor as a host sees it (Warden::supervisor()). Every request is
+// answered, errors as values (see the top of this file).
+using warden_actor = caf::typed_actor<
     caf::replies_to<scan_atom, TransactionPtr>::with<ScanReport>,
     caf::replies_to<scan_atom, std::vector<TransactionPtr>>::with<std::vector<ScanReport>>,
     caf::replies_to<scan_atom, std::string, TransactionPtr>::with<ScanReport>,
+    caf::replies_to<scan_atom, std::string,
+                    std::vector<TransactionPtr>>::with<std::vector<ScanReport>>,
     caf::replies_to<stats_atom>::with<std::vector<PluginStats>>,
+    caf::replies_to<stats_atom, std::string>::with<PluginStats>,
+    caf::replies_to<budget_atom>::with<BudgetStats>,
     caf::replies_to<quarantine_atom, std::string>::with<bool>,
     caf::replies_to<enable_atom, std::string>::with<bool>,
-    caf::replies_to<shutdown_atom>::with<bool>,
-    caf::replies_to<workers_atom>::with<std::vector<plugin_worker_actor>>,
-    caf::replies_to<budget_atom>::with<BudgetStats>, caf::reacts_to<pool_tick_atom>,
-    caf::reacts_to<ready_atom, WorkerReady>, caf::reacts_to<batch_done_atom, BatchDone>,
-    caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>,
-    caf::reacts_to<deadline_atom, uint32_t, uint32_t, uint64_t, uint64_t>>;
+    caf::replies_to<plugin_atom, std::string>::with<plugin_actor>,
+    caf::replies_to<subscribe_atom, event_listener_actor>::with<bool>,
+    caf::replies_to<unsubscribe_atom, event_listener_actor>::with<bool>,
+    caf::replies_to<shutdown_atom>::with<bool>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -253,12 +206,10 @@ typename Inspector::result_type inspect(Inspector& f, Finding& x) {
 // of inspected.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::TransactionPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<warden::TransactionPtr>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::actors::ScanJob)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<warden::actors::ScanJob>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::actors::BatchDone)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::actors::WorkerReady)
 
-CAF_ERROR_CODE_ENUM(warden::actors::errc, "warden")
+// Request errors: caf::make_error(ErrorCode::unknown_plugin, "why") has
+// category "warden_api" (rendered by name once configure() registered it).
+CAF_ERROR_CODE_ENUM(warden::ErrorCode, "warden_api")
 
 // The project's one type-ID block: the host-facing types, registered by
 // warden::actors::configure().
@@ -269,4 +220,5 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::PluginStats))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
 CAF_ADD_TYPE_ID(warden, (warden::actors::BudgetStats))
+CAF_ADD_TYPE_ID(warden, (warden::actors::WardenEvent))
 CAF_END_TYPE_ID_BLOCK(warden)

@@ -62,7 +62,9 @@ class Warden {
 
   const std::vector<runtime::PluginInfo>& plugins() const;
   const std::vector<Error>& load_errors() const;
-  supervisor_actor supervisor() const;
+  // The supervisor's handle, for hosts that are actors themselves
+  // (warden/protocol.hpp lists what it accepts).
+  warden_actor supervisor() const;
   // Workers (isolates, threads) each plugin starts with and keeps:
   // WardenConfig's, or the default chosen from the hardware threads
   // (default_workers_per_plugin). A busy plugin may get more (max_workers).
@@ -87,6 +89,9 @@ class Warden {
   BudgetStats budget();
   bool quarantine(const std::string& plugin_id);
   bool enable(const std::string& plugin_id);
+  // Blocking: the handle of one plugin (unknown_plugin when no plugin has
+  // that id, shutting_down after shutdown).
+  Result<plugin_actor> plugin(const std::string& plugin_id);
 
   // Graceful: answers everything in flight, then stops every worker. Idempotent.
   void shutdown();

@@ -1,7 +1,5 @@
 // The protocol's error enum, its rendering through the actor system, and the
 // latency histogram behind the statistics.
-#include "warden/protocol.hpp"
-
 #include <chrono>
 #include <set>
 #include <string>
@@ -9,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/latency_histogram.hpp"
+#include "actors/worker_protocol.hpp"
 #include "tests/actors/actors_test_support.hpp"
 
 using namespace warden::actors;

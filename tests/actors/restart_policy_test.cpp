@@ -12,7 +12,9 @@ TEST_CASE("up to R failures within T restart, the next one quarantines", "[actor
   CHECK(policy.record_failure(t0).decision == RestartPolicy::Decision::restart);
   CHECK(policy.record_failure(t0 + 1s).decision == RestartPolicy::Decision::restart);
   CHECK(policy.record_failure(t0 + 2s).decision == RestartPolicy::Decision::restart);
-  CHECK(policy.record_failure(t0 + 3s).decision == RestartPolicy::Decision::quarantine);
+  const auto verdict = policy.record_failure(t0 + 3s);
+  CHECK(verdict.decision == RestartPolicy::Decision::quarantine);
+  CHECK(verdict.bound == "restart_policy");
 }
 
 TEST_CASE("failures older than the window no longer count", "[actors][pure]") {
@@ -72,6 +74,7 @@ TEST_CASE("more worker load failures in a row than the limit quarantine, a load 
   const auto verdict = policy.record_failure(t0 + 8s, 2s, true);
   CHECK(verdict.decision == RestartPolicy::Decision::quarantine);
   CHECK_THAT(verdict.why, Catch::Contains("failed to load 3 times in a row"));
+  CHECK(verdict.bound == "load_failures");
 }
 
 TEST_CASE("failures costing more than the share of the run quarantine, once past the minimum",
@@ -96,6 +99,7 @@ TEST_CASE("failures costing more than the share of the run quarantine, once past
   CHECK(verdict.decision == RestartPolicy::Decision::quarantine);
   CHECK_THAT(verdict.why, Catch::Contains("cost 7.0 s of the 24.0 s"));
   CHECK_THAT(verdict.why, Catch::Contains("limit 25%"));
+  CHECK(verdict.bound == "failure_share");
   // Re-enabled: the failure time and the run start over.
   policy.reset(t0 + 30s);
   CHECK(policy.failure_time() == 0s);

@@ -329,6 +329,7 @@ TEST_CASE(
   config.restart_backoff = 1ms;
   config.console = gate.sink();
   config.on_worker_event = log.hook();
+  config.expose_workers_for_tests = true;  // workers_atom: the handles to kill
   TestConfig caf_config;
   caf::actor_system system{caf_config};
   auto warden = start_or_fail(system, config);
@@ -336,7 +337,7 @@ TEST_CASE(
   REQUIRE(log.wait_for([](const auto& events) { return count_events(events, Kind::ready) >= 2; }));
 
   caf::scoped_actor self{system};
-  const auto supervisor = warden->supervisor();
+  const auto supervisor = caf::actor_cast<supervisor_actor>(warden->supervisor());
   auto serving = [&] {
     std::vector<plugin_worker_actor> result;
     self->request(supervisor, 60s, workers_atom::value)

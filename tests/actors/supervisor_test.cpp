@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "actors/worker_protocol.hpp"
 #include "tests/actors/actors_test_support.hpp"
 #include "warden/warden.hpp"
 
@@ -290,6 +291,7 @@ TEST_CASE("workers killed at random under load: every request is still answered 
   config.max_failure_restarts = 1000;  // kills are failures; do not quarantine here
   config.failure_window = 1ms;         // ... nor back off for long
   config.restart_backoff = 1ms;
+  config.expose_workers_for_tests = true;  // workers_atom: the handles to kill
   TestConfig caf_config;
   caf::actor_system system{caf_config};
   auto warden = start_or_fail(system, config);
@@ -299,7 +301,7 @@ TEST_CASE("workers killed at random under load: every request is still answered 
   std::mt19937 random{42};
   std::size_t kills = 0;
   caf::scoped_actor killer{system};
-  const auto supervisor = warden->supervisor();
+  const auto supervisor = caf::actor_cast<supervisor_actor>(warden->supervisor());
   // Paced by progress instead of time: one kill every 50 answers.
   const auto result = stream_all(*warden, input, 64, [&](std::size_t received) {
     if (received % 50 != 0)
