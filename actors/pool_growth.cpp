@@ -68,7 +68,7 @@ void on_pool_tick(Self self) {
   bool above_start = false;
   for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
     auto& entry = state.plugins[plugin];
-    if (entry.quarantined) {
+    if (entry.quarantined || entry.retiring) {  // a retiring version never grows
       continue;
     }
     const auto serving = entry.pool.serving_places();

@@ -45,6 +45,9 @@ std::vector<ScanReport> RequestGroup::take_reports(const std::vector<std::string
       if (outcome->error) {
         report.failures.push_back(PluginFailure{plugin_ids[plugin], std::move(*outcome->error)});
       }
+      if (!outcome->revision.empty()) {
+        report.revisions.push_back(PluginRevision{plugin_ids[plugin], outcome->revision});
+      }
     }
   }
   return reports;

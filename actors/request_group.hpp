@@ -23,6 +23,7 @@ namespace warden::actors {
 struct PluginOutcome {
   std::vector<Finding> findings;
   std::optional<Error> error;
+  std::string revision;  // the plugin version whose worker produced it; "" when none did
 };
 
 class RequestGroup {
@@ -57,7 +58,8 @@ class RequestGroup {
   void seal(Reply reply);
 
   // One report per transaction: findings in plugin order, then each
-  // plugin's own order; one failure per plugin that could not scan it.
+  // plugin's own order; one failure per plugin that could not scan it; the
+  // revision of every plugin whose worker produced an outcome.
   // Moves the outcomes out: call once.
   std::vector<ScanReport> take_reports(const std::vector<std::string>& plugin_ids);
 

@@ -12,6 +12,7 @@
 
 #include "actors/batch_deadline.hpp"
 #include "actors/failure_accounting.hpp"
+#include "actors/plugin_lifecycle.hpp"
 #include "actors/pool_growth.hpp"
 #include "actors/supervisor_state.hpp"
 
@@ -89,6 +90,7 @@ void on_batch_done(Self self, BatchDone& done) {
     entry.pool.quitting(done.slot);  // its down message follows
   }
   dispatch(self, done.plugin);
+  drain_retiring(self, done.plugin);
 }
 
 void on_ready(Self self, const WorkerReady& ready) {
@@ -223,11 +225,14 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
     cost += now - entry.spawned_in(slot).at;
   }
   const bool clean = ours == errc::shutdown;
-  const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit;
+  const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit ||
+                       ours == errc::recycle_requested;
   if (!clean) {
     entry.counters.count_restart(reason);
   }
-  if (entry.quarantined || (state.shutting_down && state.groups.empty())) {
+  // A retiring version with nothing left to run is not refilled.
+  if (entry.quarantined || (entry.retiring && entry.queue.empty()) ||
+      (state.shutting_down && state.groups.empty())) {
     check_shutdown(self);
     return;
   }
@@ -265,6 +270,7 @@ void on_down(Self self, caf::down_msg& down) {
        reason);
   requeue_lost(self, place->plugin, pool.vacate(place->slot));
   replace_worker(self, place->plugin, place->slot, down.reason, reason, now);
+  drain_retiring(self, place->plugin);
 }
 
 // -- host requests -------------------------------------------------------------------
@@ -329,23 +335,6 @@ caf::result<Answer> answer_request(Self self, std::vector<TransactionPtr> transa
   return promise;
 }
 
-std::vector<uint32_t> all_plugins(Self self) {
-  std::vector<uint32_t> targets(self->state.plugins.size());
-  for (uint32_t plugin = 0; plugin < targets.size(); ++plugin) {
-    targets[plugin] = plugin;
-  }
-  return targets;
-}
-
-std::optional<uint32_t> find_plugin(Self self, const std::string& plugin_id) {
-  const auto& ids = self->state.plugin_ids;
-  const auto it = std::find(ids.begin(), ids.end(), plugin_id);
-  if (it == ids.end()) {
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(it - ids.begin());
-}
-
 supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlugin> plugins,
                                            WardenConfig config,
                                            std::shared_ptr<runtime::ProcessLauncher> launcher) {
@@ -363,51 +352,49 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
                                            config.max_abandoned_threads_total}};
   state.config = std::move(config);
   state.plugins.reserve(plugins.size());
-  const auto started = Clock::now();
   for (auto& plugin : plugins) {
-    state.plugin_ids.push_back(plugin.info.id);
-    state.plugins.emplace_back(std::move(plugin), state.config, started);
+    add_entry(self, std::move(plugin));
   }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
-    for (uint32_t slot = 0; slot < state.plugins[plugin].pool.size(); ++slot) {
-      spawn_worker(self, plugin, slot);
-    }
+    spawn_workers(self, plugin);
   }
   return {
       [self](scan_atom, TransactionPtr& transaction) {
-        return answer_request<ScanReport>(self, {std::move(transaction)}, all_plugins(self));
+        return answer_request<ScanReport>(self, {std::move(transaction)},
+                                          live_plugins(self->state));
       },
       [self](scan_atom, std::vector<TransactionPtr>& transactions) {
         return answer_request<std::vector<ScanReport>>(self, std::move(transactions),
-                                                       all_plugins(self));
+                                                       live_plugins(self->state));
       },
       [self](scan_atom, const std::string& plugin_id,
              TransactionPtr& transaction) -> caf::result<ScanReport> {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
           ScanReport report;
           report.transaction_id = transaction ? transaction->id : std::string{};
-          report.failures.push_back(PluginFailure{
-              plugin_id,
-              Error(ErrorCode::unknown_plugin, "no plugin with id '" + plugin_id + "' is loaded")});
+          report.failures.push_back(
+              PluginFailure{plugin_id, unknown_plugin(self->state, plugin_id)});
           return report;
         }
         return answer_request<ScanReport>(self, {std::move(transaction)}, {*plugin});
       },
       [self](stats_atom) {
         std::vector<PluginStats> result;
-        for (const auto& entry : self->state.plugins) {
+        for (const auto plugin : live_plugins(self->state)) {
+          const auto& entry = self->state.plugins[plugin];
           const auto occupancy = entry.pool.occupancy();
           result.push_back(make_plugin_stats(
               entry.spec.info.id, entry.counters,
               PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
                          entry.queue.size(), entry.heap_recycling_stopped}));
+          result.back().revision = entry.revision;
         }
         return result;
       },
       [self](quarantine_atom, const std::string& plugin_id) {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
           return false;
         }
@@ -415,7 +402,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         return true;
       },
       [self](enable_atom, const std::string& plugin_id) {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin || self->state.shutting_down) {
           return false;
         }
@@ -453,6 +440,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
           const auto& limits = self->state.config.limits;
           replace_worker(self, plugin, slot, caf::make_error(errc::timeout), "abandoned",
                          Clock::now(), limits.scan_timeout + kDeadlineMargin);
+          drain_retiring(self, plugin);
         }
       },
       [self](respawn_atom, uint32_t plugin, uint32_t slot, uint64_t token) {
@@ -464,6 +452,13 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         // the predecessor's down message, backoff included.
         spawn_worker(self, plugin, slot);
       },
+      // plugin lifecycle
+      [self](add_atom, PluginSpec& spec) { return add_plugin(self, std::move(spec)); },
+      [self](remove_atom, const std::string& id) { return remove_plugin(self, id); },
+      [self](reload_atom, const std::string& id, PluginSpec& spec) {
+        return reload_plugin(self, id, std::move(spec));
+      },
+      [self](recycle_atom, const std::string& id) { return recycle_plugin(self, id); },
   };
 }
 

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -16,6 +17,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/event_bus.hpp"
 #include "actors/job_table.hpp"
 #include "actors/plugin_stats.hpp"
 #include "actors/pool_sizer.hpp"
@@ -69,6 +71,15 @@ struct PluginEntry {
   // heap frees nothing, so the pool no longer does (reported once).
   bool heap_recycling_stopped = false;
   PoolSizer sizer;
+  // -- plugin lifecycle: one entry per loaded version, never reused --------
+  std::string revision;  // content_revision of the source and config
+  // Removed, or replaced by a reload: takes no new jobs, and its workers
+  // stop once what they were handed is answered (drain_retiring).
+  bool retiring = false;
+  bool stopped = false;               // retiring: its workers were told to stop
+  bool retired = false;               // retiring, and every worker is down
+  std::optional<uint32_t> successor;  // reload: the entry of the newer version
+  std::vector<caf::typed_response_promise<LifecycleResult>> on_retired;  // remove's answer
 };
 
 struct SupervisorState {
@@ -87,6 +98,10 @@ struct SupervisorState {
   std::vector<std::pair<caf::actor_addr, std::shared_ptr<ChildSwitch>>> children;
   WorkerBudget budget;
   bool pool_tick_armed = false;
+  // -- plugin lifecycle
+  std::unordered_map<std::string, uint32_t> live;  // plugin id -> its newest entry
+  std::set<std::string> removed;                   // ids removed and not added again
+  EventBus events;
   static inline const char* name = "warden.supervisor";
 };
 
@@ -123,7 +138,8 @@ void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message);
 void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Clock::time_point now);
 
 // Puts jobs back at the front of their plugin's queue, keeping their order
-// (answers them quarantined when the plugin is).
+// (answers them quarantined when the plugin is). A plugin replaced by a
+// reload hands them to its newest version instead.
 void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids);
 
 // -- workers ---------------------------------------------------------------------
@@ -150,6 +166,10 @@ void quarantine_plugin(Self self, uint32_t plugin, const std::string& why);
 
 // Forgets the failures and spawns a worker into every empty slot.
 void enable_plugin(Self self, uint32_t plugin);
+
+// A retiring entry whose queue is empty and whose workers hold no batch:
+// stops its workers; once all are down it is retired and remove is answered.
+void drain_retiring(Self self, uint32_t plugin);
 
 // After every answered request and every down message: once shutting down
 // and nothing is pending, stop the workers; once they are all down, answer

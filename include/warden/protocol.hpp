@@ -11,6 +11,10 @@
 //   host ----(shutdown_atom)-------------------------------> supervisor -> bool (all answered)
 //   host ----(budget_atom)---------------------------------> supervisor -> BudgetStats
 //   test ----(workers_atom)--------------------------------> supervisor -> vector<worker handle>
+//   host ----(add_atom, PluginSpec)------------------------> supervisor -> LifecycleResult
+//   host ----(remove_atom, plugin_id)----------------------> supervisor -> LifecycleResult
+//   host ----(reload_atom, plugin_id, PluginSpec)----------> supervisor -> LifecycleResult
+//   host ----(recycle_atom, plugin_id)---------------------> supervisor -> LifecycleResult
 //
 //   supervisor --(batch_atom, batch id, vector<ScanJob>)---> plugin worker
 //   plugin worker --(ready_atom, WorkerReady)--------------> supervisor  (engine loaded)
@@ -36,6 +40,7 @@
 
 #include <caf/all.hpp>
 
+#include "warden/config.hpp"
 #include "warden/error.hpp"
 #include "warden/finding.hpp"
 #include "warden/transaction.hpp"
@@ -48,13 +53,41 @@ struct PluginFailure {
   Error error;
 };
 
+// -- plugin lifecycle (add, remove, reload, recycle) --------------------------
+
+// Which version of a plugin produced (part of) an answer: its content
+// revision, 16 hex digits of the 64-bit FNV-1a hash of its source and config.
+struct PluginRevision {
+  std::string plugin_id;
+  std::string revision;
+};
+
+// The answer to add, remove, reload and recycle: the plugin and the revision
+// that serves now (the removed one, for remove), or the error instead (a load
+// error names file:line; errors are values, never a failed request).
+struct LifecycleResult {
+  std::string plugin_id;
+  std::string revision;
+  std::optional<Error> error;
+};
+
+using add_atom = caf::atom_constant<caf::atom("add")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using recycle_atom = caf::atom_constant<caf::atom("recycle")>;
+
+// -- end of plugin lifecycle ---------------------------------------------------
+
 // The answer to a scan request: every finding, plus one failure per plugin
 // that could not scan the transaction. Findings are ordered by plugin load
 // order, then by the plugin's own order; failures by plugin load order.
+// `revisions`: one per plugin whose workers produced a part of it (findings
+// or a scan's error), in plugin load order: which version answered.
 struct ScanReport {
   std::string transaction_id;
   std::vector<Finding> findings;
   std::vector<PluginFailure> failures;
+  std::vector<PluginRevision> revisions;
 };
 
 // The budget's use and limits, for a host's statistics.
@@ -74,6 +107,7 @@ struct BudgetStats {
 
 struct PluginStats {
   std::string plugin_id;
+  std::string revision;  // the content revision serving new requests
   bool quarantined = false;
   uint64_t scans = 0;  // scans answered by a worker (ok or error)
   uint64_t findings = 0;
@@ -113,6 +147,7 @@ enum class errc : uint8_t {
   load_failed,        // the worker could not load its engine
   crashed,            // process isolation: the worker's child process died by itself
   killed,             // process isolation: the worker's child was killed at its deadline
+  recycle_requested,  // planned: a host asked for the plugin's workers to be recycled
 };
 
 // Stable snake_case name of every exit reason ("recycle_threshold", ...).
@@ -197,7 +232,12 @@ using supervisor_actor = caf::typed_actor<
     caf::replies_to<budget_atom>::with<BudgetStats>, caf::reacts_to<pool_tick_atom>,
     caf::reacts_to<ready_atom, WorkerReady>, caf::reacts_to<batch_done_atom, BatchDone>,
     caf::reacts_to<respawn_atom, uint32_t, uint32_t, uint64_t>,
-    caf::reacts_to<deadline_atom, uint32_t, uint32_t, uint64_t, uint64_t>>;
+    caf::reacts_to<deadline_atom, uint32_t, uint32_t, uint64_t, uint64_t>,
+    // plugin lifecycle
+    caf::replies_to<add_atom, PluginSpec>::with<LifecycleResult>,
+    caf::replies_to<remove_atom, std::string>::with<LifecycleResult>,
+    caf::replies_to<reload_atom, std::string, PluginSpec>::with<LifecycleResult>,
+    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -209,16 +249,40 @@ typename Inspector::result_type inspect(Inspector& f, PluginFailure& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ScanReport& x) {
   return f(caf::meta::type_name("warden::actors::ScanReport"), x.transaction_id, x.findings,
-           x.failures);
+           x.failures, x.revisions);
+}
+
+// plugin lifecycle
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginRevision& x) {
+  return f(caf::meta::type_name("warden::actors::PluginRevision"), x.plugin_id, x.revision);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LifecycleResult& x) {
+  // CAF 0.17 does not inspect std::optional: a flag and the error, set back on load.
+  bool has_error = x.error.has_value();
+  Error error = x.error.value_or(Error{});
+  return f(caf::meta::type_name("warden::actors::LifecycleResult"), x.plugin_id, x.revision,
+           has_error, error, caf::meta::load_callback([&]() -> caf::error {
+             x.error = has_error ? std::optional<Error>{std::move(error)} : std::nullopt;
+             return caf::none;
+           }));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginSpec& x) {
+  return f(caf::meta::type_name("warden::actors::PluginSpec"), x.path, x.config_json, x.source,
+           x.name);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
-  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
-           x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
-           x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
-           x.recycle_latency_p99_ms, x.abandoned, x.heap_recycling_stopped, x.workers_peak,
-           x.workers_grown, x.workers_released);
+  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.revision,
+           x.quarantined, x.scans, x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers,
+           x.heap_used_bytes, x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries,
+           x.recycle_latency_p50_ms, x.recycle_latency_p99_ms, x.abandoned,
+           x.heap_recycling_stopped, x.workers_peak, x.workers_grown, x.workers_released);
 }
 
 template <class Inspector>
@@ -269,4 +333,8 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::PluginStats))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
 CAF_ADD_TYPE_ID(warden, (warden::actors::BudgetStats))
+// plugin lifecycle
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginRevision))
+CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
 CAF_END_TYPE_ID_BLOCK(warden)
