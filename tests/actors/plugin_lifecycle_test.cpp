@@ -365,3 +365,37 @@ TEST_CASE("recycle retires every worker of the plugin, one after another, as a p
   CHECK(unknown.error->code == ErrorCode::unknown_plugin);
   warden->shutdown();
 }
+
+TEST_CASE(
+    "in process isolation add and reload validate in a child and a failed reload keeps the old "
+    "code serving",
+    "[actors]") {
+  WardenConfig config;
+  config.isolation = Isolation::process;
+  config.workers_per_plugin = 1;
+  config.plugins = {from_source("proc.js", versioned_plugin("proc", 1))};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+  CHECK(warden->scan(make_transaction(1)).findings.at(0).title == "v1 1");
+
+  const auto broken = warden->reload(
+      "proc", from_source("proc-v2.js", "export default {\n  id: \"proc\",\n  scan( {\n"));
+  REQUIRE(broken.error);
+  CHECK(broken.error->code == ErrorCode::syntax_error);
+  CHECK(broken.error->file == "proc-v2.js");
+  CHECK(broken.error->line >= 3);
+  CHECK(broken.revision == content_revision(versioned_plugin("proc", 1), "{}"));
+  CHECK(warden->scan(make_transaction(2)).findings.at(0).title == "v1 2");
+
+  const auto reloaded = warden->reload("proc", from_source("proc.js", versioned_plugin("proc", 2)));
+  REQUIRE_FALSE(reloaded.error);
+  const auto after = warden->scan(make_transaction(3));
+  CHECK(after.findings.at(0).title == "v2 3");
+  CHECK(revision_in(after, "proc") == reloaded.revision);
+
+  const auto added = warden->add(from_source("other.js", versioned_plugin("other", 5)));
+  REQUIRE_FALSE(added.error);
+  CHECK(warden->scan(make_transaction(4)).findings.size() == 2);
+  warden->shutdown();
+}
