@@ -281,10 +281,8 @@ uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
                     const std::vector<uint32_t>& targets) {
   auto& state = self->state;
   const uint64_t group_id = state.next_group++;
-  const auto& group = state.groups
-                          .emplace(group_id, RequestGroup{std::move(transactions),
-                                                          state.plugins.size(), targets.size()})
-                          .first->second;
+  const auto& group =
+      state.groups.emplace(group_id, RequestGroup{std::move(transactions), targets}).first->second;
   const auto now = Clock::now();
   for (uint32_t index = 0; index < group.size(); ++index) {
     for (const auto plugin : targets) {

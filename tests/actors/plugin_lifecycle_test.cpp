@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/plugin_revision.hpp"
+#include "actors/request_group.hpp"
 #include "tests/actors/actors_test_support.hpp"
 
 using namespace warden;
@@ -70,6 +71,36 @@ TEST_CASE("a content revision is 16 hex digits of FNV-1a over source and config"
   CHECK(content_revision("a", "{}") == "ab95f0820d88eaf0");
   CHECK(content_revision("a", "{}") != content_revision("a", "{\"x\":1}"));
   CHECK(content_revision("ab", "") != content_revision("a", "b"));  // the NUL separates them
+}
+
+TEST_CASE(
+    "a request group keeps outcomes for its target versions only, in load order, with their "
+    "revisions",
+    "[pure]") {
+  auto transaction = std::make_shared<Transaction>();
+  transaction->id = "t";
+  // Entries 0..9 exist (reloads made new ones); the request reached 2 and 7.
+  const std::vector<std::string> ids = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+  RequestGroup group{{transaction}, std::vector<uint32_t>{2, 7}};
+  std::vector<ScanReport> replies;
+  group.seal([&](std::vector<ScanReport>&& reports) { replies = std::move(reports); });
+  PluginOutcome late;
+  late.findings.push_back(Finding{});
+  late.findings.back().title = "from h";
+  late.revision = "0000000000000007";
+  CHECK_FALSE(group.settle(0, 7, std::move(late)));
+  PluginOutcome refused;
+  refused.error = Error(ErrorCode::overloaded, "full");  // no worker ran it: no revision
+  CHECK(group.settle(0, 2, std::move(refused)));
+  CHECK(group.answer(ids));
+  REQUIRE(replies.size() == 1);
+  REQUIRE(replies[0].findings.size() == 1);
+  CHECK(replies[0].findings[0].title == "from h");
+  REQUIRE(replies[0].failures.size() == 1);
+  CHECK(replies[0].failures[0].plugin_id == "c");
+  REQUIRE(replies[0].revisions.size() == 1);
+  CHECK(replies[0].revisions[0].plugin_id == "h");
+  CHECK(replies[0].revisions[0].revision == "0000000000000007");
 }
 
 TEST_CASE("plugins added from source and from a file serve, with their revisions", "[actors]") {
