@@ -99,7 +99,7 @@ LifecycleResult switch_to(Self self, uint32_t old, const ValidPlugin& plugin,
   auto& state = self->state;
   auto& entry = state.plugins[fresh];
   auto& retiring = state.plugins[old];
-  entry.counters = retiring.counters;  // the plugin's counts go on across versions
+  entry.counters = retiring.counters;  // one set of counts across the plugin's versions
   retiring.retiring = true;
   retiring.successor = fresh;
   for (const auto job_id : retiring.queue) {
@@ -176,6 +176,7 @@ void drain_retiring(Self self, uint32_t plugin) {
     return;  // again after the last down message
   }
   entry.retired = true;
+  entry.spec.source.reset();  // no worker of this version will load it again: free the code
   const LifecycleResult result{entry.spec.info.id, entry.revision, std::nullopt};
   for (auto& promise : entry.on_retired) {
     promise.deliver(result);

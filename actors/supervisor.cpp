@@ -70,7 +70,7 @@ void on_batch_done(Self self, BatchDone& done) {
     }
     if (outcome.error && is_fatal_for_engine(outcome.error->code) &&
         ++job->fatal_attempts < kMaxFatalAttempts) {
-      ++entry.counters.retries;  // killed its isolate: once more on another one
+      ++entry.counters->retries;  // killed its isolate: once more on another one
       again.push_back(outcome.job_id);
       continue;
     }
@@ -117,7 +117,7 @@ void on_ready(Self self, const WorkerReady& ready) {
   }
   emit(self, WorkerEvent::Kind::ready, ready.plugin, ready.slot, ready.generation, {}, &thread);
   if (verdict.replacing_since) {
-    entry.counters.recycle_latency.record(Clock::now() - *verdict.replacing_since);
+    entry.counters->recycle_latency.record(Clock::now() - *verdict.replacing_since);
   }
   dispatch(self, ready.plugin);
   // A sibling that waited for a serving worker before retiring may go now.
@@ -193,7 +193,7 @@ void take_over_from_spare(Self self, uint32_t plugin, uint32_t downed, Clock::ti
     case Kind::promoted_loaded:
       emit(self, WorkerEvent::Kind::ready, plugin, takeover.spare,
            pool.slot(takeover.spare).generation, {}, &takeover.thread);
-      entry.counters.recycle_latency.record(Clock::now() - since);
+      entry.counters->recycle_latency.record(Clock::now() - since);
       spawn_worker(self, plugin, downed);  // the next spare
       return;
     case Kind::promoted_loading:
@@ -228,7 +228,7 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
   const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit ||
                        ours == errc::recycle_requested;
   if (!clean) {
-    entry.counters.count_restart(reason);
+    entry.counters->count_restart(reason);
   }
   // A retiring version with nothing left to run is not refilled.
   if (entry.quarantined || (entry.retiring && entry.queue.empty()) ||
@@ -384,7 +384,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
           const auto& entry = self->state.plugins[plugin];
           const auto occupancy = entry.pool.occupancy();
           result.push_back(make_plugin_stats(
-              entry.spec.info.id, entry.counters,
+              entry.spec.info.id, *entry.counters,
               PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
                          entry.queue.size(), entry.heap_recycling_stopped}));
           result.back().revision = entry.revision;

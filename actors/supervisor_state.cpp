@@ -98,7 +98,7 @@ void emit(Self self, WorkerEvent::Kind kind, uint32_t plugin, uint32_t slot, uin
 void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, PluginOutcome outcome) {
   auto& state = self->state;
   if (outcome.error) {
-    state.plugins[plugin].counters.count_error(outcome.error->code);
+    state.plugins[plugin].counters->count_error(outcome.error->code);
   }
   auto it = state.groups.find(group_id);
   if (it == state.groups.end() || !it->second.settle(index, plugin, std::move(outcome))) {
@@ -118,7 +118,7 @@ void finish_job(Self self, uint64_t job_id, PluginOutcome outcome,
   const Job job = self->state.jobs.take(job_id);
   if (answered) {
     auto& entry = self->state.plugins[job.plugin];
-    entry.counters.count_answer(outcome.findings.size(), *answered - job.enqueued);
+    entry.counters->count_answer(outcome.findings.size(), *answered - job.enqueued);
     outcome.revision = entry.revision;  // a worker of this version produced it
   }
   settle(self, job.group, job.index, job.target, std::move(outcome));
@@ -218,8 +218,8 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   }
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);
-  entry.counters.workers_peak =
-      std::max(entry.counters.workers_peak, entry.pool.occupancy().workers);
+  entry.counters->workers_peak =
+      std::max(entry.counters->workers_peak, entry.pool.occupancy().workers);
   state.budget.observe(budget_use(state));
   emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
 }

@@ -51,7 +51,9 @@ struct PluginEntry {
   Pool pool;
   RestartPolicy policy;
   bool quarantined = false;
-  PluginCounters counters;
+  // Shared by every version of the plugin (a reload hands them on), so its
+  // statistics count what old versions still answer after a reload.
+  std::shared_ptr<PluginCounters> counters = std::make_shared<PluginCounters>();
   std::size_t abandoned_running = 0;  // abandoned workers whose down message has not come
   // Per slot: when its worker was spawned, and whether as a failure restart
   // (its load time is then failure time).

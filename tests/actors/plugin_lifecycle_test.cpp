@@ -339,6 +339,9 @@ TEST_CASE(
   REQUIRE(stats.size() == 1);
   CHECK(stats[0].revision == revision_of_version["v6"]);
   CHECK(stats[0].workers == 2);
+  // Counts go on across versions: every scan any version answered, the six
+  // blocking ones above included.
+  CHECK(stats[0].scans == answers.size() + 6);
   warden->shutdown();
 }
 
