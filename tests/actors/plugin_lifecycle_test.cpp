@@ -433,3 +433,36 @@ TEST_CASE(
   CHECK(warden->scan(make_transaction(4)).findings.size() == 2);
   warden->shutdown();
 }
+
+TEST_CASE("lifecycle answers, specs and revisions survive serialization", "[actors]") {
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto round_trip = [&](auto value) {
+    std::vector<char> buffer;
+    caf::binary_serializer sink{system, buffer};
+    REQUIRE_FALSE(sink(value));
+    decltype(value) copy;
+    caf::binary_deserializer source{system, buffer};
+    REQUIRE_FALSE(source(copy));
+    return copy;
+  };
+  const LifecycleResult failed{"hot", "0123456789abcdef",
+                               Error{ErrorCode::syntax_error, "Unexpected token", "hot.js", 3}};
+  const auto failed_copy = round_trip(failed);
+  CHECK(failed_copy.plugin_id == "hot");
+  CHECK(failed_copy.revision == "0123456789abcdef");
+  REQUIRE(failed_copy.error);
+  CHECK(failed_copy.error->code == ErrorCode::syntax_error);
+  CHECK(failed_copy.error->file == "hot.js");
+  CHECK(failed_copy.error->line == 3);
+  const LifecycleResult done{"hot", "fedcba9876543210", std::nullopt};
+  CHECK_FALSE(round_trip(done).error);
+  const auto spec_copy = round_trip(from_source("inline.js", "export default 1;"));
+  CHECK(spec_copy.name == "inline.js");
+  CHECK(spec_copy.source == "export default 1;");
+  ScanReport report;
+  report.revisions.push_back(PluginRevision{"hot", "fedcba9876543210"});
+  const auto report_copy = round_trip(report);
+  REQUIRE(report_copy.revisions.size() == 1);
+  CHECK(report_copy.revisions[0].revision == "fedcba9876543210");
+}
