@@ -66,7 +66,7 @@ bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t gene
   self->send_exit(worker, caf::exit_reason::kill);
   state.abandoned.emplace_back(worker.address(), plugin);
   ++entry.abandoned_running;
-  ++entry.counters.abandoned;
+  ++entry.counters->abandoned;
   ++abandoned_running;
   const auto& id = entry.spec.info.id;
   logger()->error(
@@ -87,7 +87,7 @@ bool abandon_if_overdue(Self self, uint32_t plugin, uint32_t slot, uint64_t gene
   const auto total = budget_use(state).abandoned;
   if (entry.abandoned_running >= state.config.max_abandoned_threads ||
       !state.budget.allows_abandonment(total)) {
-    entry.counters.count_restart("abandoned");
+    entry.counters->count_restart("abandoned");
     quarantine_plugin(self, plugin, "abandoned_threads",
                       std::to_string(entry.abandoned_running) +
                           " abandoned threads still running (limit " +

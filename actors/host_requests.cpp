@@ -16,10 +16,8 @@ uint64_t open_group(Self self, std::vector<TransactionPtr> transactions,
                     const std::vector<uint32_t>& targets) {
   auto& state = self->state;
   const uint64_t group_id = state.next_group++;
-  const auto& group = state.groups
-                          .emplace(group_id, RequestGroup{std::move(transactions),
-                                                          state.plugins.size(), targets.size()})
-                          .first->second;
+  const auto& group =
+      state.groups.emplace(group_id, RequestGroup{std::move(transactions), targets}).first->second;
   const auto now = Clock::now();
   for (uint32_t index = 0; index < group.size(); ++index) {
     for (const auto plugin : targets) {
@@ -70,23 +68,6 @@ caf::result<Answer> answer_request(Self self, std::vector<TransactionPtr> transa
 
 }  // namespace
 
-std::optional<uint32_t> find_plugin(Self self, const std::string& plugin_id) {
-  const auto& ids = self->state.plugin_ids;
-  const auto it = std::find(ids.begin(), ids.end(), plugin_id);
-  if (it == ids.end()) {
-    return std::nullopt;
-  }
-  return static_cast<uint32_t>(it - ids.begin());
-}
-
-std::vector<uint32_t> all_plugins(Self self) {
-  std::vector<uint32_t> targets(self->state.plugins.size());
-  for (uint32_t plugin = 0; plugin < targets.size(); ++plugin) {
-    targets[plugin] = plugin;
-  }
-  return targets;
-}
-
 caf::result<ScanReport> answer_scan(Self self, TransactionPtr transaction,
                                     const std::vector<uint32_t>& targets) {
   return answer_request<ScanReport>(self, {std::move(transaction)}, targets);
@@ -100,7 +81,7 @@ caf::result<std::vector<ScanReport>> answer_scans(Self self,
 
 caf::result<std::vector<ScanReport>> answer_plugin_scans(Self self, const std::string& plugin_id,
                                                          std::vector<TransactionPtr> transactions) {
-  const auto plugin = find_plugin(self, plugin_id);
+  const auto plugin = find_plugin(self->state, plugin_id);
   if (plugin) {
     return answer_scans(self, std::move(transactions), {*plugin});
   }
@@ -108,9 +89,7 @@ caf::result<std::vector<ScanReport>> answer_plugin_scans(Self self, const std::s
   for (const auto& transaction : transactions) {
     ScanReport report;
     report.transaction_id = transaction ? transaction->id : std::string{};
-    report.failures.push_back(PluginFailure{
-        plugin_id,
-        Error(ErrorCode::unknown_plugin, "no plugin with id '" + plugin_id + "' is loaded")});
+    report.failures.push_back(PluginFailure{plugin_id, unknown_plugin(self->state, plugin_id)});
     reports.push_back(std::move(report));
   }
   return reports;
@@ -119,15 +98,16 @@ caf::result<std::vector<ScanReport>> answer_plugin_scans(Self self, const std::s
 PluginStats stats_of(Self self, uint32_t plugin) {
   const auto& entry = self->state.plugins[plugin];
   const auto occupancy = entry.pool.occupancy();
-  return make_plugin_stats(
-      entry.spec.info.id, entry.counters,
+  auto stats = make_plugin_stats(
+      entry.spec.info.id, *entry.counters,
       PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
                  entry.queue.size(), entry.heap_recycling_stopped});
+  stats.revision = entry.revision;
+  return stats;
 }
 
-caf::error unknown_plugin_error(const std::string& plugin_id) {
-  return caf::make_error(ErrorCode::unknown_plugin,
-                         "no plugin with id '" + plugin_id + "' is loaded");
+caf::error unknown_plugin_error(const SupervisorState& state, const std::string& plugin_id) {
+  return caf::make_error(ErrorCode::unknown_plugin, unknown_plugin(state, plugin_id).message);
 }
 
 }  // namespace warden::actors::detail

@@ -11,15 +11,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/plugin_lifecycle.hpp"
 #include "actors/supervisor_state.hpp"
 
 namespace warden::actors::detail {
-
-// The index of the plugin `plugin_id` names, if one is loaded.
-std::optional<uint32_t> find_plugin(Self self, const std::string& plugin_id);
-
-// Every plugin's index, in load order.
-std::vector<uint32_t> all_plugins(Self self);
 
 // Scans through the plugins in `targets`: at once when every job was settled
 // while queueing (refused, or a null transaction), otherwise through a
@@ -38,7 +33,8 @@ caf::result<std::vector<ScanReport>> answer_plugin_scans(Self self, const std::s
 
 PluginStats stats_of(Self self, uint32_t plugin);
 
-// The error a request about `plugin_id` gets when no plugin has that id.
-caf::error unknown_plugin_error(const std::string& plugin_id);
+// The error a request about `plugin_id` gets when no plugin has that id
+// (or it was removed).
+caf::error unknown_plugin_error(const SupervisorState& state, const std::string& plugin_id);
 
 }  // namespace warden::actors::detail

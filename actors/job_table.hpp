@@ -21,6 +21,10 @@ struct Job {
   std::chrono::steady_clock::time_point enqueued;
   uint8_t fatal_attempts = 0;  // scans of it that left their engine unusable
   uint8_t losses = 0;          // workers that died holding it unanswered
+  // The plugin entry the request group expects its outcome from: `plugin`
+  // when queued; a hot reload moves a job not yet dispatched to the new
+  // version's entry (`plugin`), and the group still expects `target`.
+  uint32_t target = 0;
 };
 
 // The jobs not settled yet, by id, without a heap node per job: an id is a

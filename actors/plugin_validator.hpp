@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "warden/config.hpp"
 #include "warden/engine.hpp"
 #include "warden/plugin_source.hpp"
 #include "warden/result.hpp"
@@ -39,10 +40,17 @@ class PluginValidator {
   Result<ValidPlugin> validate(const std::string& path);
   // Same, passing `config_json` (the plugin's own) instead.
   Result<ValidPlugin> validate(const std::string& path, const std::string& config_json);
+  // Same for a spec: its file, or its source under its name (errors name it
+  // as the file), passing its config.
+  Result<ValidPlugin> validate(const PluginSpec& spec);
 
  private:
   runtime::EngineOptions options_;
   std::shared_ptr<runtime::ProcessLauncher> launcher_;
+  // The error of a failed load, naming `path` as its file; else the plugin,
+  // unless its id was accepted before.
+  Result<ValidPlugin> accept(const std::string& path, Result<ValidPlugin> plugin);
+
   std::map<std::string, std::string> accepted_ids_;  // id -> file of the plugin accepted with it
 };
 

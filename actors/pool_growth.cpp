@@ -49,7 +49,7 @@ void release_idle(Self self, uint32_t plugin, Clock::time_point now) {
   }
   entry.pool.release(*slot);
   entry.sizer.released(now);
-  ++entry.counters.workers_released;
+  ++entry.counters->workers_released;
   logger()->debug("plugin {}: idle worker {} given back ({} serving)", entry.spec.info.id, *slot,
                   entry.pool.serving_places());
   stop_worker(self, plugin, *slot, errc::shutdown);
@@ -68,7 +68,7 @@ void on_pool_tick(Self self) {
   bool above_start = false;
   for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
     auto& entry = state.plugins[plugin];
-    if (entry.quarantined) {
+    if (entry.quarantined || entry.retiring) {  // a retiring version never grows
       continue;
     }
     const auto serving = entry.pool.serving_places();
@@ -95,7 +95,7 @@ void on_pool_tick(Self self) {
     auto& entry = state.plugins[plugin];
     const auto slot = entry.pool.add_slot();
     entry.sizer.grew();
-    ++entry.counters.workers_grown;
+    ++entry.counters->workers_grown;
     logger()->debug("plugin {}: busy, worker {} added", entry.spec.info.id, slot);
     spawn_worker(self, plugin, slot);
     above_start = true;

@@ -12,8 +12,8 @@ namespace warden::actors {
 
 enum class SlotStatus : uint8_t { empty, starting, ready, stopping, backoff };
 
-// Why an idle worker is retired (a planned recycle).
-enum class RetireReason : uint8_t { recycle_threshold, heap_soft_limit };
+// Why an idle worker is retired (a planned recycle); `requested`: a host's recycle.
+enum class RetireReason : uint8_t { recycle_threshold, heap_soft_limit, requested };
 
 struct PoolLimits {
   std::size_t workers = 1;                // serving slots

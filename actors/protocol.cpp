@@ -28,6 +28,8 @@ std::string_view to_string(errc reason) {
       return "crashed";
     case errc::killed:
       return "killed";
+    case errc::recycle_requested:
+      return "recycle_requested";
   }
   return "unknown";
 }

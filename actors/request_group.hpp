@@ -23,6 +23,7 @@ namespace warden::actors {
 struct PluginOutcome {
   std::vector<Finding> findings;
   std::optional<Error> error;
+  std::string revision;  // the plugin version whose worker produced it; "" when none did
 };
 
 class RequestGroup {
@@ -30,10 +31,13 @@ class RequestGroup {
   // Called once with one report per transaction, in the request's order.
   using Reply = std::function<void(std::vector<ScanReport>&&)>;
 
-  // Each transaction waits for `targets` outcomes; outcomes are kept by
-  // plugin index, below `plugin_count`.
+  // Each transaction waits for `targets` outcomes from plugins with an index
+  // below `plugin_count`.
   RequestGroup(std::vector<TransactionPtr> transactions, std::size_t plugin_count,
                std::size_t targets);
+  // Each transaction waits for one outcome from each of `plugins` (ascending
+  // plugin indices): room for those only, however many indices a run made.
+  RequestGroup(std::vector<TransactionPtr> transactions, std::vector<uint32_t> plugins);
 
   std::size_t size() const {
     return transactions_.size();
@@ -57,7 +61,8 @@ class RequestGroup {
   void seal(Reply reply);
 
   // One report per transaction: findings in plugin order, then each
-  // plugin's own order; one failure per plugin that could not scan it.
+  // plugin's own order; one failure per plugin that could not scan it; the
+  // revision of every plugin whose worker produced an outcome.
   // Moves the outcomes out: call once.
   std::vector<ScanReport> take_reports(const std::vector<std::string>& plugin_ids);
 
@@ -66,9 +71,11 @@ class RequestGroup {
   bool answer(const std::vector<std::string>& plugin_ids);
 
  private:
+  std::vector<uint32_t> plugins_;  // the plugin index of each outcome place, ascending
   struct TransactionOutcomes {
     TransactionPtr transaction;
-    std::vector<std::optional<PluginOutcome>> by_plugin;  // nullopt: not asked, or pending
+    std::vector<std::optional<PluginOutcome>>
+        by_plugin;  // per place; nullopt: not asked, or pending
     std::size_t remaining = 0;
   };
   std::vector<TransactionOutcomes> transactions_;

@@ -12,6 +12,7 @@
 #include "actors/batch_deadline.hpp"
 #include "actors/failure_accounting.hpp"
 #include "actors/host_requests.hpp"
+#include "actors/plugin_lifecycle.hpp"
 #include "actors/pool_growth.hpp"
 #include "actors/sender_check.hpp"
 #include "actors/supervisor_state.hpp"
@@ -70,7 +71,7 @@ void on_batch_done(Self self, BatchDone& done) {
     }
     if (outcome.error && is_fatal_for_engine(outcome.error->code) &&
         ++job->fatal_attempts < kMaxFatalAttempts) {
-      ++entry.counters.retries;  // killed its isolate: once more on another one
+      ++entry.counters->retries;  // killed its isolate: once more on another one
       again.push_back(outcome.job_id);
       continue;
     }
@@ -90,6 +91,7 @@ void on_batch_done(Self self, BatchDone& done) {
     entry.pool.quitting(done.slot);  // its down message follows
   }
   dispatch(self, done.plugin);
+  drain_retiring(self, done.plugin);
 }
 
 void on_ready(Self self, const WorkerReady& ready) {
@@ -116,7 +118,7 @@ void on_ready(Self self, const WorkerReady& ready) {
   }
   emit(self, WorkerEvent::Kind::ready, ready.plugin, ready.slot, ready.generation, {}, &thread);
   if (verdict.replacing_since) {
-    entry.counters.recycle_latency.record(Clock::now() - *verdict.replacing_since);
+    entry.counters->recycle_latency.record(Clock::now() - *verdict.replacing_since);
   }
   dispatch(self, ready.plugin);
   // A sibling that waited for a serving worker before retiring may go now.
@@ -192,7 +194,7 @@ void take_over_from_spare(Self self, uint32_t plugin, uint32_t downed, Clock::ti
     case Kind::promoted_loaded:
       emit(self, WorkerEvent::Kind::ready, plugin, takeover.spare,
            pool.slot(takeover.spare).generation, {}, &takeover.thread);
-      entry.counters.recycle_latency.record(Clock::now() - since);
+      entry.counters->recycle_latency.record(Clock::now() - since);
       spawn_worker(self, plugin, downed);  // the next spare
       return;
     case Kind::promoted_loading:
@@ -224,11 +226,14 @@ void replace_worker(Self self, uint32_t plugin, uint32_t slot, const caf::error&
     cost += now - entry.spawned_in(slot).at;
   }
   const bool clean = ours == errc::shutdown;
-  const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit;
+  const bool planned = ours == errc::recycle_threshold || ours == errc::heap_soft_limit ||
+                       ours == errc::recycle_requested;
   if (!clean) {
-    entry.counters.count_restart(reason);
+    entry.counters->count_restart(reason);
   }
-  if (entry.quarantined || (state.shutting_down && state.groups.empty())) {
+  // A retiring version with nothing left to run is not refilled.
+  if (entry.quarantined || (entry.retiring && entry.queue.empty()) ||
+      (state.shutting_down && state.groups.empty())) {
     check_shutdown(self);
     return;
   }
@@ -272,6 +277,7 @@ void on_down(Self self, caf::down_msg& down) {
        reason);
   requeue_lost(self, place->plugin, pool.vacate(place->slot));
   replace_worker(self, place->plugin, place->slot, down.reason, reason, now);
+  drain_retiring(self, place->plugin);
 }
 
 supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlugin> plugins,
@@ -291,33 +297,28 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
                                            config.max_abandoned_threads_total}};
   state.config = std::move(config);
   state.plugins.reserve(plugins.size());
-  const auto started = Clock::now();
   for (auto& plugin : plugins) {
-    state.plugin_ids.push_back(plugin.info.id);
-    state.plugins.emplace_back(std::move(plugin), state.config, started);
+    add_entry(self, std::move(plugin));
   }
   self->set_down_handler([self](caf::down_msg& down) { on_down(self, down); });
   for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
-    for (uint32_t slot = 0; slot < state.plugins[plugin].pool.size(); ++slot) {
-      spawn_worker(self, plugin, slot);
-    }
+    spawn_workers(self, plugin);
   }
   return {
       [self](scan_atom, TransactionPtr& transaction) {
-        return answer_scan(self, std::move(transaction), all_plugins(self));
+        return answer_scan(self, std::move(transaction), live_plugins(self->state));
       },
       [self](scan_atom, std::vector<TransactionPtr>& transactions) {
-        return answer_scans(self, std::move(transactions), all_plugins(self));
+        return answer_scans(self, std::move(transactions), live_plugins(self->state));
       },
       [self](scan_atom, const std::string& plugin_id,
              TransactionPtr& transaction) -> caf::result<ScanReport> {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
           ScanReport report;
           report.transaction_id = transaction ? transaction->id : std::string{};
-          report.failures.push_back(PluginFailure{
-              plugin_id,
-              Error(ErrorCode::unknown_plugin, "no plugin with id '" + plugin_id + "' is loaded")});
+          report.failures.push_back(
+              PluginFailure{plugin_id, unknown_plugin(self->state, plugin_id)});
           return report;
         }
         return answer_scan(self, std::move(transaction), {*plugin});
@@ -327,20 +328,20 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
       },
       [self](stats_atom) {
         std::vector<PluginStats> result;
-        for (uint32_t plugin = 0; plugin < self->state.plugins.size(); ++plugin) {
+        for (const auto plugin : live_plugins(self->state)) {
           result.push_back(stats_of(self, plugin));
         }
         return result;
       },
       [self](stats_atom, const std::string& plugin_id) -> caf::result<PluginStats> {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
-          return unknown_plugin_error(plugin_id);
+          return unknown_plugin_error(self->state, plugin_id);
         }
         return stats_of(self, *plugin);
       },
       [self](quarantine_atom, const std::string& plugin_id) {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
           return false;
         }
@@ -348,7 +349,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         return true;
       },
       [self](enable_atom, const std::string& plugin_id) {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin || self->state.shutting_down) {
           return false;
         }
@@ -357,9 +358,9 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         return true;
       },
       [self](plugin_atom, const std::string& plugin_id) -> caf::result<plugin_actor> {
-        const auto plugin = find_plugin(self, plugin_id);
+        const auto plugin = find_plugin(self->state, plugin_id);
         if (!plugin) {
-          return unknown_plugin_error(plugin_id);
+          return unknown_plugin_error(self->state, plugin_id);
         }
         if (self->state.shutting_down) {
           return caf::make_error(ErrorCode::shutting_down, "Warden is shutting down");
@@ -422,6 +423,7 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
           const auto& limits = self->state.config.limits;
           replace_worker(self, plugin, slot, caf::make_error(errc::timeout), "abandoned",
                          Clock::now(), limits.scan_timeout + kDeadlineMargin);
+          drain_retiring(self, plugin);
         }
       },
       [self](respawn_atom, uint32_t plugin, uint32_t slot, uint64_t token) {
@@ -433,6 +435,13 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         // the predecessor's down message, backoff included.
         spawn_worker(self, plugin, slot);
       },
+      // plugin lifecycle
+      [self](add_atom, PluginSpec& spec) { return add_plugin(self, std::move(spec)); },
+      [self](remove_atom, const std::string& id) { return remove_plugin(self, id); },
+      [self](reload_atom, const std::string& id, PluginSpec& spec) {
+        return reload_plugin(self, id, std::move(spec));
+      },
+      [self](recycle_atom, const std::string& id) { return recycle_plugin(self, id); },
   };
 }
 

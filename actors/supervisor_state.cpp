@@ -66,6 +66,8 @@ errc exit_reason_for(RetireReason reason) {
       return errc::recycle_threshold;
     case RetireReason::heap_soft_limit:
       return errc::heap_soft_limit;
+    case RetireReason::requested:
+      return errc::recycle_requested;
   }
   return errc::recycle_threshold;
 }
@@ -121,7 +123,7 @@ void note_drained(PluginEntry& entry, std::size_t capacity) {
 void settle(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, PluginOutcome outcome) {
   auto& state = self->state;
   if (outcome.error) {
-    state.plugins[plugin].counters.count_error(outcome.error->code);
+    state.plugins[plugin].counters->count_error(outcome.error->code);
   }
   auto it = state.groups.find(group_id);
   if (it == state.groups.end() || !it->second.settle(index, plugin, std::move(outcome))) {
@@ -140,10 +142,11 @@ void finish_job(Self self, uint64_t job_id, PluginOutcome outcome,
   }
   const Job job = self->state.jobs.take(job_id);
   if (answered) {
-    self->state.plugins[job.plugin].counters.count_answer(outcome.findings.size(),
-                                                          *answered - job.enqueued);
+    auto& entry = self->state.plugins[job.plugin];
+    entry.counters->count_answer(outcome.findings.size(), *answered - job.enqueued);
+    outcome.revision = entry.revision;  // a worker of this version produced it
   }
-  settle(self, job.group, job.index, job.plugin, std::move(outcome));
+  settle(self, job.group, job.index, job.target, std::move(outcome));
 }
 
 void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message) {
@@ -174,21 +177,38 @@ void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Cloc
                                              " requests waiting");
   }
   const auto& transaction = state.groups.at(group_id).transaction(index);
-  entry.queue.push_back(state.jobs.add(Job{group_id, index, plugin, transaction, now, 0, 0}));
+  entry.queue.push_back(
+      state.jobs.add(Job{group_id, index, plugin, transaction, now, 0, 0, plugin}));
   if (entry.queue.size() >= state.config.queue_capacity) {
     note_overload(self, plugin);
   }
 }
 
 void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids) {
-  auto& entry = self->state.plugins[plugin];
+  auto& state = self->state;
+  const uint32_t first = plugin;
+  while (state.plugins[plugin].successor) {
+    plugin = *state.plugins[plugin].successor;
+  }
+  for (const auto job_id : job_ids) {
+    if (Job* job = state.jobs.find(job_id)) {
+      job->plugin = plugin;
+    }
+  }
+  auto& entry = state.plugins[plugin];
   for (auto it = job_ids.rbegin(); it != job_ids.rend(); ++it) {
-    if (entry.quarantined) {
+    if (entry.stopped) {  // removed, and its workers are gone: nobody can run it
+      fail_job(self, *it, ErrorCode::unknown_plugin,
+               "plugin " + entry.spec.info.id + " was removed");
+    } else if (entry.quarantined) {
       fail_job(self, *it, ErrorCode::quarantined,
                "plugin " + entry.spec.info.id + " is quarantined after too many failures");
     } else {
       entry.queue.push_front(*it);
     }
+  }
+  if (plugin != first) {
+    dispatch(self, plugin);  // the caller dispatches the retired version only
   }
 }
 
@@ -227,8 +247,8 @@ void spawn_worker(Self self, uint32_t plugin, uint32_t slot) {
   }
   self->monitor(worker);
   entry.pool.started(slot, std::move(worker), generation);
-  entry.counters.workers_peak =
-      std::max(entry.counters.workers_peak, entry.pool.occupancy().workers);
+  entry.counters->workers_peak =
+      std::max(entry.counters->workers_peak, entry.pool.occupancy().workers);
   state.budget.observe(budget_use(state));
   emit(self, WorkerEvent::Kind::spawned, plugin, slot, generation);
 }
@@ -400,6 +420,9 @@ void check_shutdown(Self self) {
     all_down = all_down && pool.all_empty();
   }
   if (all_down) {
+    for (uint32_t plugin = 0; plugin < state.plugins.size(); ++plugin) {
+      drain_retiring(self, plugin);  // a remove in progress is answered too
+    }
     stop_plugin_handles(self);  // before the answer: a host's later request fails at once
     for (auto& promise : state.shutdown_promises) {
       promise.deliver(true);

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,7 +54,9 @@ struct PluginEntry {
   Pool pool;
   RestartPolicy policy;
   bool quarantined = false;
-  PluginCounters counters;
+  // Shared by every version of the plugin (a reload hands them on), so its
+  // statistics count what old versions still answer after a reload.
+  std::shared_ptr<PluginCounters> counters = std::make_shared<PluginCounters>();
   std::size_t abandoned_running = 0;  // abandoned workers whose down message has not come
   // Per slot: when its worker was spawned, and whether as a failure restart
   // (its load time is then failure time).
@@ -78,6 +81,15 @@ struct PluginEntry {
   // The queue reached queue_capacity and has not drained below half of it
   // since: the overloaded event was sent.
   bool overloaded = false;
+  // -- plugin lifecycle: one entry per loaded version, never reused --------
+  std::string revision;  // content_revision of the source and config
+  // Removed, or replaced by a reload: takes no new jobs, and its workers
+  // stop once what they were handed is answered (drain_retiring).
+  bool retiring = false;
+  bool stopped = false;               // retiring: its workers were told to stop
+  bool retired = false;               // retiring, and every worker is down
+  std::optional<uint32_t> successor;  // reload: the entry of the newer version
+  std::vector<caf::typed_response_promise<LifecycleResult>> on_retired;  // remove's answer
 };
 
 struct SupervisorState {
@@ -102,6 +114,9 @@ struct SupervisorState {
   // Internal messages refused from a wrong sender: the first of each kind is
   // logged at warn, the others at debug.
   std::vector<std::string> refused_kinds;
+  // -- plugin lifecycle
+  std::unordered_map<std::string, uint32_t> live;  // plugin id -> its newest entry
+  std::set<std::string> removed;                   // ids removed and not added again
   static inline const char* name = "warden.supervisor";
 };
 
@@ -138,7 +153,8 @@ void fail_job(Self self, uint64_t job_id, ErrorCode code, std::string message);
 void enqueue(Self self, uint64_t group_id, uint32_t index, uint32_t plugin, Clock::time_point now);
 
 // Puts jobs back at the front of their plugin's queue, keeping their order
-// (answers them quarantined when the plugin is).
+// (answers them quarantined when the plugin is). A plugin replaced by a
+// reload hands them to its newest version instead.
 void requeue_front(Self self, uint32_t plugin, const std::vector<uint64_t>& job_ids);
 
 // -- workers ---------------------------------------------------------------------
@@ -190,6 +206,10 @@ void retire_plugin_handle(SupervisorState& state, uint32_t plugin);
 
 // Stops every handle, live and retired (the supervisor is quitting).
 void stop_plugin_handles(Self self);
+
+// A retiring entry whose queue is empty and whose workers hold no batch:
+// stops its workers; once all are down it is retired and remove is answered.
+void drain_retiring(Self self, uint32_t plugin);
 
 // After every answered request and every down message: once shutting down
 // and nothing is pending, stop the workers; once they are all down, answer

@@ -44,6 +44,28 @@ struct Warden::Impl {
     return report;
   }
 
+  // A lifecycle request on a scoped_actor of its own: holds the mutex only to
+  // read the handle, so a reload's validating load never stalls scans.
+  template <class... Ts>
+  LifecycleResult ask(const std::string& plugin_id, Ts&&... xs) {
+    warden_actor target;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      if (!stopped) {
+        target = supervisor;
+      }
+    }
+    LifecycleResult result{plugin_id, {}, Error(ErrorCode::shutting_down, "Warden is not running")};
+    if (!target) {
+      return result;
+    }
+    caf::scoped_actor asker{system};
+    asker->request(target, caf::infinite, std::forward<Ts>(xs)...)
+        .receive([&](LifecycleResult& answer) { result = std::move(answer); },
+                 [&](caf::error& why) { result.error->message += ": " + system.render(why); });
+    return result;
+  }
+
   caf::actor_system& system;
   warden_actor supervisor;
   std::vector<runtime::PluginInfo> plugins;
@@ -85,7 +107,7 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   options.console = config.console ? config.console : spdlog_console();
   PluginValidator validator(std::move(options), launcher);
   for (const auto& spec : config.plugins) {
-    auto plugin = validator.validate(spec.path, spec.config_json);
+    auto plugin = validator.validate(spec);
     if (!plugin.ok()) {  // a duplicate id too: the later file is not loaded, the rest run
       load_errors.push_back(std::move(plugin).error());
       continue;
@@ -294,6 +316,22 @@ void Warden::shutdown() {
   impl_->self->request(impl_->supervisor, caf::infinite, shutdown_atom::value)
       .receive([](bool) {}, [](caf::error&) {});
   impl_->supervisor = nullptr;
+}
+
+LifecycleResult Warden::add(PluginSpec spec) {
+  return impl_->ask(spec.source.empty() ? spec.path : spec.name, add_atom::value, std::move(spec));
+}
+
+LifecycleResult Warden::remove(const std::string& plugin_id) {
+  return impl_->ask(plugin_id, remove_atom::value, plugin_id);
+}
+
+LifecycleResult Warden::reload(const std::string& plugin_id, PluginSpec spec) {
+  return impl_->ask(plugin_id, reload_atom::value, plugin_id, std::move(spec));
+}
+
+LifecycleResult Warden::recycle(const std::string& plugin_id) {
+  return impl_->ask(plugin_id, recycle_atom::value, plugin_id);
 }
 
 std::size_t Warden::abandoned_threads() const {

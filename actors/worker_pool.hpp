@@ -47,6 +47,7 @@ class WorkerPool {
     bool spare = false;
     std::optional<WorkerThread> parked;  // a loaded spare's thread, reported once promoted
     bool released = false;               // given back (release): not refilled until add_slot
+    bool recycle_requested = false;      // a host's recycle: retire when idle (staggered)
   };
 
   // What on_ready made of a worker's ready message.
@@ -130,6 +131,7 @@ class WorkerPool {
     s.executions = 0;
     s.heap_used_bytes = 0;
     s.parked.reset();
+    s.recycle_requested = false;
   }
 
   // The worker in `slot` of `generation` loaded its engine. A spare parks
@@ -252,7 +254,9 @@ class WorkerPool {
     if (s.status != SlotStatus::ready || !s.in_flight.empty() || s.spare) {
       return std::nullopt;
     }
-    const auto reason = retire_reason(limits_, s.executions, s.heap_used_bytes);
+    const auto reason = s.recycle_requested
+                            ? std::optional<RetireReason>{RetireReason::requested}
+                            : retire_reason(limits_, s.executions, s.heap_used_bytes);
     if (!reason) {
       return std::nullopt;
     }
@@ -274,6 +278,22 @@ class WorkerPool {
     }
     s.status = SlotStatus::stopping;
     return reason;
+  }
+
+  // A host's recycle: every worker loaded now retires as soon as it is idle
+  // and a sibling serves (retire_if_due), so the plugin keeps serving.
+  void request_recycle() {
+    for (auto& s : slots_) {
+      if (s.status == SlotStatus::ready || s.status == SlotStatus::starting) {
+        s.recycle_requested = true;
+      }
+    }
+  }
+
+  // Whether any worker holds a batch it has not answered.
+  bool any_in_flight() const {
+    return std::any_of(slots_.begin(), slots_.end(),
+                       [](const Slot& s) { return !s.in_flight.empty(); });
   }
 
   // -- dispatch ----------------------------------------------------------------

@@ -48,6 +48,7 @@ enum class errc : uint8_t {
   load_failed,        // the worker could not load its engine
   crashed,            // process isolation: the worker's child process died by itself
   killed,             // process isolation: the worker's child was killed at its deadline
+  recycle_requested,  // planned: a host asked for the plugin's workers to be recycled
 };
 
 // Stable snake_case name of every exit reason ("recycle_threshold", ...).

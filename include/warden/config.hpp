@@ -23,9 +23,15 @@ class logger;
 
 namespace warden::actors {
 
+// One plugin to run: from the file at `path`, or, when `source` is not empty,
+// from `source` itself, with `name` standing for the file in its errors
+// (file:line) and stack traces. `path` is the file the lifecycle calls
+// (add, reload) call `file`.
 struct PluginSpec {
   std::string path;                                                // one .js file
   std::string config_json = runtime::EngineOptions{}.config_json;  // handed to init(config)
+  std::string source;                                              // the module's code, or ""
+  std::string name;                                                // its file name when from source
 };
 
 // One step in a plugin worker's life. `spawned`, `ready` (the worker's engine

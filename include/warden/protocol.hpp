@@ -16,6 +16,10 @@
 //   host --(plugin_atom, plugin_id)---------------------------> warden -> plugin_actor | error
 //   host --(subscribe_atom | unsubscribe_atom, listener)------> warden -> bool
 //   host --(shutdown_atom)------------------------------------> warden -> bool (all answered)
+//   host --(add_atom, PluginSpec)-----------------------------> warden -> LifecycleResult
+//   host --(remove_atom, plugin_id)---------------------------> warden -> LifecycleResult
+//   host --(reload_atom, plugin_id, PluginSpec)---------------> warden -> LifecycleResult
+//   host --(recycle_atom, plugin_id)--------------------------> warden -> LifecycleResult
 //
 //   host --(scan_atom, TransactionPtr)------------------------> plugin -> ScanReport
 //   host --(scan_atom, vector<TransactionPtr>)----------------> plugin -> vector<ScanReport>
@@ -38,6 +42,7 @@
 
 #include <caf/all.hpp>
 
+#include "warden/config.hpp"
 #include "warden/error.hpp"
 #include "warden/events.hpp"
 #include "warden/finding.hpp"
@@ -51,13 +56,41 @@ struct PluginFailure {
   Error error;
 };
 
+// -- plugin lifecycle (add, remove, reload, recycle) --------------------------
+
+// Which version of a plugin produced (part of) an answer: its content
+// revision, 16 hex digits of the 64-bit FNV-1a hash of its source and config.
+struct PluginRevision {
+  std::string plugin_id;
+  std::string revision;
+};
+
+// The answer to add, remove, reload and recycle: the plugin and the revision
+// that serves now (the removed one, for remove), or the error instead (a load
+// error names file:line; errors are values, never a failed request).
+struct LifecycleResult {
+  std::string plugin_id;
+  std::string revision;
+  std::optional<Error> error;
+};
+
+using add_atom = caf::atom_constant<caf::atom("add")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using recycle_atom = caf::atom_constant<caf::atom("recycle")>;
+
+// -- end of plugin lifecycle ---------------------------------------------------
+
 // The answer to a scan request: every finding, plus one failure per plugin
 // that could not scan the transaction. Findings are ordered by plugin load
 // order, then by the plugin's own order; failures by plugin load order.
+// `revisions`: one per plugin whose workers produced a part of it (findings
+// or a scan's error), in plugin load order: which version answered.
 struct ScanReport {
   std::string transaction_id;
   std::vector<Finding> findings;
   std::vector<PluginFailure> failures;
+  std::vector<PluginRevision> revisions;
 };
 
 // The budget's use and limits, for a host's statistics.
@@ -77,6 +110,7 @@ struct BudgetStats {
 
 struct PluginStats {
   std::string plugin_id;
+  std::string revision;  // the content revision serving new requests
   bool quarantined = false;
   uint64_t scans = 0;  // scans answered by a worker (ok or error)
   uint64_t findings = 0;
@@ -150,7 +184,12 @@ using warden_actor = caf::typed_actor<
     caf::replies_to<plugin_atom, std::string>::with<plugin_actor>,
     caf::replies_to<subscribe_atom, event_listener_actor>::with<bool>,
     caf::replies_to<unsubscribe_atom, event_listener_actor>::with<bool>,
-    caf::replies_to<shutdown_atom>::with<bool>>;
+    caf::replies_to<shutdown_atom>::with<bool>,
+    // plugin lifecycle
+    caf::replies_to<add_atom, PluginSpec>::with<LifecycleResult>,
+    caf::replies_to<remove_atom, std::string>::with<LifecycleResult>,
+    caf::replies_to<reload_atom, std::string, PluginSpec>::with<LifecycleResult>,
+    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -162,16 +201,40 @@ typename Inspector::result_type inspect(Inspector& f, PluginFailure& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ScanReport& x) {
   return f(caf::meta::type_name("warden::actors::ScanReport"), x.transaction_id, x.findings,
-           x.failures);
+           x.failures, x.revisions);
+}
+
+// plugin lifecycle
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginRevision& x) {
+  return f(caf::meta::type_name("warden::actors::PluginRevision"), x.plugin_id, x.revision);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LifecycleResult& x) {
+  // CAF 0.17 does not inspect std::optional: a flag and the error, set back on load.
+  bool has_error = x.error.has_value();
+  Error error = x.error.value_or(Error{});
+  return f(caf::meta::type_name("warden::actors::LifecycleResult"), x.plugin_id, x.revision,
+           has_error, error, caf::meta::load_callback([&]() -> caf::error {
+             x.error = has_error ? std::optional<Error>{std::move(error)} : std::nullopt;
+             return caf::none;
+           }));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginSpec& x) {
+  return f(caf::meta::type_name("warden::actors::PluginSpec"), x.path, x.config_json, x.source,
+           x.name);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
-  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.quarantined, x.scans,
-           x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers, x.heap_used_bytes,
-           x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries, x.recycle_latency_p50_ms,
-           x.recycle_latency_p99_ms, x.abandoned, x.heap_recycling_stopped, x.workers_peak,
-           x.workers_grown, x.workers_released);
+  return f(caf::meta::type_name("warden::actors::PluginStats"), x.plugin_id, x.revision,
+           x.quarantined, x.scans, x.findings, x.errors_by_kind, x.restarts_by_reason, x.workers,
+           x.heap_used_bytes, x.queue_length, x.latency_p50_ms, x.latency_p99_ms, x.retries,
+           x.recycle_latency_p50_ms, x.recycle_latency_p99_ms, x.abandoned,
+           x.heap_recycling_stopped, x.workers_peak, x.workers_grown, x.workers_released);
 }
 
 template <class Inspector>
@@ -221,4 +284,8 @@ CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::ScanReport>))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::actors::PluginStats>))
 CAF_ADD_TYPE_ID(warden, (warden::actors::BudgetStats))
 CAF_ADD_TYPE_ID(warden, (warden::actors::WardenEvent))
+// plugin lifecycle
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginRevision))
+CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
+CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
 CAF_END_TYPE_ID_BLOCK(warden)

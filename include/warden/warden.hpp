@@ -93,6 +93,14 @@ class Warden {
   // that id, shutting_down after shutdown).
   Result<plugin_actor> plugin(const std::string& plugin_id);
 
+  // Plugin lifecycle at run time, blocking until the supervisor answers
+  // (docs/embedding.md, "Plugin lifecycle and hot reload"). Errors are in
+  // the answer. plugins() keeps listing the plugins start() loaded.
+  LifecycleResult add(PluginSpec spec);
+  LifecycleResult remove(const std::string& plugin_id);
+  LifecycleResult reload(const std::string& plugin_id, PluginSpec spec);
+  LifecycleResult recycle(const std::string& plugin_id);
+
   // Graceful: answers everything in flight, then stops every worker. Idempotent.
   void shutdown();
 
