@@ -356,11 +356,13 @@ void configure(caf::actor_system_config& config) {
         }
         return text + ")";
       });
-  // For hosts that call Warden from plain threads or pooled actors: idle
-  // work-stealing workers poll, sleeping in between, before they block, so a
-  // message from outside the scheduler can wait for the next poll; idle
-  // work-sharing workers block on a condition variable the enqueue signals.
-  // Warden's own supervisor and workers are detached and do not depend on it.
+}
+
+void use_recommended_scheduler(caf::actor_system_config& config) {
+  // Idle work-sharing workers block on a condition variable the enqueue
+  // signals; idle work-stealing workers first spin and poll (sleeping in
+  // between), burning a core Warden's detached workers could use. Warden's own
+  // supervisor and workers are detached and depend on neither.
   config.set("scheduler.policy", caf::atom("sharing"));
 }
 

@@ -139,6 +139,7 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
                     warden::actors::Isolation isolation = warden::actors::Isolation::thread) {
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
+  warden::actors::use_recommended_scheduler(caf_config);
   caf::actor_system system{caf_config};
   warden::actors::WardenConfig config;
   for (const auto& path : plugins)

@@ -279,6 +279,7 @@ std::vector<double> idle_child(const std::vector<std::string>& plugins, std::siz
   warden::runtime::V8Platform v8;
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
+  warden::actors::use_recommended_scheduler(caf_config);
   caf::actor_system system{caf_config};
   settle();
   const Rss baseline = read_rss();
@@ -413,6 +414,7 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
   warden::runtime::V8Platform v8;
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
+  warden::actors::use_recommended_scheduler(caf_config);
   caf::actor_system system{caf_config};
 
   std::atomic<uint64_t> recycles{0};

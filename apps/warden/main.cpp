@@ -328,6 +328,7 @@ int main(int argc, char** argv) {
     if (*scan_cmd) {
       caf::actor_system_config config;
       warden::actors::configure(config);
+      warden::actors::use_recommended_scheduler(config);
       caf::actor_system system{config};
       return warden::cli::run_scan(system, scan, *interrupt);
     }

@@ -154,6 +154,7 @@ int run(int argc, char** argv) {
   const warden::runtime::V8Platform v8;  // first: outlives the actor system
   caf::actor_system_config caf_config;
   warden::actors::configure(caf_config);
+  warden::actors::use_recommended_scheduler(caf_config);
   caf::actor_system system{caf_config};
 
   WorkerWatch watch;

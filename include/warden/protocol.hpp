@@ -289,3 +289,19 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::PluginRevision))
 CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
 CAF_END_TYPE_ID_BLOCK(warden)
+
+namespace warden::actors {
+
+// The first CAF type ID a host's own type-ID block may use: the end of
+// Warden's block, which starts at caf::first_custom_type_id (a host block
+// starting there too fails with "redefinition of caf::type_by_id<200>").
+// Follows Warden's block as it grows. Spell it with the leading `::`: the
+// macro expands inside namespace caf::id_block, where `warden` alone names
+// caf::id_block::warden. A host registers both blocks:
+//   CAF_BEGIN_TYPE_ID_BLOCK(my_host, ::warden::actors::first_host_type_id)
+//   ...
+//   warden::actors::configure(cfg);
+//   cfg.add_message_types<caf::id_block::my_host>();
+inline constexpr caf::type_id_t first_host_type_id = caf::id_block::warden::end;
+
+}  // namespace warden::actors

@@ -117,6 +117,12 @@ class Warden {
 };
 
 // Registers Warden's message types and error category in a host's config.
+// Leaves everything else, the scheduler policy included, as the host set it.
 void configure(caf::actor_system_config& config);
+
+// Sets the scheduler policy Warden recommends ("sharing"; docs/embedding.md,
+// "Threads and what is process-wide", has the measured difference). Only for
+// hosts that ask: the `warden` CLI does.
+void use_recommended_scheduler(caf::actor_system_config& config);
 
 }  // namespace warden::actors

@@ -272,6 +272,7 @@ class ConsoleGate {
 struct TestConfig : caf::actor_system_config {
   TestConfig() {
     actors::configure(*this);
+    actors::use_recommended_scheduler(*this);
   }
 };
 
