@@ -44,7 +44,7 @@ using warden::TransactionPtr;
 using warden::actors::LatencyHistogram;
 using warden::actors::scan_atom;
 using warden::actors::ScanReport;
-using warden::actors::supervisor_actor;
+using warden::actors::warden_actor;
 
 struct Figures {
   double seconds = 0;
@@ -75,7 +75,7 @@ Figures measure(std::size_t requests, Body&& body) {
 }
 
 // A pooled host actor: one scan at a time, the next when the answer arrives.
-void chain_step(caf::event_based_actor* self, supervisor_actor warden,
+void chain_step(caf::event_based_actor* self, warden_actor warden,
                 const std::vector<TransactionPtr>* input, std::size_t next, Figures* figures,
                 std::shared_ptr<std::promise<void>> done) {
   if (next == input->size()) {
@@ -95,7 +95,7 @@ void chain_step(caf::event_based_actor* self, supervisor_actor warden,
 }
 
 // A pooled host actor that forwards each scan to Warden and answers with its report.
-caf::behavior relay(caf::event_based_actor* self, supervisor_actor warden) {
+caf::behavior relay(caf::event_based_actor* self, warden_actor warden) {
   return {
       [=](scan_atom, TransactionPtr transaction) {
         auto promise = self->make_response_promise<ScanReport>();
