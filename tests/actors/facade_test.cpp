@@ -1,6 +1,6 @@
 // The blocking facade for non-actor hosts: timeouts that answer instead of
 // hanging, many host threads calling at once, the future form, single-plugin
-// and batch scans.
+// and batch scans, and host metadata through both isolations.
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -19,6 +19,31 @@ using namespace std::chrono_literals;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Reads the host metadata back into its finding's title: two keys, the type of
+// an absent and of an inherited-looking key, whether it is frozen, its keys,
+// and whether the transaction's JSON form shows it.
+constexpr const char* kMetadataPlugin = R"(export default {
+  id: "meta",
+  scan(txn) {
+    const m = txn.metadata;
+    return [{ title: [m.tenant, m["scan id"], typeof m.absent, typeof m.toString,
+                      Object.isFrozen(m), Object.keys(m).join("+"),
+                      JSON.stringify(txn).includes("metadata")].join("|"),
+              severity: "info" }];
+  },
+};
+)";
+
+Metadata sample_metadata() {
+  return {{"tenant", "acme"}, {"scan id", "run-7"}};
+}
+
+TransactionPtr with_metadata(std::size_t index, Metadata metadata) {
+  auto transaction = std::make_shared<Transaction>(*make_transaction(index));
+  transaction->metadata = std::move(metadata);
+  return transaction;
+}
 
 // Starts Warden with the plugins `config` names, in `system`; REQUIREs success.
 std::unique_ptr<Warden> start(caf::actor_system& system, const WardenConfig& config) {
@@ -220,4 +245,57 @@ TEST_CASE("a batch scan answers one report per transaction, in input order", "[a
   }
   CHECK(warden->scan(std::vector<TransactionPtr>{}).empty());
   warden->shutdown();
+}
+
+TEST_CASE(
+    "host metadata is readable by plugins and comes back on every finding, in both "
+    "isolations",
+    "[actors]") {
+  for (const auto isolation : {Isolation::thread, Isolation::process}) {
+    CAPTURE(to_string(isolation));
+    TempDir dir;
+    WardenConfig config;
+    config.isolation = isolation;
+    config.plugins = {{dir.write("meta.js", kMetadataPlugin)},
+                      {dir.write("a.js", header_plugin("alpha"))}};
+    TestConfig caf_config;
+    caf::actor_system system{caf_config};
+    auto warden = start(system, config);
+    REQUIRE(warden->isolation() == isolation);
+
+    const auto tagged = with_metadata(3, sample_metadata());
+    const auto report = warden->scan(tagged);
+    REQUIRE(report.failures.empty());
+    REQUIRE(report.findings.size() == 4);  // meta's one, alpha's three X- headers
+    CHECK(report.findings[0].title == "acme|run-7|undefined|undefined|true|scan id+tenant|false");
+    for (const auto& finding : report.findings) {
+      CHECK(finding.metadata == sample_metadata());
+    }
+
+    // No metadata: an empty object to the plugin, empty maps on the findings.
+    const auto plain = warden->scan(make_transaction(3));
+    REQUIRE(plain.findings.size() == 4);
+    CHECK(plain.findings[0].title == "||undefined|undefined|true||false");
+    for (const auto& finding : plain.findings) {
+      CHECK(finding.metadata.empty());
+    }
+
+    // The other forms carry it too: each transaction's own.
+    const auto batch = warden->scan(
+        std::vector<TransactionPtr>{with_metadata(1, {{"tenant", "one"}}), make_transaction(2),
+                                    with_metadata(5, {{"tenant", "five"}})});
+    REQUIRE(batch.size() == 3);
+    CHECK(batch[0].findings.at(0).metadata.at("tenant") == "one");
+    CHECK(batch[1].findings.at(0).metadata.empty());
+    CHECK(batch[2].findings.at(0).metadata.at("tenant") == "five");
+    const auto single = warden->scan("meta", tagged);
+    REQUIRE(single.findings.size() == 1);
+    CHECK(single.findings[0].metadata == sample_metadata());
+    auto later = warden->scan_async(tagged);
+    REQUIRE(later.wait_for(60s) == std::future_status::ready);
+    const auto async_report = later.get();
+    REQUIRE(async_report.findings.size() == 4);
+    CHECK(async_report.findings[3].metadata == sample_metadata());
+    warden->shutdown();
+  }
 }
