@@ -90,6 +90,7 @@ constexpr const char* kUsage = R"(usage: actors_bench [options]
                      its threads (default 6000)
   --facade-only      only the facade runs (1, 2 and 8 calling threads)
   --help             this text
+  --benchmark_*      Google Benchmark's flags, accepted and ignored
 Corpus: ../shared/corpus/har beside the source tree (skipped when absent).
 WARDEN_BENCH_SMOKE set: short runs.
 )";
@@ -103,6 +104,9 @@ std::optional<Options> parse_options(int argc, char* argv[]) {
     if (flag == "--help" || flag == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
+    }
+    if (flag.rfind("--benchmark_", 0) == 0) {
+      continue;  // Google Benchmark's flags: scripts/test.sh passes them to every bench
     }
     if (flag == "--facade-only") {
       options.facade_only = true;
