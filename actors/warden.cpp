@@ -31,7 +31,7 @@ caf::duration wait_for(std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-// Shared by every calling thread, read-only after start but for `stopped`.
+// Shared by every calling thread, read-only after start but for `stopped` and `unsent`.
 // Each call makes its own caf::scoped_actor: no lock between callers, and a
 // timed-out call's late answer goes to an actor that is gone (dropped), never
 // into another call's mailbox.

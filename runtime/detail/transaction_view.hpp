@@ -6,9 +6,9 @@
 // back into C++, which makes the value the first time (strings, the header
 // list, the nested object) and keeps it in an internal field, so every later
 // read returns the same value. To JS they are plain data properties (keys in
-// the contract's order, writable, enumerable, configurable, no getters; a write
-// turns one into an ordinary data property), and the objects keep one stable
-// shape, so plugin code stays monomorphic.
+// the contract's order, writable, enumerable but for txn.metadata, configurable, no getters; a
+// write turns one into an ordinary data property), and the objects keep one stable shape, so plugin
+// code stays monomorphic.
 //
 // Measured alternatives (bench/README.md): building the whole view eagerly
 // costs 25.5k instructions per scan even for a plugin that reads nothing; V8's
