@@ -55,6 +55,9 @@ std::vector<ScanReport> RequestGroup::take_reports(const std::vector<std::string
         continue;
       }
       for (auto& finding : outcome->findings) {
+        if (entry.transaction && !entry.transaction->metadata.empty()) {
+          finding.metadata = entry.transaction->metadata;  // the host's, never a child's
+        }
         report.findings.push_back(std::move(finding));
       }
       if (outcome->error) {

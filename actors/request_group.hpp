@@ -61,9 +61,9 @@ class RequestGroup {
   void seal(Reply reply);
 
   // One report per transaction: findings in plugin order, then each
-  // plugin's own order; one failure per plugin that could not scan it; the
-  // revision of every plugin whose worker produced an outcome.
-  // Moves the outcomes out: call once.
+  // plugin's own order, each with a copy of its transaction's host metadata;
+  // one failure per plugin that could not scan it; the revision of every
+  // plugin whose worker produced an outcome. Moves the outcomes out: call once.
   std::vector<ScanReport> take_reports(const std::vector<std::string>& plugin_ids);
 
   // Gives the sealed, complete group its one reply; false (and nothing

@@ -1,6 +1,8 @@
-// The facade: validates plugins, spawns the supervisor and forwards blocking calls to it.
+// The facade: validates plugins, spawns the supervisor and forwards host calls to it.
 #include "warden/warden.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <spdlog/spdlog.h>
@@ -17,12 +19,27 @@
 
 namespace warden::actors {
 
-// The facade's blocking calls go through one scoped_actor; the mutex makes
-// calls from several host threads take turns on it.
+namespace {
+
+// A year or more is "wait forever": steady_clock::now() plus a larger
+// duration would overflow inside CAF.
+caf::duration wait_for(std::chrono::milliseconds timeout) {
+  if (timeout >= std::chrono::hours{24 * 365}) {
+    return caf::duration{caf::infinite};
+  }
+  return caf::duration{std::max(timeout, std::chrono::milliseconds{0})};
+}
+
+}  // namespace
+
+// Shared by every calling thread, read-only after start but for `stopped` and `unsent`.
+// Each call makes its own caf::scoped_actor: no lock between callers, and a
+// timed-out call's late answer goes to an actor that is gone (dropped), never
+// into another call's mailbox.
 struct Warden::Impl {
   Impl(caf::actor_system& system, warden_actor supervisor, std::vector<runtime::PluginInfo> plugins,
        std::vector<Error> load_errors, std::size_t workers_per_plugin, Isolation isolation,
-       std::shared_ptr<runtime::ProcessLauncher> launcher)
+       std::shared_ptr<runtime::ProcessLauncher> launcher, std::chrono::milliseconds call_timeout)
       : system(system),
         supervisor(std::move(supervisor)),
         plugins(std::move(plugins)),
@@ -30,52 +47,85 @@ struct Warden::Impl {
         workers_per_plugin(workers_per_plugin),
         isolation(isolation),
         launcher(std::move(launcher)),
-        self(system) {}
+        call_timeout(call_timeout) {
+    for (const auto& plugin : this->plugins) {
+      plugin_ids.push_back(plugin.id);
+    }
+  }
 
-  // An answer for every plugin when the supervisor itself cannot answer.
-  ScanReport unanswered(const TransactionPtr& transaction, const caf::error& why) const {
+  std::chrono::milliseconds timeout_of(const Timeout& timeout) const {
+    return timeout ? *timeout : call_timeout;
+  }
+
+  // Why a call got no answer, as the error every plugin asked reports.
+  static Error no_answer(caf::actor_system& system, const caf::error& why,
+                         std::chrono::milliseconds timeout) {
+    if (why == caf::sec::request_timeout) {
+      return Error(ErrorCode::request_timeout,
+                   "no answer within " + std::to_string(timeout.count()) +
+                       " ms; the scan may still be running and its answer is dropped");
+    }
+    return Error(ErrorCode::shutting_down, "Warden is not running: " + system.render(why));
+  }
+
+  // An answer for each plugin in `ids` when the supervisor gave none.
+  static ScanReport unanswered(const TransactionPtr& transaction,
+                               const std::vector<std::string>& ids, const Error& error) {
     ScanReport report;
     report.transaction_id = transaction ? transaction->id : std::string{};
-    for (const auto& plugin : plugins) {
-      report.failures.push_back(PluginFailure{
-          plugin.id,
-          Error(ErrorCode::shutting_down, "Warden is not running: " + system.render(why))});
+    for (const auto& id : ids) {
+      report.failures.push_back(PluginFailure{id, error});
     }
     return report;
   }
 
-  // A lifecycle request on a scoped_actor of its own: holds the mutex only to
-  // read the handle, so a reload's validating load never stalls scans.
+  ScanReport unanswered(const TransactionPtr& transaction, const caf::error& why,
+                        std::chrono::milliseconds timeout = kWaitForever) const {
+    return unanswered(transaction, plugin_ids, no_answer(system, why, timeout));
+  }
+
+  // One request on the calling thread's own scoped actor, waiting at most
+  // `timeout`: the answer, or `otherwise(error)` without one.
+  template <class Answer, class Otherwise, class... Ts>
+  Answer ask(std::chrono::milliseconds timeout, Otherwise otherwise, Ts&&... xs) const {
+    caf::scoped_actor self{system};
+    std::optional<Answer> answer;
+    self->request(supervisor, wait_for(timeout), std::forward<Ts>(xs)...)
+        .receive([&](Answer& value) { answer = std::move(value); },
+                 [&](caf::error& error) { answer = otherwise(error); });
+    return std::move(*answer);
+  }
+
+  // A lifecycle request (add, remove, reload, recycle), waiting at most
+  // call_timeout: a reload's validating load runs meanwhile without
+  // stalling anyone's scans.
   template <class... Ts>
-  LifecycleResult ask(const std::string& plugin_id, Ts&&... xs) {
-    warden_actor target;
-    {
-      std::lock_guard<std::mutex> guard{mutex};
-      if (!stopped) {
-        target = supervisor;
-      }
+  LifecycleResult change(const std::string& plugin_id, Ts&&... xs) const {
+    if (stopped) {
+      return LifecycleResult{
+          plugin_id, {}, Error(ErrorCode::shutting_down, "Warden is not running")};
     }
-    LifecycleResult result{plugin_id, {}, Error(ErrorCode::shutting_down, "Warden is not running")};
-    if (!target) {
-      return result;
-    }
-    caf::scoped_actor asker{system};
-    asker->request(target, caf::infinite, std::forward<Ts>(xs)...)
-        .receive([&](LifecycleResult& answer) { result = std::move(answer); },
-                 [&](caf::error& why) { result.error->message += ": " + system.render(why); });
-    return result;
+    return ask<LifecycleResult>(
+        call_timeout,
+        [&](const caf::error& why) {
+          return LifecycleResult{plugin_id, {}, no_answer(system, why, call_timeout)};
+        },
+        std::forward<Ts>(xs)...);
   }
 
   caf::actor_system& system;
-  warden_actor supervisor;
+  const warden_actor supervisor;  // kept until ~Impl: callers read it without a lock
   std::vector<runtime::PluginInfo> plugins;
+  std::vector<std::string> plugin_ids;
   std::vector<Error> load_errors;
   std::size_t workers_per_plugin = 0;
   Isolation isolation = Isolation::thread;
   std::shared_ptr<runtime::ProcessLauncher> launcher;  // Isolation::process
-  std::mutex mutex;
-  caf::scoped_actor self;
-  bool stopped = false;
+  std::chrono::milliseconds call_timeout;
+  std::mutex shutdown_mutex;  // one shutdown at a time; never taken by a scan
+  std::atomic<bool> stopped{false};
+  // scan_async calls whose actor has not sent its request yet.
+  std::shared_ptr<std::atomic<std::size_t>> unsent = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenConfig config) {
@@ -130,10 +180,11 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   }
   const auto workers_per_plugin = config.workers_per_plugin;
   const auto isolation = config.isolation;
+  const auto call_timeout = config.call_timeout;
   auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config), launcher);
-  auto impl =
-      std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
-                             std::move(load_errors), workers_per_plugin, isolation, launcher);
+  auto impl = std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
+                                     std::move(load_errors), workers_per_plugin, isolation,
+                                     launcher, call_timeout);
   return std::unique_ptr<Warden>(new Warden(std::move(impl)));
 }
 
@@ -152,7 +203,7 @@ const std::vector<Error>& Warden::load_errors() const {
 }
 
 warden_actor Warden::supervisor() const {
-  return impl_->supervisor;
+  return impl_->stopped ? warden_actor{} : impl_->supervisor;
 }
 
 std::size_t Warden::workers_per_plugin() const {
@@ -167,23 +218,80 @@ std::string Warden::confinement() const {
   return impl_->launcher ? impl_->launcher->confinement() : std::string{};
 }
 
-ScanReport Warden::scan(const TransactionPtr& transaction) {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
+ScanReport Warden::scan(const TransactionPtr& transaction, Timeout timeout) {
+  const auto wait = impl_->timeout_of(timeout);
   if (impl_->stopped) {
     return impl_->unanswered(transaction, caf::make_error(caf::sec::invalid_argument));
   }
-  ScanReport result;
-  impl_->self->request(impl_->supervisor, caf::infinite, scan_atom::value, transaction)
-      .receive([&](ScanReport& report) { result = std::move(report); },
-               [&](caf::error& error) { result = impl_->unanswered(transaction, error); });
-  return result;
+  return impl_->ask<ScanReport>(
+      wait, [&](const caf::error& why) { return impl_->unanswered(transaction, why, wait); },
+      scan_atom::value, transaction);
+}
+
+ScanReport Warden::scan(const std::string& plugin_id, const TransactionPtr& transaction,
+                        Timeout timeout) {
+  const auto wait = impl_->timeout_of(timeout);
+  auto unanswered = [&](const caf::error& why) {
+    return Impl::unanswered(transaction, {plugin_id}, Impl::no_answer(impl_->system, why, wait));
+  };
+  if (impl_->stopped) {
+    return unanswered(caf::make_error(caf::sec::invalid_argument));
+  }
+  return impl_->ask<ScanReport>(wait, unanswered, scan_atom::value, plugin_id, transaction);
+}
+
+std::vector<ScanReport> Warden::scan(std::vector<TransactionPtr> transactions, Timeout timeout) {
+  const auto wait = impl_->timeout_of(timeout);
+  auto unanswered = [&](const caf::error& why) {
+    std::vector<ScanReport> reports;
+    reports.reserve(transactions.size());
+    for (const auto& transaction : transactions) {
+      reports.push_back(impl_->unanswered(transaction, why, wait));
+    }
+    return reports;
+  };
+  if (impl_->stopped) {
+    return unanswered(caf::make_error(caf::sec::invalid_argument));
+  }
+  if (transactions.empty()) {
+    return {};
+  }
+  // `transactions` is copied into the message: the error path still needs its ids.
+  return impl_->ask<std::vector<ScanReport>>(wait, unanswered, scan_atom::value, transactions);
+}
+
+std::future<ScanReport> Warden::scan_async(TransactionPtr transaction, Timeout timeout) {
+  const auto wait = impl_->timeout_of(timeout);
+  auto promise = std::make_shared<std::promise<ScanReport>>();
+  auto future = promise->get_future();
+  // Counted until its request is in the supervisor's mailbox, so a shutdown
+  // that begins after this returns still finds it there and answers it.
+  ++*impl_->unsent;
+  if (impl_->stopped) {
+    --*impl_->unsent;
+    promise->set_value(impl_->unanswered(transaction, caf::make_error(caf::sec::invalid_argument)));
+    return future;
+  }
+  // A pooled actor that lives until its one answer (or the timeout) arrives;
+  // it copies what the error path needs, since Warden may be gone by then.
+  impl_->system.spawn([supervisor = impl_->supervisor, ids = impl_->plugin_ids, wait,
+                       transaction = std::move(transaction), promise,
+                       unsent = impl_->unsent](caf::event_based_actor* self) mutable {
+    auto sent = self->request(supervisor, wait_for(wait), scan_atom::value, transaction);
+    --*unsent;
+    std::move(sent).then([promise](ScanReport& report) { promise->set_value(std::move(report)); },
+                         [self, promise, ids, wait, transaction](caf::error& why) {
+                           promise->set_value(Impl::unanswered(
+                               transaction, ids, Impl::no_answer(self->system(), why, wait)));
+                         });
+  });
+  return future;
 }
 
 void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& next,
                          const std::function<void(ScanReport&&)>& on_report,
                          std::size_t max_in_flight) {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  auto& self = impl_->self;
+  caf::scoped_actor self{impl_->system};  // this call's own: streams run side by side
   max_in_flight = std::max<std::size_t>(1, max_in_flight);
   // Transactions travel in chunks: one message (and one wake-up of this
   // thread) per chunk instead of per transaction; several chunks stay in
@@ -246,92 +354,86 @@ void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& n
 }
 
 BudgetStats Warden::budget() {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  BudgetStats result;
   if (impl_->stopped) {
-    return result;
+    return {};
   }
-  impl_->self->request(impl_->supervisor, caf::infinite, budget_atom::value)
-      .receive([&](BudgetStats& stats) { result = stats; }, [&](caf::error&) {});
-  return result;
+  return impl_->ask<BudgetStats>(
+      impl_->call_timeout, [](const caf::error&) { return BudgetStats{}; }, budget_atom::value);
 }
 
 std::vector<PluginStats> Warden::stats() {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  std::vector<PluginStats> result;
   if (impl_->stopped) {
-    return result;
+    return {};
   }
-  impl_->self->request(impl_->supervisor, caf::infinite, stats_atom::value)
-      .receive([&](std::vector<PluginStats>& stats) { result = std::move(stats); },
-               [&](caf::error&) {});
-  return result;
+  return impl_->ask<std::vector<PluginStats>>(
+      impl_->call_timeout, [](const caf::error&) { return std::vector<PluginStats>{}; },
+      stats_atom::value);
 }
 
 bool Warden::quarantine(const std::string& plugin_id) {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  bool result = false;
   if (impl_->stopped) {
-    return result;
+    return false;
   }
-  impl_->self->request(impl_->supervisor, caf::infinite, quarantine_atom::value, plugin_id)
-      .receive([&](bool ok) { result = ok; }, [&](caf::error&) {});
-  return result;
+  return impl_->ask<bool>(
+      impl_->call_timeout, [](const caf::error&) { return false; }, quarantine_atom::value,
+      plugin_id);
 }
 
 bool Warden::enable(const std::string& plugin_id) {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  bool result = false;
   if (impl_->stopped) {
-    return result;
+    return false;
   }
-  impl_->self->request(impl_->supervisor, caf::infinite, enable_atom::value, plugin_id)
-      .receive([&](bool ok) { result = ok; }, [&](caf::error&) {});
-  return result;
+  return impl_->ask<bool>(
+      impl_->call_timeout, [](const caf::error&) { return false; }, enable_atom::value, plugin_id);
 }
 
 Result<plugin_actor> Warden::plugin(const std::string& plugin_id) {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
   if (impl_->stopped) {
     return Error(ErrorCode::shutting_down, "Warden is not running");
   }
   Result<plugin_actor> result = Error(ErrorCode::unknown_plugin, plugin_id);
-  impl_->self->request(impl_->supervisor, caf::infinite, plugin_atom::value, plugin_id)
+  caf::scoped_actor self{impl_->system};
+  self->request(impl_->supervisor, wait_for(impl_->call_timeout), plugin_atom::value, plugin_id)
       .receive([&](plugin_actor& handle) { result = std::move(handle); },
                [&](caf::error& error) {
                  result = request_error_of(error).value_or(
-                     Error(ErrorCode::shutting_down, impl_->system.render(error)));
+                     Impl::no_answer(impl_->system, error, impl_->call_timeout));
                });
   return result;
 }
 
 void Warden::shutdown() {
-  std::lock_guard<std::mutex> guard{impl_->mutex};
-  if (impl_->stopped) {
+  std::lock_guard<std::mutex> guard{impl_->shutdown_mutex};
+  if (impl_->stopped.exchange(true)) {
     return;
   }
-  impl_->stopped = true;
+  // scan_async calls that returned before this are answered, not refused:
+  // their requests go ahead of the shutdown request (a short wait for the
+  // scheduler to run their actors).
+  while (*impl_->unsent > 0) {
+    std::this_thread::sleep_for(std::chrono::microseconds{200});
+  }
   // The supervisor answers once every pending request is answered and every
   // worker's down message arrived, then quits: ~actor_system will not wait.
-  impl_->self->request(impl_->supervisor, caf::infinite, shutdown_atom::value)
-      .receive([](bool) {}, [](caf::error&) {});
-  impl_->supervisor = nullptr;
+  (void)impl_->ask<bool>(
+      kWaitForever, [](const caf::error&) { return false; }, shutdown_atom::value);
 }
 
 LifecycleResult Warden::add(PluginSpec spec) {
-  return impl_->ask(spec.source.empty() ? spec.path : spec.name, add_atom::value, std::move(spec));
+  const auto id = spec.source.empty() ? spec.path : spec.name;
+  return impl_->change(id, add_atom::value, std::move(spec));
 }
 
 LifecycleResult Warden::remove(const std::string& plugin_id) {
-  return impl_->ask(plugin_id, remove_atom::value, plugin_id);
+  return impl_->change(plugin_id, remove_atom::value, plugin_id);
 }
 
 LifecycleResult Warden::reload(const std::string& plugin_id, PluginSpec spec) {
-  return impl_->ask(plugin_id, reload_atom::value, plugin_id, std::move(spec));
+  return impl_->change(plugin_id, reload_atom::value, plugin_id, std::move(spec));
 }
 
 LifecycleResult Warden::recycle(const std::string& plugin_id) {
-  return impl_->ask(plugin_id, recycle_atom::value, plugin_id);
+  return impl_->change(plugin_id, recycle_atom::value, plugin_id);
 }
 
 std::size_t Warden::abandoned_threads() const {

@@ -10,12 +10,17 @@
 // same without and with recycling in process isolation (each worker's
 // isolate in a child of bin/warden-worker: a socket round trip per scan, a
 // fork and a load per recycle); the plain loop; the ratio; requests lost.
+// Then the blocking facade: Warden::scan called by 1, 2 and 8 host threads at
+// once, each issuing one blocking scan after another, in scans/s (a scan: one
+// transaction through every plugin), against the 1-thread figure.
 //
 //   actors_bench [--scans N] [--recycle N] [--workers N] [--in-flight N]
+//                [--facade-scans N] [--facade-only]   (--help lists them)
 // Corpus: WARDEN_SHARED_CORPUS (skipped with a message when absent).
 // Plugins: WARDEN_SOURCE_DIR/plugins if present, else an inline plugin.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +30,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -70,7 +77,72 @@ struct Options {
   uint64_t recycle = 100;
   std::size_t workers = 0;
   std::size_t in_flight = warden::actors::kDefaultMaxInFlight;
+  std::size_t facade_scans = 6000;  // blocking facade calls per thread count
+  bool facade_only = false;
 };
+
+constexpr const char* kUsage = R"(usage: actors_bench [options]
+  --scans N          transactions per scan_stream run (default 20000)
+  --recycle N        recycle every N scans in the recycling runs (default 100)
+  --workers N        workers per plugin (default 0: Warden's default)
+  --in-flight N      scan_stream's window (default 64)
+  --facade-scans N   blocking Warden::scan calls per facade run, shared by
+                     its threads (default 6000)
+  --facade-only      only the facade runs (1, 2 and 8 calling threads)
+  --help             this text
+  --benchmark_*      Google Benchmark's flags, accepted and ignored
+Corpus: ../shared/corpus/har beside the source tree (skipped when absent).
+WARDEN_BENCH_SMOKE set: short runs.
+)";
+
+// Parses argv into `options`; nullopt with a message on stderr when a flag is
+// unknown or its value is not a number. Exits 0 after --help.
+std::optional<Options> parse_options(int argc, char* argv[]) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (flag.rfind("--benchmark_", 0) == 0) {
+      continue;  // Google Benchmark's flags: scripts/test.sh passes them to every bench
+    }
+    if (flag == "--facade-only") {
+      options.facade_only = true;
+      continue;
+    }
+    const bool numeric = flag == "--scans" || flag == "--recycle" || flag == "--workers" ||
+                         flag == "--in-flight" || flag == "--facade-scans";
+    if (!numeric) {
+      std::fprintf(stderr, "actors_bench: unknown option '%s' (--help lists them)\n", argv[i]);
+      return std::nullopt;
+    }
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "actors_bench: %s needs a value\n", argv[i]);
+      return std::nullopt;
+    }
+    const std::string text = argv[++i];
+    char* end = nullptr;
+    const auto value = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || text[0] == '-') {
+      std::fprintf(stderr, "actors_bench: %s wants a number, got '%s'\n", argv[i - 1],
+                   text.c_str());
+      return std::nullopt;
+    }
+    if (flag == "--scans")
+      options.scans = value;
+    else if (flag == "--recycle")
+      options.recycle = value;
+    else if (flag == "--workers")
+      options.workers = value;
+    else if (flag == "--in-flight")
+      options.in_flight = value;
+    else
+      options.facade_scans = value;
+  }
+  return options;
+}
 
 struct RunResult {
   std::string name;
@@ -198,6 +270,67 @@ RunResult actor_run(const std::string& name, const std::vector<std::string>& plu
   return result;
 }
 
+struct FacadeResult {
+  std::size_t threads = 0;
+  std::size_t scans = 0;
+  double seconds = 0;
+  std::size_t findings = 0;
+  std::size_t failures = 0;
+  std::size_t wrong = 0;  // reports for another transaction than asked
+};
+
+// `threads` host threads share `count` transactions, each taking the next and
+// calling the blocking Warden::scan on it; one fresh Warden per run.
+FacadeResult facade_run(const std::vector<std::string>& plugins,
+                        const std::vector<TransactionPtr>& input, const Options& options,
+                        std::size_t threads) {
+  caf::actor_system_config caf_config;
+  warden::actors::configure(caf_config);
+  caf::actor_system system{caf_config};
+  warden::actors::WardenConfig config;
+  for (const auto& path : plugins)
+    config.plugins.push_back({path});
+  config.recycle_after_scans = 0;
+  config.workers_per_plugin = options.workers;
+  config.console = [](warden::runtime::LogLevel, std::string_view, std::string_view) {};
+  FacadeResult result;
+  result.threads = threads;
+  auto started = warden::actors::Warden::start(system, config);
+  if (!started) {
+    std::cerr << "Warden::start: " << started.error().describe() << "\n";
+    return result;
+  }
+  auto& warden = **started;
+  const std::size_t count = std::min(options.facade_scans, input.size());
+  // Warm-up: every worker loaded and the plugins' hot code compiled before the clock starts.
+  for (std::size_t i = 0; i < std::min<std::size_t>(count, 200); ++i)
+    (void)warden.scan(input[i]);
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> findings{0}, failures{0}, wrong{0};
+  std::vector<std::thread> callers;
+  const auto start = Clock::now();
+  for (std::size_t t = 0; t < threads; ++t) {
+    callers.emplace_back([&] {
+      for (auto i = next++; i < count; i = next++) {
+        const auto report = warden.scan(input[i]);
+        findings += report.findings.size();
+        failures += report.failures.size();
+        if (report.transaction_id != input[i]->id)
+          ++wrong;
+      }
+    });
+  }
+  for (auto& caller : callers)
+    caller.join();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.scans = count;
+  result.findings = findings;
+  result.failures = failures;
+  result.wrong = wrong;
+  warden.shutdown();
+  return result;
+}
+
 void print(const RunResult& r, std::size_t plugins, double limit_tps) {
   const double tps = r.transactions / r.seconds;
   std::printf("%-34s %9.0f txn/s %10.0f scans/s  p50 %7.3f ms  p99 %7.3f ms  ratio %.2f",
@@ -213,22 +346,15 @@ void print(const RunResult& r, std::size_t plugins, double limit_tps) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const auto value = std::strtoull(argv[i + 1], nullptr, 10);
-    if (flag == "--scans")
-      options.scans = value;
-    else if (flag == "--recycle")
-      options.recycle = value;
-    else if (flag == "--workers")
-      options.workers = value;
-    else if (flag == "--in-flight")
-      options.in_flight = value;
-  }
+  auto parsed = parse_options(argc, argv);
+  if (!parsed)
+    return 2;
+  Options options = *parsed;
   // CI only keeps the benchmark alive, its figures come from deliberate runs: a short run.
-  if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr)
+  if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     options.scans = std::min<decltype(options.scans)>(options.scans, 300);
+    options.facade_scans = std::min<decltype(options.facade_scans)>(options.facade_scans, 200);
+  }
   const std::filesystem::path corpus_dir{WARDEN_SHARED_CORPUS};
   if (!std::filesystem::is_directory(corpus_dir)) {
     std::printf("actors_bench: skipped, no corpus at %s\n", corpus_dir.c_str());
@@ -255,29 +381,50 @@ int main(int argc, char* argv[]) {
       corpus.size(), input.size(), plugins.size(), options.workers, options.in_flight,
       std::thread::hardware_concurrency());
 
-  const auto limit = plain_loop(plugins, input);
-  const double limit_tps = limit.transactions / limit.seconds;
-  print(limit, plugins.size(), 0);
-  const auto steady = actor_run("actors, no recycling", plugins, input, options, 0);
-  print(steady, plugins.size(), limit_tps);
-  const auto recycling =
-      actor_run("actors, recycle every " + std::to_string(options.recycle) + " scans", plugins,
-                input, options, options.recycle);
-  print(recycling, plugins.size(), limit_tps);
-  const auto spared =
-      actor_run("actors, recycle " + std::to_string(options.recycle) + ", warm spare", plugins,
-                input, options, options.recycle, true);
-  print(spared, plugins.size(), limit_tps);
-  const auto process = warden::actors::Isolation::process;
-  const auto in_processes =
-      actor_run("processes, no recycling", plugins, input, options, 0, false, process);
-  print(in_processes, plugins.size(), limit_tps);
-  const auto recycling_processes =
-      actor_run("processes, recycle every " + std::to_string(options.recycle) + " scans", plugins,
-                input, options, options.recycle, false, process);
-  print(recycling_processes, plugins.size(), limit_tps);
-  const auto lost =
-      steady.lost + recycling.lost + spared.lost + in_processes.lost + recycling_processes.lost;
+  std::size_t lost = 0;
+  if (!options.facade_only) {
+    const auto limit = plain_loop(plugins, input);
+    const double limit_tps = limit.transactions / limit.seconds;
+    print(limit, plugins.size(), 0);
+    const auto steady = actor_run("actors, no recycling", plugins, input, options, 0);
+    print(steady, plugins.size(), limit_tps);
+    const auto recycling =
+        actor_run("actors, recycle every " + std::to_string(options.recycle) + " scans", plugins,
+                  input, options, options.recycle);
+    print(recycling, plugins.size(), limit_tps);
+    const auto spared =
+        actor_run("actors, recycle " + std::to_string(options.recycle) + ", warm spare", plugins,
+                  input, options, options.recycle, true);
+    print(spared, plugins.size(), limit_tps);
+    const auto process = warden::actors::Isolation::process;
+    const auto in_processes =
+        actor_run("processes, no recycling", plugins, input, options, 0, false, process);
+    print(in_processes, plugins.size(), limit_tps);
+    const auto recycling_processes =
+        actor_run("processes, recycle every " + std::to_string(options.recycle) + " scans", plugins,
+                  input, options, options.recycle, false, process);
+    print(recycling_processes, plugins.size(), limit_tps);
+    lost +=
+        steady.lost + recycling.lost + spared.lost + in_processes.lost + recycling_processes.lost;
+  }
+  // The blocking facade from 1, 2 and 8 host threads: what concurrent callers gain.
+  std::printf(
+      "facade: blocking Warden::scan from N host threads at once, %zu scans per run, "
+      "no recycling, thread isolation\n",
+      std::min(options.facade_scans, input.size()));
+  double one_thread = 0;
+  for (const std::size_t threads : {1, 2, 8}) {
+    const auto run = facade_run(plugins, input, options, threads);
+    const double rate = run.seconds > 0 ? run.scans / run.seconds : 0;
+    if (threads == 1)
+      one_thread = rate;
+    std::printf(
+        "facade, %zu calling thread%s %12.0f scans/s %10.0f plugin scans/s  x%.2f of 1 "
+        "thread  findings %zu  failures %zu  wrong reports %zu\n",
+        threads, threads == 1 ? " " : "s", rate, rate * static_cast<double>(plugins.size()),
+        one_thread > 0 ? rate / one_thread : 0.0, run.findings, run.failures, run.wrong);
+    lost += run.wrong;
+  }
   std::printf("requests lost: %zu\n", lost);
   std::filesystem::remove(inline_path);
   return lost == 0 ? 0 : 1;

@@ -43,6 +43,12 @@ declare module "warden" {
     startedDateTime: string;
     request: Request;
     response: Response;
+    /**
+     * What the embedding host attached (string keys and values); {} when nothing
+     * (always from the warden CLI). Frozen, no prototype: unset keys are
+     * undefined. Not enumerable, so JSON.stringify(txn) leaves it out.
+     */
+    readonly metadata: Readonly<Record<string, string>>;
   }
 
   export type Severity = "info" | "low" | "medium" | "high" | "critical";

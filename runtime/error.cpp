@@ -51,6 +51,8 @@ std::string_view to_string(ErrorCode code) {
       return "unknown_plugin";
     case ErrorCode::malformed_input:
       return "malformed_input";
+    case ErrorCode::request_timeout:
+      return "request_timeout";
   }
   return "unknown";
 }

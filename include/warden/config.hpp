@@ -127,6 +127,12 @@ struct WardenConfig {
   // Null: spdlog's logger named "warden" if the host registered one, else
   // stderr. Process-wide once set (warden/logger.hpp, set_logger).
   std::shared_ptr<spdlog::logger> logger;
+  // How long the facade's calls (Warden::scan, scan_async, stats, ...) wait
+  // for their answer when the call names no timeout; past it the answer is
+  // ErrorCode::request_timeout (warden/warden.hpp). Generous: a scan may wait
+  // in its plugin's queue and be retried after a plugin timeout. scan_stream
+  // and shutdown always wait.
+  std::chrono::milliseconds call_timeout{60'000};
   std::size_t max_batch = 32;       // transactions handed to a worker per message
   WorkerEventHook on_worker_event;  // tests and benchmarks; may be empty
   // Planned recycles (threshold, heap soft limit) promote a warm spare: each

@@ -39,6 +39,8 @@ enum class ErrorCode : uint8_t {
   unknown_plugin,  // no plugin with that id is loaded
   // input
   malformed_input,  // a HAR file is not valid JSON or not HAR-shaped
+  // the host facade
+  request_timeout,  // no answer within the facade call's timeout (the scan may still run)
 };
 
 // Stable snake_case name of every code ("timeout", "out_of_memory", ...).

@@ -3,6 +3,7 @@
 // plugin id, transaction id and URL the runtime adds. Plain data.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct Finding {
   std::string solution;                 // how to fix it
   std::vector<std::string> references;  // URLs to read
   int wasc = 0;                         // WASC threat classification id
+  // The scanned transaction's host metadata, copied by the actor layer as it
+  // answers (empty from an Engine alone, and when the host set none).
+  std::map<std::string, std::string> metadata;
 };
 
 }  // namespace warden

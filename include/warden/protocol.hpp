@@ -259,7 +259,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Finding& x) {
   return f(caf::meta::type_name("warden::Finding"), x.plugin_id, x.transaction_id, x.url, x.title,
            x.severity, x.description, x.evidence, x.cwe, x.confidence, x.param, x.other_info,
-           x.solution, x.references, x.wasc);
+           x.solution, x.references, x.wasc, x.metadata);
 }
 
 }  // namespace warden

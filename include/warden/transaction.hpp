@@ -3,6 +3,7 @@
 // "The transaction"). Built once in C++ and shared immutably between plugin
 // actors through TransactionPtr; each engine builds its own JS view of it.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,11 +34,18 @@ struct Response {
   std::string body_encoding;  // "" or "base64", as HAR content.encoding
 };
 
+// Host metadata: string keys and values a host attaches to a transaction
+// (a tenant, a scan id, ...). Plugins read it as txn.metadata; every finding
+// of the transaction carries a copy. Empty (no allocation) unless set; the
+// HAR reader leaves it empty.
+using Metadata = std::map<std::string, std::string>;
+
 struct Transaction {
   std::string id;                 // unique within a run
   std::string started_date_time;  // as in the HAR entry, "" if absent
   Request request;
   Response response;
+  Metadata metadata;
 };
 
 using TransactionPtr = std::shared_ptr<const Transaction>;

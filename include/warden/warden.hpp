@@ -9,13 +9,23 @@
 //   caf::actor_system system{cfg};
 //   auto warden = warden::actors::Warden::start(system, config);
 //   if (!warden) ...                            // every plugin failed to load
+//   auto report = warden->scan(transaction);   // blocking, at most config.call_timeout
+//   auto later = warden->scan_async(transaction);  // std::future<ScanReport>
 //   warden->scan_stream(next, on_report, 64);   // pipelined, answers in input order
 //   warden->shutdown();                         // answers everything in flight
+//
+// Every call may come from any host thread, many at once: each blocking call
+// waits on a caf::scoped_actor of its own, nothing is shared between callers
+// but the supervisor's mailbox. Errors are values: a plugin that could not
+// answer is a PluginFailure in the report, and a call whose answer did not
+// come within its timeout answers ErrorCode::request_timeout for every plugin
+// it asked (the scan itself goes on; its late answer is dropped).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +47,11 @@ namespace warden::actors {
 
 // Requests scan_stream keeps outstanding when the host names no window.
 inline constexpr std::size_t kDefaultMaxInFlight = 64;
+
+// A facade timeout meaning "no timeout": the call waits for its answer
+// however long it takes, as scan_stream always does. Any timeout of a year
+// or more counts as this.
+inline constexpr std::chrono::milliseconds kWaitForever = std::chrono::milliseconds::max();
 
 // Opens the message of Warden::start's error when Isolation::process was
 // asked for and its fork server could not start (not a plugin's fault).
@@ -74,8 +89,28 @@ class Warden {
   // "" in thread isolation.
   std::string confinement() const;
 
+  // How long a facade call waits for its answer: WardenConfig::call_timeout
+  // when nullopt; kWaitForever waits as long as it takes.
+  using Timeout = std::optional<std::chrono::milliseconds>;
+
   // Blocking: one transaction through every loaded plugin.
-  ScanReport scan(const TransactionPtr& transaction);
+  ScanReport scan(const TransactionPtr& transaction, Timeout timeout = std::nullopt);
+  // Blocking: one transaction through the plugin `plugin_id` only; an id no
+  // plugin has is an unknown_plugin failure in the report.
+  ScanReport scan(const std::string& plugin_id, const TransactionPtr& transaction,
+                  Timeout timeout = std::nullopt);
+  // Blocking: a batch through every plugin, one report per transaction in
+  // input order; one message each way, cheaper than a call per transaction.
+  // The timeout is for the whole batch.
+  std::vector<ScanReport> scan(std::vector<TransactionPtr> transactions,
+                               Timeout timeout = std::nullopt);
+  // Asynchronous: returns at once; the future gets the report scan() would
+  // have returned (never an exception, errors are failures in it). A future,
+  // not a callback: the host decides on which thread and when it waits
+  // (get, wait_for, or polling), and none of its code runs on Warden's or
+  // CAF's threads, where a slow or blocking callback would hold up other
+  // answers. Costs one short-lived pooled actor per call.
+  std::future<ScanReport> scan_async(TransactionPtr transaction, Timeout timeout = std::nullopt);
 
   // Pipelined: pulls transactions from `next` until it returns nullopt, keeps up
   // to `max_in_flight` requests outstanding and hands each report to
@@ -84,6 +119,8 @@ class Warden {
                    const std::function<void(ScanReport&&)>& on_report,
                    std::size_t max_in_flight = kDefaultMaxInFlight);
 
+  // These wait at most WardenConfig::call_timeout; without an answer (or
+  // after shutdown) they return an empty list, empty BudgetStats, false.
   std::vector<PluginStats> stats();
   // The process-wide worker budget's limits and use (empty after shutdown).
   BudgetStats budget();
@@ -101,7 +138,9 @@ class Warden {
   LifecycleResult reload(const std::string& plugin_id, PluginSpec spec);
   LifecycleResult recycle(const std::string& plugin_id);
 
-  // Graceful: answers everything in flight, then stops every worker. Idempotent.
+  // Graceful: answers everything in flight, then stops every worker; waits
+  // as long as that takes (a looping scan ends at its plugin's time limit).
+  // Idempotent; calls after it answer shutting_down at once.
   void shutdown();
 
   // Threads of workers abandoned past their batch deadline (stuck in a V8

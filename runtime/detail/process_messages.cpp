@@ -182,6 +182,11 @@ std::string encode_scan(const Transaction& t) {
   out.str(t.response.mime_type);
   out.str(t.response.body);
   out.str(t.response.body_encoding);
+  out.u32(static_cast<uint32_t>(t.metadata.size()));
+  for (const auto& [key, value] : t.metadata) {
+    out.str(key);
+    out.str(value);
+  }
   return std::move(out).finish();
 }
 
@@ -205,6 +210,11 @@ Result<Transaction> decode_scan(std::string_view payload) {
   t.response.mime_type = in.str();
   t.response.body = in.str();
   t.response.body_encoding = in.str();
+  const uint32_t entries = count(in, payload.size());
+  for (uint32_t i = 0; i < entries && !in.failed(); ++i) {
+    std::string key = in.str();
+    t.metadata.insert_or_assign(std::move(key), in.str());
+  }
   return checked(in, has_body > 1, "transaction", std::move(t));
 }
 

@@ -83,7 +83,12 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
   // Listed in the contract's order, which Object.keys and JSON.stringify must
   // show. V8 installs a template's accessors in the reverse of the order they
   // were declared in, so they are declared last to first.
-  auto shape = [&](std::initializer_list<std::pair<const char*, Field>> properties) {
+  struct Property {
+    const char* name;
+    Field field;
+    v8::PropertyAttribute attribute = v8::None;
+  };
+  auto shape = [&](std::initializer_list<Property> properties) {
     // Internal fields need a constructor; its instances must still inherit
     // straight from Object.prototype, like an object literal.
     v8::Local<v8::FunctionTemplate> constructor = v8::FunctionTemplate::New(isolate_);
@@ -91,13 +96,13 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
     shape->SetInternalFieldCount(static_cast<int>(1 + properties.size()));
     int slot = static_cast<int>(properties.size());
     for (auto it = std::rbegin(properties); it != std::rend(properties); ++it, --slot) {
-      const auto& [name, field] = *it;
+      const auto& [name, field, attribute] = *it;
       fields_[static_cast<std::size_t>(field)].slot = slot;
       shape->SetNativeDataProperty(
           v8::String::NewFromUtf8(isolate_, name, v8::NewStringType::kInternalized)
               .ToLocalChecked(),
           &TransactionView::get, nullptr,
-          v8::External::New(isolate_, &fields_[static_cast<std::size_t>(field)]));
+          v8::External::New(isolate_, &fields_[static_cast<std::size_t>(field)]), attribute);
     }
     constructor->GetFunction(context)
         .ToLocalChecked()
@@ -108,7 +113,8 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
   transaction_shape_.Reset(isolate_, shape({{"id", Field::id},
                                             {"startedDateTime", Field::started_date_time},
                                             {"request", Field::request},
-                                            {"response", Field::response}}));
+                                            {"response", Field::response},
+                                            {"metadata", Field::metadata, v8::DontEnum}}));
   request_shape_.Reset(isolate_, shape({{"method", Field::request_method},
                                         {"url", Field::request_url},
                                         {"httpVersion", Field::request_http_version},
@@ -195,6 +201,8 @@ v8::MaybeLocal<v8::Value> TransactionView::value(v8::Local<v8::Context> context,
       return as_value(instance(context, request_shape_, holder));
     case Field::response:
       return as_value(instance(context, response_shape_, holder));
+    case Field::metadata:
+      return metadata(context, t.metadata, transaction);
     case Field::request_method:
       return again(t.request.method);
     case Field::request_url:
@@ -261,6 +269,26 @@ v8::MaybeLocal<v8::String> TransactionView::repeated(const std::string& text,
   slot.text = text;
   slot.value.Reset(isolate_, made);
   return made;
+}
+
+v8::MaybeLocal<v8::Value> TransactionView::metadata(
+    v8::Local<v8::Context> context, const std::map<std::string, std::string>& entries,
+    const TransactionPtr& transaction) {
+  // No prototype: nothing a plugin puts on Object.prototype shows through,
+  // and own data properties are defined, so no setter anywhere runs.
+  v8::Local<v8::Object> object = v8::Object::New(isolate_, v8::Null(isolate_), nullptr, nullptr, 0);
+  for (const auto& [key, value] : entries) {
+    v8::Local<v8::String> name, text;
+    if (!string(key, transaction).ToLocal(&name) || !string(value, transaction).ToLocal(&text))
+      return {};
+    bool defined = false;
+    if (!object->CreateDataProperty(context, name, text).To(&defined) || !defined)
+      return {};
+  }
+  bool frozen = false;
+  if (!object->SetIntegrityLevel(context, v8::IntegrityLevel::kFrozen).To(&frozen) || !frozen)
+    return {};
+  return object;
 }
 
 v8::MaybeLocal<v8::Value> TransactionView::headers(v8::Local<v8::Context> context,

@@ -6,9 +6,9 @@
 // back into C++, which makes the value the first time (strings, the header
 // list, the nested object) and keeps it in an internal field, so every later
 // read returns the same value. To JS they are plain data properties (keys in
-// the contract's order, writable, enumerable, configurable, no getters; a write
-// turns one into an ordinary data property), and the objects keep one stable
-// shape, so plugin code stays monomorphic.
+// the contract's order, writable, enumerable but for txn.metadata, configurable, no getters; a
+// write turns one into an ordinary data property), and the objects keep one stable shape, so plugin
+// code stays monomorphic.
 //
 // Measured alternatives (bench/README.md): building the whole view eagerly
 // costs 25.5k instructions per scan even for a plugin that reads nothing; V8's
@@ -28,6 +28,7 @@
 // Threads: built and used on the engine's thread, inside its isolate scope.
 
 #include <array>
+#include <map>
 #include <string>
 
 #include <v8.h>
@@ -58,6 +59,7 @@ class TransactionView {
     started_date_time,
     request,
     response,
+    metadata,  // not enumerable: the contract's JSON form stays the HAR-shaped exchange
     request_method,
     request_url,
     request_http_version,
@@ -94,6 +96,11 @@ class TransactionView {
   // versions, status text, MIME type): a string already in the heap when the
   // same text was seen before, else a new one that replaces the cached one.
   v8::MaybeLocal<v8::String> repeated(const std::string& text, const TransactionPtr& transaction);
+  // txn.metadata: a frozen object without a prototype, one string property
+  // per key (the keys absent from it read as undefined, "toString" too).
+  v8::MaybeLocal<v8::Value> metadata(v8::Local<v8::Context> context,
+                                     const std::map<std::string, std::string>& entries,
+                                     const TransactionPtr& transaction);
   // The contract's [{name, value}, ...] for one header list.
   v8::MaybeLocal<v8::Value> headers(v8::Local<v8::Context> context, const std::vector<Header>& list,
                                     const TransactionPtr& transaction);

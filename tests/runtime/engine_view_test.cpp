@@ -246,3 +246,31 @@ TEST_CASE("a long body kept by the plugin outlives the view and the transaction"
   REQUIRE(findings->size() == 1);
   CHECK((*findings)[0].title == "5003:bbbbbbbbbbbbbbbbEND:400");
 }
+
+TEST_CASE(
+    "txn.metadata is a frozen, prototype-less object of the host's strings, hidden from "
+    "the transaction's JSON",
+    "[runtime]") {
+  auto tagged = std::make_shared<Transaction>(*sample_transaction());
+  tagged->metadata = {{"tenant", "acme"}, {"0", "zero"}, {"__proto__", "p"}, {"ünï", "cödé"}};
+  const std::string probe = R"(
+    const m = txn.metadata;
+    let threw = false;
+    try { (function () { 'use strict'; m.tenant = 'changed'; })(); } catch (e) { threw = true; }
+    const d = Object.getOwnPropertyDescriptor(txn, 'metadata');
+    return [{ title: [m.tenant, m[0], m.__proto__, m['ünï'], typeof m.absent, typeof m.toString,
+                      Object.getPrototypeOf(m) === null, Object.isFrozen(m), threw,
+                      Object.keys(m).join('+'), JSON.stringify(m), txn.metadata === m,
+                      d.enumerable, Object.keys(txn).join(','),
+                      JSON.stringify(txn).includes('metadata')].join('|'),
+              severity: 'info' }];)";
+  CHECK(title_of(probe, tagged) ==
+        "acme|zero|p|cödé|undefined|undefined|true|true|true|0+__proto__+tenant+ünï|"
+        R"({"0":"zero","__proto__":"p","tenant":"acme","ünï":"cödé"})"
+        "|true|false|id,startedDateTime,request,response|false");
+  // Without metadata: an empty frozen object, and the JSON form of the view is unchanged.
+  CHECK(title_of("return [{ title: JSON.stringify(txn.metadata) + Object.isFrozen(txn.metadata), "
+                 "severity: 'info' }];") == "{}true");
+  CHECK(title_of("return [{ title: JSON.stringify(txn), severity: 'info' }];", tagged) ==
+        kSampleJson);
+}

@@ -41,6 +41,18 @@ TEST_CASE("a transaction crosses the wire unchanged", "[process][wire]") {
   CHECK(decoded->response.body == original.response.body);
 }
 
+TEST_CASE("a transaction's host metadata crosses the wire, empty or not", "[process][wire]") {
+  auto original = *warden::test::sample_transaction();
+  auto decoded = wire::decode_scan(frame_of(wire::encode_scan(original)).payload);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->metadata.empty());
+  original.metadata = {{"tenant", "acme"}, {"", ""}, {"bytes", std::string("a\0b", 3)}};
+  decoded = wire::decode_scan(frame_of(wire::encode_scan(original)).payload);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->metadata == original.metadata);
+  CHECK(decoded->response.body_encoding == original.response.body_encoding);
+}
+
 TEST_CASE("findings, errors, console lines and load answers cross the wire", "[process][wire]") {
   Finding f;
   f.plugin_id = "p";
