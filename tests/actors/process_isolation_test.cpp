@@ -115,6 +115,19 @@ std::vector<TransactionPtr> read_entries(const std::vector<std::string>& files) 
   return result;
 }
 
+// Whether `id`'s workers went down for `reason` at least `times` times. A
+// worker answers its scan before it goes down, so the restart its down
+// message counts may trail the answer: a test waits for this before reading
+// the restart counts.
+bool went_down(const EventLog& log, const std::string& id, const std::string& reason,
+               std::size_t times) {
+  return log.wait_for([&](const auto& events) {
+    return static_cast<std::size_t>(std::count_if(events.begin(), events.end(), [&](const auto& e) {
+             return e.kind == Kind::down && e.plugin_id == id && e.reason == reason;
+           })) >= times;
+  });
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -272,6 +285,7 @@ TEST_CASE(
     "deadline and the run finishes in bounded time",
     "[actors]") {
   TempDir dir;
+  EventLog log;
   WardenConfig config = process_config();
   config.plugins = {{dir.write("good.js", header_plugin("good"))},
                     {dir.write("hang.js", hanging_plugin("hang"))}};
@@ -280,6 +294,7 @@ TEST_CASE(
   config.warm_spare = false;
   config.limits.scan_timeout = 200ms;
   config.restart_backoff = 1ms;
+  config.on_worker_event = log.hook();
   TestConfig caf_config;
   caf::actor_system system{caf_config};
   auto warden = start_or_fail(system, config);
@@ -305,6 +320,7 @@ TEST_CASE(
       CHECK(result.reports[i].failures.empty());
     }
   }
+  REQUIRE(went_down(log, "hang", "killed", 2));
   const auto stats = warden->stats();
   const auto& s = stats_of(stats, "hang");
   CHECK(count_of(s.restarts_by_reason, "killed") == 2);  // the scan, then its retry
@@ -526,6 +542,7 @@ TEST_CASE(
   CHECK(report.failures[0].error.code == ErrorCode::timeout);
   CHECK_THAT(report.failures[0].error.message, Catch::Contains("killed"));
   CHECK(report.findings.empty());
+  REQUIRE(went_down(log, "stuck", "killed", 2));
   const auto stats = warden->stats();
   const auto& s = stats_of(stats, "stuck");
   CHECK(count_of(s.restarts_by_reason, "killed") == 2);

@@ -234,7 +234,8 @@ TEST_CASE("a long body kept by the plugin outlives the view and the transaction"
       "  for (let i = 0; i < 400; i++) junk.push(new Array(5000).fill(i));\n"
       "  return [{ title: kept.length + ':' + kept.slice(0, 16) + kept.slice(-3) + ':' +\n"
       "                   junk.length,\n"
-      "            severity: 'info' }]; } };\n");
+      "            severity: 'info' }]; } };\n",
+      roomy_options());  // 2e6 elements allocated to make V8 collect garbage
   REQUIRE(engine.ok());
   auto first = std::make_shared<Transaction>(*sample_transaction());
   first->response.body = std::string(5000, 'b') + "END";

@@ -1,8 +1,6 @@
 // Test runner for the runtime layer: V8 is initialised once for the process,
 // before any test builds an Engine, and disposed after the last.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
+#include "catch_session.hpp"
 #include "tests/runtime/child_mode.hpp"
 #include "warden/v8_platform.hpp"
 
@@ -12,5 +10,5 @@ int main(int argc, char* argv[]) {
   warden::runtime::V8Platform v8;
   if (std::optional<int> code = warden::test::run_child_mode(argc, argv))
     return *code;
-  return Catch::Session().run(argc, argv);
+  return warden::test::run_catch_session(argc, argv);
 }
