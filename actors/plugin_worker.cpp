@@ -166,9 +166,8 @@ plugin_worker_actor::behavior_type plugin_worker(
           }
         }
         if (engine) {
-          const auto stats = engine->stats();
-          done.executions = stats.executions;
-          done.heap_used_bytes = stats.heap_used_bytes;
+          done.executions = engine->executions();
+          done.heap_used_bytes = engine->heap_used_after_last_scan();
         }
         done.engine_unusable = leave.has_value();
         self->send(supervisor, batch_done_atom::value, std::move(done));

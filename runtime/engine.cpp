@@ -255,6 +255,14 @@ bool Engine::reusable() const {
   return state_->usable;
 }
 
+uint64_t Engine::executions() const {
+  return state_->stats.executions;
+}
+
+std::size_t Engine::heap_used_after_last_scan() const {
+  return state_->last_heap_used;
+}
+
 EngineStats Engine::stats() const {
   EngineStats stats = state_->stats;
   v8::HeapStatistics heap;

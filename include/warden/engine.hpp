@@ -130,6 +130,12 @@ class Engine {
 
   EngineStats stats() const;
 
+  // Scans attempted and the V8 heap's used bytes as the memory check read
+  // them right after the last scan (or the load): what stats() says, without
+  // reading the heap again. For a report after every batch or scan.
+  uint64_t executions() const;
+  std::size_t heap_used_after_last_scan() const;
+
  private:
   explicit Engine(std::unique_ptr<detail::EngineState> state);
   std::unique_ptr<detail::EngineState> state_;  // V8 lives behind it, out of this header
