@@ -138,37 +138,39 @@ plugin_worker_actor::behavior_type plugin_worker(
         done.batch_id = batch_id;
         done.outcomes.reserve(jobs.size());
         std::optional<errc> leave;
-        for (auto& job : jobs) {
-          if (!engine) {
-            break;  // never loaded: the supervisor re-queues the whole batch
-          }
-          JobOutcome outcome;
-          outcome.job_id = job.job_id;
-          const auto scan_started = std::chrono::steady_clock::now();
-          auto result = engine->scan(job.transaction);
-          if (result) {
-            outcome.findings = std::move(result).value();
-            for (auto& finding : outcome.findings) {
-              finding.plugin_id = plugin_id;  // the validated id, never the engine's
-            }
-          } else {
-            outcome.error = std::move(result).error();
-          }
-          const bool broken =
-              (outcome.error && is_fatal_for_engine(outcome.error->code)) || !engine->reusable();
-          if (broken) {
-            leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
-            done.failed_scan_time += std::chrono::steady_clock::now() - scan_started;
-          }
-          done.outcomes.push_back(std::move(outcome));
-          if (broken) {
-            break;  // the rest of the batch goes to a healthy isolate
-          }
-        }
         if (engine) {
-          const auto stats = engine->stats();
-          done.executions = stats.executions;
-          done.heap_used_bytes = stats.heap_used_bytes;
+          std::vector<TransactionPtr> transactions;
+          transactions.reserve(jobs.size());
+          for (const auto& job : jobs)
+            transactions.push_back(job.transaction);
+          auto scan_started = std::chrono::steady_clock::now();
+          engine->scan_batch(
+              transactions, [&](std::size_t index, Result<std::vector<Finding>> result) {
+                JobOutcome outcome;
+                outcome.job_id = jobs[index].job_id;
+                if (result) {
+                  outcome.findings = std::move(result).value();
+                  for (auto& finding : outcome.findings) {
+                    finding.plugin_id = plugin_id;  // the validated id, never the engine's
+                  }
+                } else {
+                  outcome.error = std::move(result).error();
+                }
+                const auto scan_ended = std::chrono::steady_clock::now();
+                const bool broken = (outcome.error && is_fatal_for_engine(outcome.error->code)) ||
+                                    !engine->reusable();
+                if (broken) {
+                  leave = exit_reason_for(outcome.error ? outcome.error->code : ErrorCode::none);
+                  done.failed_scan_time += scan_ended - scan_started;
+                }
+                scan_started = scan_ended;
+                done.outcomes.push_back(std::move(outcome));
+                return !broken;  // the rest of the batch goes to a healthy isolate
+              });
+        }  // never loaded: the supervisor re-queues the whole batch
+        if (engine) {
+          done.executions = engine->executions();
+          done.heap_used_bytes = engine->heap_used_after_last_scan();
         }
         done.engine_unusable = leave.has_value();
         self->send(supervisor, batch_done_atom::value, std::move(done));

@@ -101,8 +101,10 @@ void collect_viewed(EngineState& state, const Transaction& transaction) {
   }
 }
 
-// One scan under the scan deadline; see Engine::scan.
-Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr& transaction) {
+// One scan under the scan deadline, inside the isolate and `ctx` (entered by
+// the caller, once per batch); see Engine::scan.
+Result<std::vector<Finding>> scan_entered(EngineState& state, v8::Local<v8::Context> ctx,
+                                          const TransactionPtr& transaction) {
   v8::Isolate* isolate = state.isolate;
   if (!state.usable) {
     return Error{ErrorCode::engine_unusable,
@@ -114,10 +116,7 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
     return Error{ErrorCode::js_exception, "no transaction", state.source->path()};
   ++state.stats.executions;
 
-  v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
-  v8::Local<v8::Context> ctx = state.context.Get(isolate);
-  v8::Context::Scope context_scope(ctx);
   v8::TryCatch try_catch(isolate);
 
   ScanDeadline deadline(*state.watchdog, state.options.limits.scan_timeout);
@@ -186,6 +185,17 @@ Result<std::vector<Finding>> scan_once(EngineState& state, const TransactionPtr&
   return result;
 }
 
+// scan_entered, with a host exception (std::bad_alloc) as that scan's error.
+Result<std::vector<Finding>> scan_guarded(EngineState& state, v8::Local<v8::Context> ctx,
+                                          const TransactionPtr& transaction) {
+  try {
+    return scan_entered(state, ctx, transaction);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::js_exception, std::string("host error: ") + e.what(),
+                 state.source->path()};
+  }
+}
+
 }  // namespace
 
 Result<Engine> Engine::load(PluginSourcePtr source, EngineOptions options) {
@@ -239,12 +249,31 @@ Engine& Engine::operator=(Engine&& other) noexcept = default;
 Engine::~Engine() = default;
 
 Result<std::vector<Finding>> Engine::scan(const TransactionPtr& transaction) {
-  try {
-    return scan_once(*state_, transaction);
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::js_exception, std::string("host error: ") + e.what(),
-                 state_->source->path()};
+  v8::Isolate* isolate = state_->isolate;
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> ctx = state_->context.Get(isolate);
+  v8::Context::Scope context_scope(ctx);
+  return scan_guarded(*state_, ctx, transaction);
+}
+
+std::size_t Engine::scan_batch(const std::vector<TransactionPtr>& transactions,
+                               const ScanSink& sink) {
+  // Entering the isolate and its context costs ~560 instructions a scan
+  // (callgrind), about a tenth of a scan that reads nothing: once per batch.
+  v8::Isolate* isolate = state_->isolate;
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> ctx = state_->context.Get(isolate);
+  v8::Context::Scope context_scope(ctx);
+  std::size_t scanned = 0;
+  for (const TransactionPtr& transaction : transactions) {
+    Result<std::vector<Finding>> result = scan_guarded(*state_, ctx, transaction);
+    ++scanned;
+    if (!sink(scanned - 1, std::move(result)))
+      break;
   }
+  return scanned;
 }
 
 const PluginInfo& Engine::info() const {
@@ -253,6 +282,14 @@ const PluginInfo& Engine::info() const {
 
 bool Engine::reusable() const {
   return state_->usable;
+}
+
+uint64_t Engine::executions() const {
+  return state_->stats.executions;
+}
+
+std::size_t Engine::heap_used_after_last_scan() const {
+  return state_->last_heap_used;
 }
 
 EngineStats Engine::stats() const {

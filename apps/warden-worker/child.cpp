@@ -62,10 +62,9 @@ runtime::EngineOptions engine_options(const wire::LoadRequest& load) {
     auto shared = std::make_shared<const Transaction>(std::move(*transaction));
     runtime::ProcessScan answer;
     answer.findings = engine.scan(shared);
-    const runtime::EngineStats stats = engine.stats();
     answer.reusable = engine.reusable();
-    answer.executions = stats.executions;
-    answer.heap_used_bytes = stats.heap_used_bytes;
+    answer.executions = engine.executions();
+    answer.heap_used_bytes = engine.heap_used_after_last_scan();
     if (!write_frame_blocking(kChannelFd, wire::encode_scan_done(answer)))
       ::_exit(0);
   }

@@ -122,6 +122,17 @@ class Engine {
   // transaction id and URL. Keeps `transaction` alive while V8 may reference it.
   Result<std::vector<Finding>> scan(const TransactionPtr& transaction);
 
+  // Called with each scan's position in the batch and its result; returns
+  // false to stop the batch there.
+  using ScanSink = std::function<bool(std::size_t index, Result<std::vector<Finding>> result)>;
+
+  // Scans `transactions` in order, each exactly as scan() would (its own
+  // deadline, microtask checkpoint, error and findings), handing each result
+  // to `sink` as it is made; the isolate is entered once for the batch.
+  // Returns how many were scanned. The sink runs inside the isolate: it must
+  // not scan with, create or destroy an engine.
+  std::size_t scan_batch(const std::vector<TransactionPtr>& transactions, const ScanSink& sink);
+
   const PluginInfo& info() const;
 
   // False once a scan was forcibly terminated (timeout, out of memory): the
@@ -129,6 +140,12 @@ class Engine {
   bool reusable() const;
 
   EngineStats stats() const;
+
+  // Scans attempted and the V8 heap's used bytes as the memory check read
+  // them right after the last scan (or the load): what stats() says, without
+  // reading the heap again. For a report after every batch or scan.
+  uint64_t executions() const;
+  std::size_t heap_used_after_last_scan() const;
 
  private:
   explicit Engine(std::unique_ptr<detail::EngineState> state);

@@ -128,15 +128,27 @@ std::size_t EngineState::external_limit() const {
                                                 : options.limits.heap_limit_bytes;
 }
 
+std::size_t EngineState::read_heap_used() {
+  // Space 0 is the read-only space, which used_heap_size leaves out (it may be
+  // shared between isolates).
+  std::size_t used = 0;
+  v8::HeapSpaceStatistics space;
+  for (std::size_t i = 1; i < isolate->NumberOfHeapSpaces(); ++i) {
+    if (isolate->GetHeapSpaceStatistics(&space, i))
+      used += space.space_used_size();
+  }
+  last_heap_used = used;
+  return used;
+}
+
 std::optional<Error> EngineState::over_memory(const std::string& what) {
-  v8::HeapStatistics heap;
-  isolate->GetHeapStatistics(&heap);
+  const std::size_t used = read_heap_used();
   const std::size_t outside = array_buffer_usage->bytes.load(std::memory_order_relaxed) +
                               (intl_budget ? intl_budget->bytes() : 0);
   std::string message;
-  if (heap.used_heap_size() > options.limits.heap_limit_bytes) {
-    message = what + " left " + format_mb(heap.used_heap_size()) +
-              " in the V8 heap, over its limit of " + format_mb(options.limits.heap_limit_bytes);
+  if (used > options.limits.heap_limit_bytes) {
+    message = what + " left " + format_mb(used) + " in the V8 heap, over its limit of " +
+              format_mb(options.limits.heap_limit_bytes);
   } else if (intl_budget && intl_budget->exhausted()) {
     message = what + " filled the " + format_mb(external_limit()) +
               " allowed outside the V8 heap (Intl objects, ArrayBuffers: " + format_mb(outside) +
@@ -154,6 +166,7 @@ Error EngineState::forced_stop(ErrorCode timeout_code, const std::string& what,
   // stays "terminating" and every later call fails silently.
   isolate->CancelTerminateExecution();
   usable = false;
+  read_heap_used();  // for the report after it, as after any scan
   if (out_of_memory) {
     ErrorCode code = timeout_code == ErrorCode::timeout ? ErrorCode::out_of_memory : timeout_code;
     return Error{code,

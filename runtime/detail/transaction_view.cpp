@@ -78,6 +78,7 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
 
   v8::Local<v8::Value> builder = run_internal_script(context, "warden:view.js", kHeaderBuilder);
   header_builder_.Reset(isolate_, builder.As<v8::Function>());
+  header_block_.emplace(context);
 
   v8::Local<v8::Value> object_prototype = v8::Object::New(isolate_)->GetPrototype();
   // Listed in the contract's order, which Object.keys and JSON.stringify must
@@ -130,6 +131,7 @@ TransactionView::TransactionView(v8::Local<v8::Context> context) : isolate_(cont
 }
 
 TransactionView::~TransactionView() {
+  header_block_.reset();
   header_builder_.Reset();
   transaction_shape_.Reset();
   request_shape_.Reset();
@@ -294,6 +296,9 @@ v8::MaybeLocal<v8::Value> TransactionView::metadata(
 v8::MaybeLocal<v8::Value> TransactionView::headers(v8::Local<v8::Context> context,
                                                    const std::vector<Header>& list,
                                                    const TransactionPtr& transaction) {
+  v8::MaybeLocal<v8::Value> made;
+  if (header_block_->build(context, list, made))
+    return made;
   constexpr std::size_t kOnStack = 128;
   v8::Local<v8::Value> on_stack[kOnStack];
   std::vector<v8::Local<v8::Value>> on_heap;

@@ -29,10 +29,12 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <v8.h>
 
+#include "runtime/detail/header_block.hpp"
 #include "warden/transaction.hpp"
 
 namespace warden::runtime::detail {
@@ -123,6 +125,7 @@ class TransactionView {
   v8::Global<v8::ObjectTemplate> request_shape_;
   v8::Global<v8::ObjectTemplate> response_shape_;
   std::array<CachedString, kCacheSlots> cache_;
+  std::optional<HeaderBlock> header_block_;  // headers(): most lists, one string each
 };
 
 // True when every byte of `text` is below 0x80 (eight bytes at a time).

@@ -495,3 +495,50 @@ TEST_CASE("a plugin cannot corrupt built-ins the engine relies on", "[runtime]")
   REQUIRE(findings.ok());
   CHECK((*findings)[0].title == "still fine");
 }
+
+TEST_CASE("a batch gives each scan its own result and stops after a timeout", "[runtime]") {
+  // The transaction's id picks what the scan does: find, throw, loop forever.
+  auto options = small_options();
+  options.limits.scan_timeout = 100ms;
+  auto engine = load_code(R"(
+    export default { id: 'batch', scan(txn) {
+      if (txn.id === 'throw') throw new Error('bad ' + txn.id);
+      if (txn.id === 'loop') for (;;) {}
+      return [{ title: 'seen ' + txn.id, severity: 'info' }];
+    } };)",
+                          options);
+  REQUIRE(engine.ok());
+  std::vector<TransactionPtr> batch;
+  for (const char* id : {"a", "throw", "b", "loop", "c"}) {
+    auto t = std::make_shared<Transaction>(*sample_transaction());
+    t->id = id;
+    batch.push_back(t);
+  }
+  std::vector<std::string> seen;
+  const std::size_t scanned = engine->scan_batch(batch, [&](std::size_t index,
+                                                            Result<std::vector<Finding>> result) {
+    CHECK(index == seen.size());
+    if (result.ok()) {
+      REQUIRE(result->size() == 1);
+      seen.push_back((*result)[0].title + " " + (*result)[0].transaction_id);
+    } else {
+      seen.push_back(std::string(to_string(result.error().code)) + " " + result.error().message);
+    }
+    return engine->reusable();
+  });
+  CHECK(scanned == 4);  // the scan after the timeout is left to a fresh engine
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0] == "seen a a");
+  CHECK_THAT(seen[1], Catch::StartsWith("js_exception") && Catch::Contains("bad throw"));
+  CHECK(seen[2] == "seen b b");
+  CHECK_THAT(seen[3], Catch::StartsWith("timeout") && Catch::Contains("ran past 100 ms"));
+  CHECK_FALSE(engine->reusable());
+  // A batch on an unusable engine answers engine_unusable, scan by scan.
+  std::vector<ErrorCode> codes;
+  engine->scan_batch({batch[0], batch[2]}, [&](std::size_t, Result<std::vector<Finding>> result) {
+    codes.push_back(result.ok() ? ErrorCode::none : result.error().code);
+    return true;
+  });
+  CHECK(codes == std::vector<ErrorCode>{ErrorCode::engine_unusable, ErrorCode::engine_unusable});
+  check_fresh_engine_works();
+}

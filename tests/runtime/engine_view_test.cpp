@@ -140,6 +140,59 @@ TEST_CASE("long header lists keep every pair, in order", "[runtime]") {
                  t) == "300:true:0");
 }
 
+TEST_CASE("header lists of every size keep every pair, in order, both ways of building them",
+          "[runtime]") {
+  // Up to 512 pairs and 16 KiB of ASCII text are cut from one string; more,
+  // or any byte over 0x7f, go header by header. Both must give the same list.
+  for (int count : {0, 1, 63, 64, 65, 200, 512, 513, 700}) {
+    auto t = std::make_shared<Transaction>(*sample_transaction());
+    t->response.headers.clear();
+    for (int i = 0; i < count; ++i) {
+      std::string name = std::to_string(i);
+      name.insert(name.begin(), 'h');  // not "h" + ...: GCC 12 -Wrestrict false positive
+      t->response.headers.push_back({name, std::to_string(i * 7)});
+    }
+    if (count == 200)
+      t->response.headers.back().value = "caf\xC3\xA9";  // the per-header way
+    CAPTURE(count);
+    CHECK(title_of(R"(
+      const h = txn.response.headers;
+      const ok = h.every((x, i) => x.name === 'h' + i &&
+                                   x.value === (h.length === 200 && i === 199 ? 'caf\u00e9' : String(i * 7)) &&
+                                   Object.keys(x).join() === 'name,value');
+      return [{ title: h.length + ':' + ok + ':' + Array.isArray(h), severity: 'info' }];)",
+                   t) == std::to_string(count) + ":true:true");
+  }
+}
+
+TEST_CASE("a plugin that replaces substring, call and bind cannot change its headers",
+          "[runtime]") {
+  auto engine = load_code(R"(
+    String.prototype.substring = () => { throw new Error('substring'); };
+    String.prototype.slice = () => { throw new Error('slice'); };
+    Function.prototype.call = () => { throw new Error('call'); };
+    Function.prototype.bind = () => { throw new Error('bind'); };
+    Function.prototype.apply = () => { throw new Error('apply'); };
+    Object.defineProperty(Array.prototype, '1', { set() { throw new Error('index'); },
+                                                  configurable: true });
+    // Last: once Object.prototype has 'value', every descriptor literal inherits it.
+    Object.defineProperty(Object.prototype, 'value', { set() { throw new Error('value'); },
+                                                       configurable: true });
+    export default { id: 'tamper-strings', scan(txn) {
+      let text = '';
+      for (const h of txn.request.headers) text += (text ? ',' : '') + h.name + '=' + h.value;
+      return [{ title: text + '|' + txn.response.headers.length, severity: 'info' }];
+    } };)");
+  if (!engine.ok())
+    FAIL(engine.error().describe());
+  for (int i = 0; i < 2; ++i) {
+    auto findings = engine->scan(sample_transaction());
+    if (!findings.ok())
+      FAIL(findings.error().describe());
+    CHECK((*findings)[0].title == "Host=example.com,Cookie=sid=abc|2");
+  }
+}
+
 TEST_CASE("header names and values arrive intact: long ASCII, UTF-8, invalid UTF-8, empty",
           "[runtime]") {
   auto t = std::make_shared<Transaction>(*sample_transaction());
