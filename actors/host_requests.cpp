@@ -98,10 +98,10 @@ caf::result<std::vector<ScanReport>> answer_plugin_scans(Self self, const std::s
 PluginStats stats_of(Self self, uint32_t plugin) {
   const auto& entry = self->state.plugins[plugin];
   const auto occupancy = entry.pool.occupancy();
-  auto stats = make_plugin_stats(
-      entry.spec.info.id, *entry.counters,
-      PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
-                 entry.queue.size(), entry.heap_recycling_stopped});
+  auto stats =
+      make_plugin_stats(entry.spec.info.id, *entry.counters,
+                        PluginLoad{entry.quarantined, occupancy.workers, occupancy.heap_used_bytes,
+                                   entry.queue.size(), entry.heap_recycling_stopped});
   stats.revision = entry.revision;
   return stats;
 }

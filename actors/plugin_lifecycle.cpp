@@ -99,7 +99,7 @@ LifecycleResult switch_to(Self self, uint32_t old, const ValidPlugin& plugin,
   auto& state = self->state;
   auto& entry = state.plugins[fresh];
   auto& retiring = state.plugins[old];
-  entry.counters = retiring.counters;  // one set of counts across the plugin's versions
+  entry.counters = retiring.counters;         // one set of counts across the plugin's versions
   entry.handle = std::move(retiring.handle);  // a handle names the plugin, not a version
   retiring.handle.reset();
   retiring.retiring = true;
