@@ -274,17 +274,21 @@ std::future<ScanReport> Warden::scan_async(TransactionPtr transaction, Timeout t
   }
   // A pooled actor that lives until its one answer (or the timeout) arrives;
   // it copies what the error path needs, since Warden may be gone by then.
-  impl_->system.spawn([supervisor = impl_->supervisor, ids = impl_->plugin_ids, wait,
-                       transaction = std::move(transaction), promise,
-                       unsent = impl_->unsent](caf::event_based_actor* self) mutable {
-    auto sent = self->request(supervisor, wait_for(wait), scan_atom::value, transaction);
-    --*unsent;
-    std::move(sent).then([promise](ScanReport& report) { promise->set_value(std::move(report)); },
-                         [self, promise, ids, wait, transaction](caf::error& why) {
-                           promise->set_value(Impl::unanswered(
-                               transaction, ids, Impl::no_answer(self->system(), why, wait)));
-                         });
-  });
+  // The transaction goes in as a spawn argument: CAF 0.17 binds a null
+  // std::tuple<> when a function actor gets none (UBSan reports it).
+  impl_->system.spawn(
+      [supervisor = impl_->supervisor, ids = impl_->plugin_ids, wait, promise,
+       unsent = impl_->unsent](caf::event_based_actor* self, TransactionPtr transaction) mutable {
+        auto sent = self->request(supervisor, wait_for(wait), scan_atom::value, transaction);
+        --*unsent;
+        std::move(sent).then(
+            [promise](ScanReport& report) { promise->set_value(std::move(report)); },
+            [self, promise, ids, wait, transaction](caf::error& why) {
+              promise->set_value(
+                  Impl::unanswered(transaction, ids, Impl::no_answer(self->system(), why, wait)));
+            });
+      },
+      std::move(transaction));
   return future;
 }
 

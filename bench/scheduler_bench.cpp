@@ -148,10 +148,15 @@ bool run_policy(const char* policy, const std::vector<std::string>& plugins,
   const auto chain = measure(input.size(), [&](Figures& f) {
     auto done = std::make_shared<std::promise<void>>();
     auto finished = done->get_future();
-    system.spawn([&, done](caf::event_based_actor* self) -> caf::behavior {
-      chain_step(self, supervisor, &input, 0, &f, done);
-      return {[](int) {}};
-    });
+    // `done` as a spawn argument: CAF 0.17 binds a null std::tuple<> when a
+    // function actor gets none.
+    system.spawn(
+        [&](caf::event_based_actor* self,
+            std::shared_ptr<std::promise<void>> done) -> caf::behavior {
+          chain_step(self, supervisor, &input, 0, &f, done);
+          return {[](int) {}};
+        },
+        done);
     finished.wait();
   });
   print(policy, "chain", chain);

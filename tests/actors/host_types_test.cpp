@@ -67,32 +67,39 @@ TEST_CASE("a host's own message type travels between two host actors while Warde
   const auto supervisor = warden->supervisor();
 
   // Answers a Ping with the number of findings Warden reports for transaction 7.
-  auto scanner = system.spawn([supervisor](caf::event_based_actor* self) -> caf::behavior {
-    return {
-        [=](host_app::Ping& ping) {
-          auto promise = self->make_response_promise<host_app::Ping>();
-          self->request(supervisor, caf::infinite, scan_atom::value, test::make_transaction(7))
-              .then(
-                  [=](actors::ScanReport& report) mutable {
-                    promise.deliver(host_app::Ping{ping.text + " pong", report.findings.size()});
-                  },
-                  [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
-          return promise;
-        },
-    };
-  });
+  // What an actor needs goes in as a spawn argument, not a capture: CAF 0.17
+  // binds a null std::tuple<> when a function actor gets none (UBSan reports it).
+  auto scanner = system.spawn(
+      [](caf::event_based_actor* self, actors::warden_actor supervisor) -> caf::behavior {
+        return {
+            [=](host_app::Ping& ping) {
+              auto promise = self->make_response_promise<host_app::Ping>();
+              self->request(supervisor, caf::infinite, scan_atom::value, test::make_transaction(7))
+                  .then(
+                      [=](actors::ScanReport& report) mutable {
+                        promise.deliver(
+                            host_app::Ping{ping.text + " pong", report.findings.size()});
+                      },
+                      [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
+              return promise;
+            },
+        };
+      },
+      supervisor);
   // Forwards a Ping to the scanner: the host's type between two pooled actors.
-  auto asker = system.spawn([scanner](caf::event_based_actor* self) -> caf::behavior {
-    return {
-        [=](host_app::Ping& ping) {
-          auto promise = self->make_response_promise<host_app::Ping>();
-          self->request(scanner, caf::infinite, std::move(ping))
-              .then([=](host_app::Ping& answer) mutable { promise.deliver(std::move(answer)); },
-                    [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
-          return promise;
-        },
-    };
-  });
+  auto asker = system.spawn(
+      [](caf::event_based_actor* self, caf::actor scanner) -> caf::behavior {
+        return {
+            [=](host_app::Ping& ping) {
+              auto promise = self->make_response_promise<host_app::Ping>();
+              self->request(scanner, caf::infinite, std::move(ping))
+                  .then([=](host_app::Ping& answer) mutable { promise.deliver(std::move(answer)); },
+                        [=](caf::error& error) mutable { promise.deliver(std::move(error)); });
+              return promise;
+            },
+        };
+      },
+      scanner);
 
   caf::scoped_actor self{system};
   std::string text;
