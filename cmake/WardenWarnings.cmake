@@ -23,10 +23,11 @@ function(warden_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
   if(WARDEN_SANITIZE_FLAGS)
     # GCC 12's -Wmaybe-uninitialized misfires inside std::regex, and its -Warray-bounds
-    # inside std::string's memcpy, under the sanitizers' instrumentation (known false
-    # positives); the Release build keeps both.
+    # and -Wstringop-overflow/-overread inside std::string's memcpy, under the
+    # sanitizers' instrumentation (known false positives); the Release build keeps them.
     target_compile_options(${target} PRIVATE ${WARDEN_SANITIZE_FLAGS} -Wno-maybe-uninitialized
-                                             -Wno-array-bounds)
+                                             -Wno-array-bounds -Wno-stringop-overflow
+                                             -Wno-stringop-overread)
     target_link_options(${target} PRIVATE ${WARDEN_SANITIZE_LINK_FLAGS})
   endif()
 endfunction()
