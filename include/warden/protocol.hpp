@@ -20,6 +20,7 @@
 //   host --(remove_atom, plugin_id)---------------------------> warden -> LifecycleResult
 //   host --(reload_atom, plugin_id, PluginSpec)---------------> warden -> LifecycleResult
 //   host --(recycle_atom, plugin_id)--------------------------> warden -> LifecycleResult
+//   host --(describe_atom)------------------------------------> warden -> NodeInfo
 //
 //   host --(scan_atom, TransactionPtr)------------------------> plugin -> ScanReport
 //   host --(scan_atom, vector<TransactionPtr>)----------------> plugin -> vector<ScanReport>
@@ -92,6 +93,17 @@ struct ScanReport {
   std::vector<PluginFailure> failures;
   std::vector<PluginRevision> revisions;
 };
+
+// What a Warden serves, asked by a client before it sends a node work
+// (warden/remote_warden.hpp): nodes whose plugin sets differ are refused.
+// `plugins` and `revisions` are the live plugins, in load order.
+struct NodeInfo {
+  std::vector<runtime::PluginInfo> plugins;
+  std::vector<PluginRevision> revisions;
+  std::vector<Error> load_errors;  // the plugins that failed to load at start
+};
+
+using describe_atom = caf::atom_constant<caf::atom("describe")>;
 
 // The budget's use and limits, for a host's statistics.
 struct BudgetStats {
@@ -189,7 +201,8 @@ using warden_actor = caf::typed_actor<
     caf::replies_to<add_atom, PluginSpec>::with<LifecycleResult>,
     caf::replies_to<remove_atom, std::string>::with<LifecycleResult>,
     caf::replies_to<reload_atom, std::string, PluginSpec>::with<LifecycleResult>,
-    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>>;
+    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>,
+    caf::replies_to<describe_atom>::with<NodeInfo>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -238,6 +251,11 @@ typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, NodeInfo& x) {
+  return f(caf::meta::type_name("warden::actors::NodeInfo"), x.plugins, x.revisions, x.load_errors);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BudgetStats& x) {
   return f(caf::meta::type_name("warden::actors::BudgetStats"), x.max_workers,
            x.max_heap_total_bytes, x.max_abandoned_threads, x.workers, x.spares, x.abandoned,
@@ -254,6 +272,14 @@ typename Inspector::result_type inspect(Inspector& f, Error& x) {
   return f(caf::meta::type_name("warden::Error"), x.code, x.message, x.file, x.line, x.column,
            x.stack);
 }
+
+namespace runtime {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginInfo& x) {
+  return f(caf::meta::type_name("warden::runtime::PluginInfo"), x.id, x.name, x.version, x.path,
+           x.kind, x.help_uri);
+}
+}  // namespace runtime
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Finding& x) {
@@ -288,6 +314,8 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::WardenEvent))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginRevision))
 CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
+// nodes
+CAF_ADD_TYPE_ID(warden, (warden::actors::NodeInfo))
 CAF_END_TYPE_ID_BLOCK(warden)
 
 namespace warden::actors {
