@@ -282,9 +282,11 @@ void on_down(Self self, caf::down_msg& down) {
 
 supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlugin> plugins,
                                            WardenConfig config,
-                                           std::shared_ptr<runtime::ProcessLauncher> launcher) {
+                                           std::shared_ptr<runtime::ProcessLauncher> launcher,
+                                           std::vector<Error> load_errors) {
   auto& state = self->state;
   state.launcher = std::move(launcher);
+  state.load_errors = std::move(load_errors);
   if (config.workers_per_plugin == 0) {
     config.workers_per_plugin = default_workers_per_plugin(
         plugins.size(), std::thread::hardware_concurrency(), config.recycle_after_scans);
@@ -381,6 +383,16 @@ supervisor_actor::behavior_type supervisor(Self self, std::vector<SupervisedPlug
         return promise;
       },
       [self](budget_atom) { return self->state.budget.stats(budget_use(self->state)); },
+      [self](describe_atom) {
+        NodeInfo info;
+        for (const auto plugin : live_plugins(self->state)) {
+          info.plugins.push_back(self->state.plugins[plugin].spec.info);
+          info.revisions.push_back(
+              PluginRevision{self->state.plugin_ids[plugin], stats_of(self, plugin).revision});
+        }
+        info.load_errors = self->state.load_errors;
+        return info;
+      },
       // -- internal: each from its one sender (actors/sender_check.hpp) --
       [self](workers_atom) -> caf::result<std::vector<plugin_worker_actor>> {
         if (!self->state.config.expose_workers_for_tests) {
@@ -460,9 +472,10 @@ std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardwa
 
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
                                   WardenConfig config,
-                                  std::shared_ptr<runtime::ProcessLauncher> launcher) {
+                                  std::shared_ptr<runtime::ProcessLauncher> launcher,
+                                  std::vector<Error> load_errors) {
   return system.spawn<caf::detached>(supervisor, std::move(plugins), std::move(config),
-                                     std::move(launcher));
+                                     std::move(launcher), std::move(load_errors));
 }
 
 }  // namespace warden::actors

@@ -51,10 +51,12 @@ std::size_t default_workers_per_plugin(std::size_t plugin_count, unsigned hardwa
 // runs, destroying the actor system waits for it, perhaps forever.
 std::size_t abandoned_threads_running();
 
+// `load_errors`: the plugins that failed to load, for describe_atom's answer.
 // In Isolation::process its workers' children come from `launcher` (which
 // every worker keeps alive); without one they fail to load.
 supervisor_actor spawn_supervisor(caf::actor_system& system, std::vector<SupervisedPlugin> plugins,
                                   WardenConfig config,
-                                  std::shared_ptr<runtime::ProcessLauncher> launcher = nullptr);
+                                  std::shared_ptr<runtime::ProcessLauncher> launcher = nullptr,
+                                  std::vector<Error> load_errors = {});
 
 }  // namespace warden::actors

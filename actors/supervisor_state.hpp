@@ -107,6 +107,7 @@ struct SupervisorState {
   std::shared_ptr<runtime::ProcessLauncher> launcher;
   std::vector<std::pair<caf::actor_addr, std::shared_ptr<ChildSwitch>>> children;
   WorkerBudget budget;
+  std::vector<Error> load_errors;  // at start, for describe_atom
   bool pool_tick_armed = false;
   EventBus events;  // lifecycle events' subscribers
   // Handles of removed plugins: they answer errors, and are stopped at shutdown.

@@ -181,7 +181,8 @@ Result<std::unique_ptr<Warden>> Warden::start(caf::actor_system& system, WardenC
   const auto workers_per_plugin = config.workers_per_plugin;
   const auto isolation = config.isolation;
   const auto call_timeout = config.call_timeout;
-  auto supervisor = spawn_supervisor(system, std::move(supervised), std::move(config), launcher);
+  auto supervisor =
+      spawn_supervisor(system, std::move(supervised), std::move(config), launcher, load_errors);
   auto impl = std::make_unique<Impl>(system, std::move(supervisor), std::move(infos),
                                      std::move(load_errors), workers_per_plugin, isolation,
                                      launcher, call_timeout);

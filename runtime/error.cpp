@@ -53,6 +53,8 @@ std::string_view to_string(ErrorCode code) {
       return "malformed_input";
     case ErrorCode::request_timeout:
       return "request_timeout";
+    case ErrorCode::node_unreachable:
+      return "node_unreachable";
   }
   return "unknown";
 }

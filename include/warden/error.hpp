@@ -41,6 +41,8 @@ enum class ErrorCode : uint8_t {
   malformed_input,  // a HAR file is not valid JSON or not HAR-shaped
   // the host facade
   request_timeout,  // no answer within the facade call's timeout (the scan may still run)
+  // nodes (warden/network.hpp)
+  node_unreachable,  // a node refused, failed the TLS handshake, timed out or is no Warden
 };
 
 // Stable snake_case name of every code ("timeout", "out_of_memory", ...).

@@ -20,6 +20,7 @@
 //   host --(remove_atom, plugin_id)---------------------------> warden -> LifecycleResult
 //   host --(reload_atom, plugin_id, PluginSpec)---------------> warden -> LifecycleResult
 //   host --(recycle_atom, plugin_id)--------------------------> warden -> LifecycleResult
+//   host --(describe_atom)------------------------------------> warden -> NodeInfo
 //
 //   host --(scan_atom, TransactionPtr)------------------------> plugin -> ScanReport
 //   host --(scan_atom, vector<TransactionPtr>)----------------> plugin -> vector<ScanReport>
@@ -92,6 +93,17 @@ struct ScanReport {
   std::vector<PluginFailure> failures;
   std::vector<PluginRevision> revisions;
 };
+
+// What a Warden serves, asked by a client before it sends a node work
+// (warden/remote_warden.hpp): nodes whose plugin sets differ are refused.
+// `plugins` and `revisions` are the live plugins, in load order.
+struct NodeInfo {
+  std::vector<runtime::PluginInfo> plugins;
+  std::vector<PluginRevision> revisions;
+  std::vector<Error> load_errors;  // the plugins that failed to load at start
+};
+
+using describe_atom = caf::atom_constant<caf::atom("describe")>;
 
 // The budget's use and limits, for a host's statistics.
 struct BudgetStats {
@@ -189,7 +201,8 @@ using warden_actor = caf::typed_actor<
     caf::replies_to<add_atom, PluginSpec>::with<LifecycleResult>,
     caf::replies_to<remove_atom, std::string>::with<LifecycleResult>,
     caf::replies_to<reload_atom, std::string, PluginSpec>::with<LifecycleResult>,
-    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>>;
+    caf::replies_to<recycle_atom, std::string>::with<LifecycleResult>,
+    caf::replies_to<describe_atom>::with<NodeInfo>>;
 
 // -- inspection (host-facing types are serializable) ------------------------
 
@@ -238,6 +251,11 @@ typename Inspector::result_type inspect(Inspector& f, PluginStats& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, NodeInfo& x) {
+  return f(caf::meta::type_name("warden::actors::NodeInfo"), x.plugins, x.revisions, x.load_errors);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BudgetStats& x) {
   return f(caf::meta::type_name("warden::actors::BudgetStats"), x.max_workers,
            x.max_heap_total_bytes, x.max_abandoned_threads, x.workers, x.spares, x.abandoned,
@@ -255,6 +273,72 @@ typename Inspector::result_type inspect(Inspector& f, Error& x) {
            x.stack);
 }
 
+namespace runtime {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, PluginInfo& x) {
+  return f(caf::meta::type_name("warden::runtime::PluginInfo"), x.id, x.name, x.version, x.path,
+           x.kind, x.help_uri);
+}
+}  // namespace runtime
+
+// A transaction crosses the network as its fields; bodies travel as their
+// bytes (NUL bytes and invalid UTF-8 included), never re-encoded. Inside one
+// process CAF never serializes a message: the TransactionPtr is shared as is.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Header& x) {
+  return f(caf::meta::type_name("warden::Header"), x.name, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Request& x) {
+  // CAF 0.17 does not inspect std::optional: a flag and the body, set back on load.
+  bool has_body = x.body.has_value();
+  if constexpr (Inspector::writes_state) {
+    std::string body;
+    return f(caf::meta::type_name("warden::Request"), x.method, x.url, x.http_version, x.headers,
+             has_body, body, caf::meta::load_callback([&]() -> caf::error {
+               x.body = has_body ? std::optional<std::string>{std::move(body)} : std::nullopt;
+               return caf::none;
+             }));
+  } else {
+    std::string no_body;
+    return f(caf::meta::type_name("warden::Request"), x.method, x.url, x.http_version, x.headers,
+             has_body, has_body ? *x.body : no_body);
+  }
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Response& x) {
+  return f(caf::meta::type_name("warden::Response"), x.status, x.status_text, x.http_version,
+           x.headers, x.mime_type, x.body, x.body_encoding);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Transaction& x) {
+  return f(caf::meta::type_name("warden::Transaction"), x.id, x.started_date_time, x.request,
+           x.response, x.metadata);
+}
+
+// The shared, immutable transaction: saved as the transaction it points to
+// (a flag for a null pointer), loaded into a new Transaction.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TransactionPtr& x) {
+  bool has_transaction = x != nullptr;
+  if constexpr (Inspector::writes_state) {
+    auto loaded = std::make_shared<Transaction>();
+    return f(caf::meta::type_name("warden::TransactionPtr"), has_transaction, *loaded,
+             caf::meta::load_callback([&]() -> caf::error {
+               x = has_transaction ? TransactionPtr{std::move(loaded)} : nullptr;
+               return caf::none;
+             }));
+  } else {
+    // Saving only reads: CAF 0.17's inspectors take non-const references.
+    Transaction none;
+    return f(caf::meta::type_name("warden::TransactionPtr"), has_transaction,
+             has_transaction ? const_cast<Transaction&>(*x) : none);
+  }
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Finding& x) {
   return f(caf::meta::type_name("warden::Finding"), x.plugin_id, x.transaction_id, x.url, x.title,
@@ -263,12 +347,6 @@ typename Inspector::result_type inspect(Inspector& f, Finding& x) {
 }
 
 }  // namespace warden
-
-// Process-local messages: they carry shared pointers to immutable
-// transactions and never cross the network, so they are whitelisted instead
-// of inspected.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::TransactionPtr)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<warden::TransactionPtr>)
 
 // Request errors: caf::make_error(ErrorCode::unknown_plugin, "why") has
 // category "warden_api" (rendered by name once configure() registered it).
@@ -288,6 +366,10 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::WardenEvent))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginRevision))
 CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
+// nodes
+CAF_ADD_TYPE_ID(warden, (warden::actors::NodeInfo))
+CAF_ADD_TYPE_ID(warden, (warden::TransactionPtr))
+CAF_ADD_TYPE_ID(warden, (std::vector<warden::TransactionPtr>))
 CAF_END_TYPE_ID_BLOCK(warden)
 
 namespace warden::actors {
