@@ -1,4 +1,5 @@
-// Stand-ins for warden/network.hpp until branch netcore's network.cpp is merged (then deleted).
+// Stand-ins for to_string and connect_node until netcore's actors/network.cpp is merged.
+#if !__has_include("actors/network.cpp")
 #include "warden/network.hpp"
 
 namespace warden::actors {
@@ -15,3 +16,4 @@ Result<warden_actor> connect_node(caf::actor_system&, const NodeAddress& address
 }
 
 }  // namespace warden::actors
+#endif
