@@ -181,7 +181,8 @@ void RemoteScan::on_down(const caf::down_msg& down) {
       continue;
     }
     work.watched = caf::actor_addr{};  // the same handle dialled again is watched anew
-    const auto why = "it went down: " + nodes_.system.render(down.reason);
+    const auto why = down.reason ? "it went down: " + nodes_.system.render(down.reason)
+                                 : std::string{"it went away (its actor quit)"};
     switch (nodes_.links[node].state) {
       case NodeLink::State::serving:
         lose(node, why, true);

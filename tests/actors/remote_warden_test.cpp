@@ -334,3 +334,92 @@ TEST_CASE("a faster node gets more of the work", "[actors][remote]") {
   CHECK(stats[1].answered > 0);
   CHECK(stats[1].disconnects == 0);
 }
+
+namespace {
+
+// A node on a real socket: its own actor system with CAF's network layer, a
+// Warden, published on 127.0.0.1 at any free port.
+struct PublishedNode {
+  explicit PublishedNode(const std::vector<PluginSpec>& plugins) {
+    configure_network(config);
+    system.emplace(config);
+    WardenConfig warden_config;
+    warden_config.plugins = plugins;
+    warden_config.workers_per_plugin = 1;
+    warden = start_or_fail(*system, warden_config);
+    auto published = publish_node(*system, warden->supervisor(), {"127.0.0.1", 0});
+    if (!published) {
+      FAIL("publish_node failed: " << published.error().describe());
+    }
+    address = NodeAddress{"127.0.0.1", *published};
+  }
+  ~PublishedNode() {
+    warden->shutdown();
+  }
+
+  TestConfig config;
+  std::optional<caf::actor_system> system;
+  std::unique_ptr<Warden> warden;
+  NodeAddress address;
+};
+
+}  // namespace
+
+TEST_CASE("over real sockets, two published nodes give the reports of a local scan",
+          "[actors][remote]") {
+  Plugins plugins;
+  const auto input = transactions(200);
+  const auto local = local_reports(plugins.specs, input);
+  PublishedNode first{plugins.specs};
+  PublishedNode second{plugins.specs};
+  TestConfig config;
+  configure_network(config);
+  caf::actor_system system{config};
+  RemoteOptions options;  // no connector: connect_node
+  options.nodes = {first.address, second.address};
+  options.window_per_node = 16;
+  auto remote = connect_or_fail(system, options);
+  auto result = scan_remote(*remote, input);
+  REQUIRE_FALSE(result.error);
+  check_prefix(result.reports, local, input.size());
+  const auto stats = remote->node_stats();
+  CHECK(total_answered(stats) == input.size());
+  CHECK(stats[0].answered > 0);
+  CHECK(stats[1].answered > 0);
+  // A port nothing listens on is named in connect's error.
+  options.nodes = {first.address, NodeAddress{"127.0.0.1", 1}};
+  options.connect_timeout = 5s;
+  auto refused = RemoteWarden::connect(system, options);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("127.0.0.1:1"));
+}
+
+TEST_CASE("over real sockets, a node that stops mid-scan loses nothing and repeats nothing",
+          "[actors][remote]") {
+  Plugins plugins;
+  const auto input = transactions(300);
+  const auto local = local_reports(plugins.specs, input);
+  PublishedNode first{plugins.specs};
+  auto second = std::make_unique<PublishedNode>(plugins.specs);
+  TestConfig config;
+  configure_network(config);
+  caf::actor_system system{config};
+  RemoteOptions options;
+  options.nodes = {first.address, second->address};
+  options.window_per_node = 16;
+  options.connect_timeout = 2s;
+  auto remote = connect_or_fail(system, options);
+  // The node shuts down (answering what it holds, refusing the rest) and its
+  // actor system ends: the connection closes under the scan.
+  auto result = scan_remote(*remote, input, [&](std::size_t received) {
+    if (received == 60) {
+      second.reset();
+    }
+  });
+  REQUIRE_FALSE(result.error);
+  check_prefix(result.reports, local, input.size());
+  const auto stats = remote->node_stats();
+  CHECK(total_answered(stats) == input.size());
+  CHECK(stats[1].disconnects == 1);
+  CHECK_FALSE(stats[1].connected);
+}
