@@ -3,6 +3,7 @@
 // that comes back) or slow down; the connector maps addresses to relays.
 #include "warden/remote_warden.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -32,6 +33,7 @@ struct Plugins {
 struct RemoteResult {
   std::vector<ScanReport> reports;
   std::optional<Error> error;
+  std::size_t most_held = 0;  // most transactions read and not yet handed on
 };
 
 RemoteResult scan_remote(RemoteWarden& remote, const std::vector<TransactionPtr>& input,
@@ -47,7 +49,9 @@ RemoteResult scan_remote(RemoteWarden& remote, const std::vector<TransactionPtr>
         if (per_transaction > 0ms) {
           std::this_thread::sleep_for(per_transaction);
         }
-        return input[next++];
+        ++next;
+        result.most_held = std::max(result.most_held, next - result.reports.size());
+        return input[next - 1];
       },
       [&](ScanReport&& report) {
         result.reports.push_back(std::move(report));
@@ -186,6 +190,10 @@ TEST_CASE(
   CHECK(stats[1].late > 0);
   // Unpaused, it answers its describe again and serves.
   CHECK(stats[1].reconnects >= 1);
+  // While its chunks held the head, the others ran ahead a bounded way only:
+  // two windows per node.
+  CHECK(result.most_held <= 2 * 16 * 2);
+  CHECK(result.most_held > 16);
 }
 
 TEST_CASE("a node that comes back is used again", "[actors][remote]") {
@@ -256,6 +264,12 @@ TEST_CASE(
   const auto stats = remote->node_stats();
   CHECK_FALSE(stats[0].connected);
   CHECK_FALSE(stats[1].connected);
+  // Nothing to scan needs no node: it ends at once, without waiting for one.
+  const auto empty_started = std::chrono::steady_clock::now();
+  auto empty = scan_remote(*remote, {});
+  CHECK_FALSE(empty.error);
+  CHECK(empty.reports.empty());
+  CHECK(std::chrono::steady_clock::now() - empty_started < options.give_up_after);
 }
 
 TEST_CASE("connect refuses nodes whose plugin sets differ, naming the difference",
