@@ -55,6 +55,8 @@ std::string_view to_string(ErrorCode code) {
       return "request_timeout";
     case ErrorCode::node_unreachable:
       return "node_unreachable";
+    case ErrorCode::node_mismatch:
+      return "node_mismatch";
   }
   return "unknown";
 }
