@@ -22,6 +22,7 @@
 #include "apps/warden/input_files.hpp"
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/plugin_options.hpp"
 #include "apps/warden/plugins_command.hpp"
 #include "apps/warden/plugins_new_command.hpp"
 #include "apps/warden/plugins_test_command.hpp"
@@ -33,6 +34,7 @@
 namespace {
 
 using warden::cli::Format;
+using warden::cli::PluginFlags;
 using warden::cli::ScanOptions;
 using warden::cli::Verbosity;
 
@@ -40,11 +42,6 @@ std::string version_text() {
   return std::string("warden ") + WARDEN_VERSION + " (V8 " +
          warden::runtime::V8Platform::version() + ", CAF " + std::to_string(CAF_MAJOR_VERSION) +
          "." + std::to_string(CAF_MINOR_VERSION) + "." + std::to_string(CAF_PATCH_VERSION) + ")";
-}
-
-std::string bundled_plugins_text() {
-  const std::string dir = warden::cli::bundled_plugins_dir();
-  return dir.empty() ? "none found next to the executable" : dir;
 }
 
 // `%*` in the log pattern: the message with control characters escaped, so a
@@ -81,13 +78,6 @@ void set_up_logging(Verbosity verbosity) {
   }
   spdlog::set_default_logger(logger);
 }
-
-// --isolation: where each plugin isolate runs, what that protects and costs.
-const char* kIsolationHelp =
-    "where each plugin isolate runs: thread (in this process; cheapest, but a V8 fatal error "
-    "ends the run and a stuck worker can only be abandoned) or process (a confined child "
-    "process per worker; survives crashes and kills stuck workers, costs a process per worker "
-    "and a socket round trip per batch)";
 
 std::optional<warden::actors::Isolation> parse_isolation(const std::string& text) {
   if (text == "thread") {
@@ -162,14 +152,8 @@ int main(int argc, char** argv) {
           },
           "", "EXISTING PATH or -"))
       ->type_name("FILE.har|DIR|-");
-  scan_cmd
-      ->add_option("-p,--plugins", scan.plugin_paths,
-                   "a plugin .js file or a directory of them; repeatable "
-                   "[default: the bundled plugins, " +
-                       bundled_plugins_text() + "]")
-      ->type_name("PATH")
-      ->allow_extra_args(false)  // one PATH per --plugins: the HAR files follow it
-      ->check(CLI::ExistingPath);
+  PluginFlags scan_plugin_flags;
+  warden::cli::add_plugin_paths_option(*scan_cmd, scan.plugins, scan_plugin_flags);
   scan_cmd->add_option("-f,--format", format, "output format")
       ->check(CLI::IsMember({"text", "jsonl", "sarif"}))
       ->capture_default_str();
@@ -180,56 +164,7 @@ int main(int argc, char** argv) {
                    "exit 1 when a finding is at or above this severity [default: never]")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
       ->type_name("SEVERITY");
-  scan_cmd
-      ->add_option("--workers-per-plugin", scan.workers_per_plugin,
-                   "isolates (threads) each plugin starts with and keeps; a busy plugin gets "
-                   "more within --max-workers [default: chosen from the core count]")
-      ->check(CLI::Range(1, 256))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-workers", scan.max_workers,
-                   "workers (isolates, threads) of all plugins together; each plugin's "
-                   "--workers-per-plugin are granted beyond it [default: plugins + cores - 1]")
-      ->check(CLI::Range(1, 4096))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-heap-total-mb", scan.max_heap_total_mb,
-                   "heap limits of all live isolates together, in MiB; a busy plugin gets "
-                   "another worker only while one more --heap-mb fits [default: half the RAM]")
-      ->check(CLI::Range(16, 1 << 24))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--recycle-after", scan.recycle_after,
-                   "replace an isolate after N scans (0: never)")
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd->add_flag("--warm-spare", scan.warm_spare,
-                     "keep one loaded spare isolate per plugin, so a recycle has no load gap "
-                     "[default: on]");
-  scan_cmd->add_flag_callback(
-      "--no-warm-spare", [&scan] { scan.warm_spare = false; },
-      "no spare: a recycled isolate's replacement loads after it went down");
-  std::string isolation{warden::actors::to_string(scan.isolation)};
-  scan_cmd->add_option("--isolation", isolation, kIsolationHelp)
-      ->check(CLI::IsMember({"thread", "process"}))
-      ->capture_default_str()
-      ->type_name("MODE");
-  scan_cmd->add_option("--timeout-ms", scan.timeout_ms, "time limit of one scan, in ms")
-      ->check(CLI::Range(1, 3'600'000))
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd->add_option("--heap-mb", scan.heap_mb, "heap limit of one isolate, in MiB")
-      ->check(CLI::Range(16, 65'536))
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-failure-share", scan.max_failure_percent,
-                   "quarantine a plugin whose failures (timeouts, out of memory, failed and "
-                   "failure-restart loads) cost more than this % of the run's time, once past "
-                   "10 s (0: never)")
-      ->check(CLI::Range(0, 100))
-      ->capture_default_str()
-      ->type_name("PERCENT");
+  warden::cli::add_plugin_limit_options(*scan_cmd, scan.plugins, scan_plugin_flags);
   scan_cmd->add_flag("--stats", scan.stats,
                      "after the run, print one JSON object with run statistics on stderr");
   scan_cmd->add_flag("--strict", scan.strict,
@@ -254,7 +189,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
-  std::string check_isolation = isolation;
+  std::string check_isolation = scan_plugin_flags.isolation;
   check_cmd
       ->add_option("--isolation", check_isolation,
                    "load each plugin in this process (thread) or in a child process (process)")
@@ -268,7 +203,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
-  std::string test_isolation = isolation;
+  std::string test_isolation = scan_plugin_flags.isolation;
   test_cmd
       ->add_option("--isolation", test_isolation,
                    "run each plugin in this process (thread) or in a child process (process)")
@@ -312,7 +247,7 @@ int main(int argc, char** argv) {
   if (!fail_on.empty()) {
     scan.fail_on = warden::parse_severity(fail_on);
   }
-  scan.isolation = *parse_isolation(isolation);
+  warden::cli::apply_isolation(scan_plugin_flags, scan.plugins);
   set_up_logging(verbosity);
   scan.inputs = warden::cli::expand_inputs(scan.inputs);
 

@@ -17,6 +17,7 @@
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/output_file.hpp"
 #include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/plugin_options.hpp"
 #include "apps/warden/progress.hpp"
 #include "apps/warden/run_stats.hpp"
 #include "apps/warden/scan_recorder.hpp"
@@ -28,56 +29,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kVersion = WARDEN_VERSION;
-
-void log_console(runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
-  // Plugin chatter is for plugin authors: visible with --verbose only, so a
-  // plugin that logs per transaction cannot flood a normal run.
-  switch (level) {
-    case runtime::LogLevel::debug:
-    case runtime::LogLevel::info:
-      spdlog::debug("[{}] {}", plugin_id, text);
-      break;
-    case runtime::LogLevel::warn:
-    case runtime::LogLevel::error:
-      spdlog::info("[{}] {}", plugin_id, text);
-      break;
-  }
-}
-
-actors::WardenConfig warden_config(const ScanOptions& options,
-                                   const std::vector<std::string>& plugin_files) {
-  actors::WardenConfig config;
-  for (const auto& file : plugin_files) {
-    config.plugins.push_back(actors::PluginSpec{file});
-  }
-  config.isolation = options.isolation;
-  config.limits.scan_timeout = std::chrono::milliseconds(options.timeout_ms);
-  config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
-  config.workers_per_plugin = options.workers_per_plugin;
-  config.recycle_after_scans = options.recycle_after;
-  config.max_failure_share = options.max_failure_percent / 100.0;
-  config.warm_spare = options.warm_spare;
-  config.max_workers = options.max_workers;
-  config.max_heap_total_bytes = options.max_heap_total_mb << 20;
-  config.console = log_console;
-  return config;
-}
-
-// Null (logged) when no plugin loaded or plugin ids collide.
-std::unique_ptr<actors::Warden> start_warden(caf::actor_system& system, const ScanOptions& options,
-                                             const std::vector<std::string>& plugin_files) {
-  auto started = actors::Warden::start(system, warden_config(options, plugin_files));
-  if (!started.ok()) {
-    const auto& message = started.error().message;
-    if (message.compare(0, actors::kNoProcessIsolation.size(), actors::kNoProcessIsolation) == 0) {
-      spdlog::error("{}", message);  // the fork server, not a plugin
-    } else {
-      spdlog::error("no valid plugin: {}", started.error().describe());
-    }
-    return nullptr;
-  }
-  return std::move(started).value();
-}
 
 // Input errors first (the report is incomplete), then plugin failures under
 // --strict, then findings at or above --fail-on.
@@ -103,7 +54,7 @@ ExitCode scan_exit_code(const RunSummary& summary, const ScanOptions& options) {
 
 int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& interrupt) {
   const auto started = Clock::now();
-  const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);
+  const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugins.plugin_paths);
   if (plugin_files.empty()) {
     return exit_usage;
   }
@@ -112,7 +63,7 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
     return exit_usage;
   }
   interrupt.set_file_to_remove(output.temporary_path());
-  std::unique_ptr<actors::Warden> warden = start_warden(system, options, plugin_files);
+  std::unique_ptr<actors::Warden> warden = start_warden(system, options.plugins, plugin_files);
   if (!warden) {
     return exit_usage;
   }
