@@ -53,6 +53,10 @@ std::string_view to_string(ErrorCode code) {
       return "malformed_input";
     case ErrorCode::request_timeout:
       return "request_timeout";
+    case ErrorCode::node_unreachable:
+      return "node_unreachable";
+    case ErrorCode::node_mismatch:
+      return "node_mismatch";
   }
   return "unknown";
 }

@@ -41,6 +41,9 @@ enum class ErrorCode : uint8_t {
   malformed_input,  // a HAR file is not valid JSON or not HAR-shaped
   // the host facade
   request_timeout,  // no answer within the facade call's timeout (the scan may still run)
+  // Warden nodes (warden/remote_warden.hpp)
+  node_unreachable,  // a node could not be reached, or every node was lost during a scan
+  node_mismatch,     // two nodes serve different plugin sets
 };
 
 // Stable snake_case name of every code ("timeout", "out_of_memory", ...).

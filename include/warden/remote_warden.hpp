@@ -64,9 +64,11 @@ struct RemoteNodeStats {
 class RemoteWarden {
  public:
   // Connects to every node and asks each what it serves (describe_atom).
-  // Fails, naming the node, when one cannot be reached, or when two serve
-  // different plugin sets, naming the difference (an id only one has, or
-  // the same id at two versions or revisions).
+  // Fails, naming the node, when one cannot be reached (node_unreachable,
+  // or the connector's own error), or when two serve different plugin sets
+  // (node_mismatch), naming the difference (an id only one has, the same id
+  // at two versions or revisions, the same plugins in another load order).
+  // `system` must outlive the RemoteWarden.
   static Result<std::unique_ptr<RemoteWarden>> connect(caf::actor_system& system,
                                                        RemoteOptions options);
 
@@ -82,7 +84,10 @@ class RemoteWarden {
   // thread. Returns nullopt once every transaction was answered; an Error
   // (naming every node) when all nodes were gone for give_up_after: then
   // on_report has had every report answered before, in order, up to the
-  // first transaction that got none, and nothing after it.
+  // first transaction that got none, and nothing after it (node_unreachable).
+  // A report with plugin failures (timeout, ...) is an answer, as locally;
+  // a node answering shutting_down is stopping and counts as lost.
+  // One scan at a time: a second caller waits for the first to end.
   std::optional<Error> scan_stream(const std::function<std::optional<TransactionPtr>()>& next,
                                    const std::function<void(ScanReport&&)>& on_report);
 
