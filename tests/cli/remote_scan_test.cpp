@@ -193,7 +193,8 @@ TEST_CASE("nodes serving different plugins are refused, naming the difference", 
   CHECK(b.stop().exit_code == 0);
 }
 
-TEST_CASE("--remote refuses a local scan's plugin options and bad node lists", "[cli][remote]") {
+TEST_CASE("scan --remote refuses a local scan's plugin options and bad node lists",
+          "[cli][remote]") {
   const std::string har = fixture("har/small.har");
   for (const auto& option : std::vector<std::vector<std::string>>{{"--plugins", WARDEN_PLUGINS_DIR},
                                                                   {"--isolation", "process"},

@@ -8,7 +8,7 @@
 
 using namespace warden::cli_test;
 
-TEST_CASE("serve without TLS binds loopback only; another address needs --insecure",
+TEST_CASE("serve without TLS binds loopback only, another address needs --insecure",
           "[cli][serve]") {
   const std::string plugins = fixture("plugins/good");
   auto refused = run_warden({"serve", "--plugins", plugins, "--listen", "0.0.0.0:0"});
@@ -53,7 +53,7 @@ TEST_CASE("serve's usage errors: a bad --listen, incomplete TLS files, no plugin
   }
 }
 
-TEST_CASE("SIGHUP reloads the plugins while a remote scan runs; a broken file keeps the old code",
+TEST_CASE("SIGHUP reloads the plugins while a remote scan runs, a broken file keeps the old code",
           "[cli][serve][slow]") {
   TempDir dir;
   const std::string plugins = dir / "plugins";
