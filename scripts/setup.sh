@@ -24,6 +24,7 @@ packages=(
   libyaml-cpp-dev  # the YAML metadata of ZAP scripts
   libsimdjson-dev  # the HAR reader's fast path
   libseccomp-dev  # the syscall filter of warden-worker's children (process isolation)
+  libssl-dev openssl  # mutual TLS between nodes (libcaf_openssl); the test certificates
   clang clang-format libclang-rt-14-dev
   # runtime libraries of libnode108 (install normally even where libnode-dev cannot)
   libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g

@@ -41,8 +41,9 @@ enum class ErrorCode : uint8_t {
   malformed_input,  // a HAR file is not valid JSON or not HAR-shaped
   // the host facade
   request_timeout,  // no answer within the facade call's timeout (the scan may still run)
-  // Warden nodes (warden/remote_warden.hpp)
-  node_unreachable,  // a node could not be reached, or every node was lost during a scan
+  // Warden nodes (warden/network.hpp, warden/remote_warden.hpp)
+  node_unreachable,  // a node refused, failed the TLS handshake, timed out or is no Warden,
+                     // or every node was lost during a scan
   node_mismatch,     // two nodes serve different plugin sets
 };
 

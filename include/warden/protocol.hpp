@@ -281,6 +281,64 @@ typename Inspector::result_type inspect(Inspector& f, PluginInfo& x) {
 }
 }  // namespace runtime
 
+// A transaction crosses the network as its fields; bodies travel as their
+// bytes (NUL bytes and invalid UTF-8 included), never re-encoded. Inside one
+// process CAF never serializes a message: the TransactionPtr is shared as is.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Header& x) {
+  return f(caf::meta::type_name("warden::Header"), x.name, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Request& x) {
+  // CAF 0.17 does not inspect std::optional: a flag and the body, set back on load.
+  bool has_body = x.body.has_value();
+  if constexpr (Inspector::writes_state) {
+    std::string body;
+    return f(caf::meta::type_name("warden::Request"), x.method, x.url, x.http_version, x.headers,
+             has_body, body, caf::meta::load_callback([&]() -> caf::error {
+               x.body = has_body ? std::optional<std::string>{std::move(body)} : std::nullopt;
+               return caf::none;
+             }));
+  } else {
+    std::string no_body;
+    return f(caf::meta::type_name("warden::Request"), x.method, x.url, x.http_version, x.headers,
+             has_body, has_body ? *x.body : no_body);
+  }
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Response& x) {
+  return f(caf::meta::type_name("warden::Response"), x.status, x.status_text, x.http_version,
+           x.headers, x.mime_type, x.body, x.body_encoding);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Transaction& x) {
+  return f(caf::meta::type_name("warden::Transaction"), x.id, x.started_date_time, x.request,
+           x.response, x.metadata);
+}
+
+// The shared, immutable transaction: saved as the transaction it points to
+// (a flag for a null pointer), loaded into a new Transaction.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TransactionPtr& x) {
+  bool has_transaction = x != nullptr;
+  if constexpr (Inspector::writes_state) {
+    auto loaded = std::make_shared<Transaction>();
+    return f(caf::meta::type_name("warden::TransactionPtr"), has_transaction, *loaded,
+             caf::meta::load_callback([&]() -> caf::error {
+               x = has_transaction ? TransactionPtr{std::move(loaded)} : nullptr;
+               return caf::none;
+             }));
+  } else {
+    // Saving only reads: CAF 0.17's inspectors take non-const references.
+    Transaction none;
+    return f(caf::meta::type_name("warden::TransactionPtr"), has_transaction,
+             has_transaction ? const_cast<Transaction&>(*x) : none);
+  }
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Finding& x) {
   return f(caf::meta::type_name("warden::Finding"), x.plugin_id, x.transaction_id, x.url, x.title,
@@ -289,12 +347,6 @@ typename Inspector::result_type inspect(Inspector& f, Finding& x) {
 }
 
 }  // namespace warden
-
-// Process-local messages: they carry shared pointers to immutable
-// transactions and never cross the network, so they are whitelisted instead
-// of inspected.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(warden::TransactionPtr)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<warden::TransactionPtr>)
 
 // Request errors: caf::make_error(ErrorCode::unknown_plugin, "why") has
 // category "warden_api" (rendered by name once configure() registered it).
@@ -316,6 +368,8 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::LifecycleResult))
 CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
 // nodes
 CAF_ADD_TYPE_ID(warden, (warden::actors::NodeInfo))
+CAF_ADD_TYPE_ID(warden, (warden::TransactionPtr))
+CAF_ADD_TYPE_ID(warden, (std::vector<warden::TransactionPtr>))
 CAF_END_TYPE_ID_BLOCK(warden)
 
 namespace warden::actors {
