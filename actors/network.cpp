@@ -237,6 +237,11 @@ Result<uint16_t> publish_node(caf::actor_system& system, const warden_actor& war
   if (!warden) {
     return node_error(address, "cannot publish: no Warden (it was not started or is gone)");
   }
+  if (!system.has_middleman()) {
+    return node_error(address,
+                      "cannot publish: the actor system has no network "
+                      "(call configure_network before building it)");
+  }
   const char* host = address.host.empty() ? nullptr : address.host.c_str();
   // reuse: a node restarted on its port binds again while old connections linger.
   caf::expected<uint16_t> port{caf::sec::none};
@@ -268,6 +273,11 @@ Result<uint16_t> publish_node(caf::actor_system& system, const warden_actor& war
 // connect as a disconnect.
 Result<warden_actor> connect_node(caf::actor_system& system, const NodeAddress& address,
                                   std::chrono::milliseconds timeout) {
+  if (!system.has_middleman()) {
+    return node_error(address,
+                      "cannot connect: the actor system has no network "
+                      "(call configure_network before building it)");
+  }
   const bool tls = tls_enabled(system);
   const caf::io::middleman_actor middleman =
       tls ? system.openssl_manager().actor_handle() : system.middleman().actor_handle();

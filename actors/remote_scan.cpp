@@ -181,7 +181,8 @@ void RemoteScan::on_down(const caf::down_msg& down) {
       continue;
     }
     work.watched = caf::actor_addr{};  // the same handle dialled again is watched anew
-    const auto why = "it went down: " + nodes_.system.render(down.reason);
+    const auto why = down.reason ? "it went down: " + nodes_.system.render(down.reason)
+                                 : std::string{"it went away (its actor quit)"};
     switch (nodes_.links[node].state) {
       case NodeLink::State::serving:
         lose(node, why, true);
@@ -202,6 +203,15 @@ void RemoteScan::on_down(const caf::down_msg& down) {
 
 void RemoteScan::fill() {
   const auto window = std::max<std::size_t>(1, options_.window_per_node);
+  // One transaction read ahead even while no node serves: an empty input
+  // ends the scan at once instead of waiting for a node.
+  if (!exhausted_ && buffer_.empty()) {
+    if (auto transaction = next_()) {
+      unsent_.insert(buffer_.push(std::move(*transaction)));
+    } else {
+      exhausted_ = true;
+    }
+  }
   for (;;) {
     std::optional<std::size_t> best;
     std::size_t best_room = 0;
@@ -220,9 +230,9 @@ void RemoteScan::fill() {
       return;
     }
     std::vector<uint64_t> sequences;
-    while (sequences.size() < chunk_size_ && !resend_.empty()) {
-      const auto sequence = *resend_.begin();
-      resend_.erase(resend_.begin());
+    while (sequences.size() < chunk_size_ && !unsent_.empty()) {
+      const auto sequence = *unsent_.begin();
+      unsent_.erase(unsent_.begin());
       if (buffer_.unanswered(sequence)) {  // a late answer may have come meanwhile
         sequences.push_back(sequence);
       }
@@ -304,7 +314,7 @@ void RemoteScan::lose(std::size_t node, const std::string& why, bool dead) {
 void RemoteScan::requeue(std::size_t node, const std::vector<uint64_t>& sequences) {
   uint64_t resent = 0;
   for (auto sequence : sequences) {
-    if (buffer_.unanswered(sequence) && resend_.insert(sequence).second) {
+    if (buffer_.unanswered(sequence) && unsent_.insert(sequence).second) {
       ++resent;
     }
   }

@@ -89,7 +89,7 @@ class RemoteScan {
   const OnReport& on_report_;
   caf::scoped_actor self_;
   ReorderBuffer buffer_;
-  std::set<uint64_t> resend_;                   // taken from lost nodes, not yet sent again
+  std::set<uint64_t> unsent_;  // held, not on any live chunk: taken from lost nodes, or read early
   std::unordered_map<uint64_t, Chunk> chunks_;  // by request id
   std::vector<NodeWork> work_;
   std::size_t chunk_size_ = 1;

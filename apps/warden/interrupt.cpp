@@ -1,4 +1,5 @@
-// The sigwait thread behind `warden scan`'s Ctrl-C handling (interrupt.hpp).
+// The sigwait thread behind `warden scan`'s Ctrl-C handling and `warden
+// serve`'s stop and reload signals (interrupt.hpp).
 #include "apps/warden/interrupt.hpp"
 
 #include <csignal>
@@ -13,19 +14,22 @@ namespace {
 // SIGUSR2 only wakes the thread when the Interrupt is destroyed.
 constexpr int kWakeSignal = SIGUSR2;
 
-sigset_t handled_signals() {
+sigset_t handled_signals(Interrupt::Command command) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, kWakeSignal);
+  if (command == Interrupt::Command::serve) {
+    sigaddset(&set, SIGHUP);
+  }
   return set;
 }
 
 }  // namespace
 
-Interrupt::Interrupt() {
-  const sigset_t set = handled_signals();
+Interrupt::Interrupt(Command command) : command_(command) {
+  const sigset_t set = handled_signals(command_);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   thread_ = std::thread([this] { run(); });
 }
@@ -40,19 +44,38 @@ void Interrupt::set_file_to_remove(const std::string& path) {
   file_to_remove_ = path;
 }
 
+void Interrupt::wait(uint64_t seen_hangups) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return requested() || hangups() > seen_hangups; });
+}
+
 void Interrupt::run() {
-  const sigset_t set = handled_signals();
+  const sigset_t set = handled_signals(command_);
   for (;;) {
     int received = 0;
     if (sigwait(&set, &received) != 0 || received == kWakeSignal) {
       return;
     }
+    if (received == SIGHUP) {
+      std::lock_guard lock(mutex_);
+      hangups_.fetch_add(1, std::memory_order_acq_rel);
+      changed_.notify_all();
+      continue;
+    }
     int expected = 0;
     if (signal_.compare_exchange_strong(expected, received, std::memory_order_acq_rel)) {
-      static const char kNote[] =
+      static const char kScanNote[] =
           "warden: interrupted: finishing the scans in flight and writing the report "
           "(again to quit at once)\n";
-      [[maybe_unused]] auto written = ::write(2, kNote, sizeof kNote - 1);
+      static const char kServeNote[] =
+          "warden: stopping: answering the scans in flight (again to quit at once)\n";
+      const bool serve = command_ == Command::serve;
+      [[maybe_unused]] auto written = ::write(2, serve ? kServeNote : kScanNote,
+                                              serve ? sizeof kServeNote - 1 : sizeof kScanNote - 1);
+      {
+        std::lock_guard lock(mutex_);
+        changed_.notify_all();
+      }
       continue;
     }
     // The second signal: quit now, leaving no half-written --output behind.

@@ -1,10 +1,14 @@
 #pragma once
-// How `warden scan` hears SIGINT and SIGTERM: the signals are blocked in every
-// thread and taken by one sigwait thread, which only records the first one in
-// an atomic that the input side polls, and ends the process at once on the
-// second. Built by main() before any other thread starts.
+// How `warden scan` and `warden serve` hear SIGINT, SIGTERM (and serve's
+// SIGHUP): the signals are blocked in every thread and taken by one sigwait
+// thread, which only records them (the first SIGINT/SIGTERM in an atomic that
+// the input side polls, SIGHUPs in a count that serve waits on), and ends the
+// process at once on a second SIGINT/SIGTERM. Built by main() before any
+// other thread starts.
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,7 +21,11 @@ namespace warden::cli {
 // the default action (the process dies with nothing written).
 class Interrupt {
  public:
-  Interrupt();
+  // Which command listens: `serve` also takes SIGHUP (reload the plugins);
+  // for `scan` SIGHUP keeps its default action.
+  enum class Command : uint8_t { scan, serve };
+
+  explicit Interrupt(Command command = Command::scan);
   ~Interrupt();  // wakes and joins the sigwait thread; the signals stay blocked
   Interrupt(const Interrupt&) = delete;
   Interrupt& operator=(const Interrupt&) = delete;
@@ -35,6 +43,15 @@ class Interrupt {
     return 128 + signal;
   }
 
+  // SIGHUPs received so far (Command::serve only).
+  uint64_t hangups() const {
+    return hangups_.load(std::memory_order_acquire);
+  }
+
+  // Blocks until a SIGINT/SIGTERM was received or hangups() is past
+  // `seen_hangups`, whichever comes first.
+  void wait(uint64_t seen_hangups);
+
   // A file to delete if a second signal ends the process before the output
   // is complete (the --output temporary); "" for none.
   void set_file_to_remove(const std::string& path);
@@ -42,8 +59,11 @@ class Interrupt {
  private:
   void run();
 
+  const Command command_;
   std::atomic<int> signal_{0};
+  std::atomic<uint64_t> hangups_{0};
   std::mutex mutex_;
+  std::condition_variable changed_;  // signal_ or hangups_ changed; under mutex_
   std::string file_to_remove_;
   std::thread thread_;
 };

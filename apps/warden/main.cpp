@@ -1,8 +1,9 @@
 // The `warden` command line: parses flags (CLI11), sets up logging, builds
 // the V8 platform and then the actor system (so they are destroyed in reverse
-// order) and hands over to the scan or plugins commands.
+// order) and hands over to the scan, serve or plugins commands.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <malloc.h>
@@ -22,29 +23,29 @@
 #include "apps/warden/input_files.hpp"
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/plugin_options.hpp"
 #include "apps/warden/plugins_command.hpp"
 #include "apps/warden/plugins_new_command.hpp"
 #include "apps/warden/plugins_test_command.hpp"
 #include "apps/warden/scan_command.hpp"
+#include "apps/warden/serve_command.hpp"
 #include "runtime/inert_text.hpp"
+#include "warden/network.hpp"
 #include "warden/v8_platform.hpp"
 #include "warden/warden.hpp"
 
 namespace {
 
 using warden::cli::Format;
+using warden::cli::PluginFlags;
 using warden::cli::ScanOptions;
+using warden::cli::ServeOptions;
 using warden::cli::Verbosity;
 
 std::string version_text() {
   return std::string("warden ") + WARDEN_VERSION + " (V8 " +
          warden::runtime::V8Platform::version() + ", CAF " + std::to_string(CAF_MAJOR_VERSION) +
          "." + std::to_string(CAF_MINOR_VERSION) + "." + std::to_string(CAF_PATCH_VERSION) + ")";
-}
-
-std::string bundled_plugins_text() {
-  const std::string dir = warden::cli::bundled_plugins_dir();
-  return dir.empty() ? "none found next to the executable" : dir;
 }
 
 // `%*` in the log pattern: the message with control characters escaped, so a
@@ -63,7 +64,8 @@ class PrintablePayload : public spdlog::custom_flag_formatter {
   }
 };
 
-void set_up_logging(Verbosity verbosity) {
+// A node (`serve`) logs what it does at info; a scan only warns.
+void set_up_logging(Verbosity verbosity, bool serve) {
   auto logger = spdlog::stderr_color_mt("warden");
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<PrintablePayload>('*').set_pattern("warden: %^%l%$: %*");
@@ -73,7 +75,7 @@ void set_up_logging(Verbosity verbosity) {
       logger->set_level(spdlog::level::err);
       break;
     case Verbosity::normal:
-      logger->set_level(spdlog::level::warn);
+      logger->set_level(serve ? spdlog::level::info : spdlog::level::warn);
       break;
     case Verbosity::verbose:
       logger->set_level(spdlog::level::debug);
@@ -81,13 +83,6 @@ void set_up_logging(Verbosity verbosity) {
   }
   spdlog::set_default_logger(logger);
 }
-
-// --isolation: where each plugin isolate runs, what that protects and costs.
-const char* kIsolationHelp =
-    "where each plugin isolate runs: thread (in this process; cheapest, but a V8 fatal error "
-    "ends the run and a stuck worker can only be abandoned) or process (a confined child "
-    "process per worker; survives crashes and kills stuck workers, costs a process per worker "
-    "and a socket round trip per batch)";
 
 std::optional<warden::actors::Isolation> parse_isolation(const std::string& text) {
   if (text == "thread") {
@@ -100,9 +95,11 @@ std::optional<warden::actors::Isolation> parse_isolation(const std::string& text
 }
 
 const char* kFooter = R"(Exit codes:
-  0  the scan ran; no finding at or above --fail-on
+  0  the scan ran; no finding at or above --fail-on (serve: stopped by SIGINT/SIGTERM)
   1  a finding at or above --fail-on
-  2  usage error, unreadable or malformed input, or no valid plugin
+  2  usage error, unreadable or malformed input, or no valid plugin; with --remote also a
+     node that cannot be reached, refuses this client or serves other plugins than the
+     first, or every node lost mid-run (the report covers what was answered)
   3  --strict was given and a plugin failed to load or to scan
   130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the report covers what was scanned
 
@@ -112,6 +109,9 @@ Examples:
   curl -s https://example.test/capture.har | warden scan -
   warden scan --fail-on high --plugins my-checks/ --plugins extra.js site.har
   warden scan --format jsonl --stats big.har | jq 'select(.severity=="critical")'
+  warden serve --plugins my-checks/ --listen 127.0.0.1:7411
+  warden scan --remote 127.0.0.1:7411,127.0.0.1:7412 site.har
+  warden serve --listen 0.0.0.0:7411 --tls-cert node.pem --tls-key node.key --tls-ca ca.pem
   warden plugins list
   warden plugins check my-checks/
   warden plugins test plugins/
@@ -162,14 +162,8 @@ int main(int argc, char** argv) {
           },
           "", "EXISTING PATH or -"))
       ->type_name("FILE.har|DIR|-");
-  scan_cmd
-      ->add_option("-p,--plugins", scan.plugin_paths,
-                   "a plugin .js file or a directory of them; repeatable "
-                   "[default: the bundled plugins, " +
-                       bundled_plugins_text() + "]")
-      ->type_name("PATH")
-      ->allow_extra_args(false)  // one PATH per --plugins: the HAR files follow it
-      ->check(CLI::ExistingPath);
+  PluginFlags scan_plugin_flags;
+  warden::cli::add_plugin_paths_option(*scan_cmd, scan.plugins, scan_plugin_flags);
   scan_cmd->add_option("-f,--format", format, "output format")
       ->check(CLI::IsMember({"text", "jsonl", "sarif"}))
       ->capture_default_str();
@@ -180,60 +174,73 @@ int main(int argc, char** argv) {
                    "exit 1 when a finding is at or above this severity [default: never]")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
       ->type_name("SEVERITY");
-  scan_cmd
-      ->add_option("--workers-per-plugin", scan.workers_per_plugin,
-                   "isolates (threads) each plugin starts with and keeps; a busy plugin gets "
-                   "more within --max-workers [default: chosen from the core count]")
-      ->check(CLI::Range(1, 256))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-workers", scan.max_workers,
-                   "workers (isolates, threads) of all plugins together; each plugin's "
-                   "--workers-per-plugin are granted beyond it [default: plugins + cores - 1]")
-      ->check(CLI::Range(1, 4096))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-heap-total-mb", scan.max_heap_total_mb,
-                   "heap limits of all live isolates together, in MiB; a busy plugin gets "
-                   "another worker only while one more --heap-mb fits [default: half the RAM]")
-      ->check(CLI::Range(16, 1 << 24))
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--recycle-after", scan.recycle_after,
-                   "replace an isolate after N scans (0: never)")
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd->add_flag("--warm-spare", scan.warm_spare,
-                     "keep one loaded spare isolate per plugin, so a recycle has no load gap "
-                     "[default: on]");
-  scan_cmd->add_flag_callback(
-      "--no-warm-spare", [&scan] { scan.warm_spare = false; },
-      "no spare: a recycled isolate's replacement loads after it went down");
-  std::string isolation{warden::actors::to_string(scan.isolation)};
-  scan_cmd->add_option("--isolation", isolation, kIsolationHelp)
-      ->check(CLI::IsMember({"thread", "process"}))
-      ->capture_default_str()
-      ->type_name("MODE");
-  scan_cmd->add_option("--timeout-ms", scan.timeout_ms, "time limit of one scan, in ms")
-      ->check(CLI::Range(1, 3'600'000))
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd->add_option("--heap-mb", scan.heap_mb, "heap limit of one isolate, in MiB")
-      ->check(CLI::Range(16, 65'536))
-      ->capture_default_str()
-      ->type_name("N");
-  scan_cmd
-      ->add_option("--max-failure-share", scan.max_failure_percent,
-                   "quarantine a plugin whose failures (timeouts, out of memory, failed and "
-                   "failure-restart loads) cost more than this % of the run's time, once past "
-                   "10 s (0: never)")
-      ->check(CLI::Range(0, 100))
-      ->capture_default_str()
-      ->type_name("PERCENT");
+  warden::cli::add_plugin_limit_options(*scan_cmd, scan.plugins, scan_plugin_flags);
   scan_cmd->add_flag("--stats", scan.stats,
                      "after the run, print one JSON object with run statistics on stderr");
   scan_cmd->add_flag("--strict", scan.strict,
                      "exit 3 when a plugin failed to load or to scan a transaction");
+  std::string remote_nodes;
+  auto* remote_opt =
+      scan_cmd
+          ->add_option("--remote", remote_nodes,
+                       "scan on these Warden nodes (`warden serve`) instead of in this process: "
+                       "the HAR files are read here and each transaction goes to a node with a "
+                       "free window; the report is byte for byte the one a local scan with the "
+                       "nodes' plugins writes (SARIF's elapsedSeconds and the text summary's "
+                       "time aside). The nodes' plugins and limits apply, so the plugin options "
+                       "above (--plugins, --isolation, --workers-per-plugin, ...) are refused "
+                       "with it. A lost node's unanswered transactions go to the others; all "
+                       "lost: the report of what was answered and exit 2")
+          ->type_name("HOST:PORT[,HOST:PORT...]");
+  const std::vector<CLI::Option*> scan_tls_opts =
+      warden::cli::add_tls_options(*scan_cmd, scan.tls, "with --remote: this client's");
+  uint64_t remote_timeout_ms = static_cast<uint64_t>(scan.remote_timeout.count());
+  auto* remote_timeout_opt =
+      scan_cmd
+          ->add_option("--remote-timeout", remote_timeout_ms,
+                       "with --remote: a transaction a node has not answered in this many ms "
+                       "goes to another node, and that node counts as lost until it answers "
+                       "again (a late answer is dropped, never reported twice)")
+          ->check(CLI::Range(1, 3'600'000))
+          ->capture_default_str()
+          ->type_name("MS");
+  auto* remote_window_opt =
+      scan_cmd
+          ->add_option("--remote-window", scan.remote_window,
+                       "with --remote: transactions outstanding per node; a faster node frees "
+                       "its window sooner and so gets more of the work")
+          ->check(CLI::Range(1, 65'536))
+          ->capture_default_str()
+          ->type_name("N");
+
+  // serve
+  ServeOptions serve;
+  std::string listen = warden::actors::to_string(serve.listen);
+  auto* serve_cmd = app.add_subcommand(
+      "serve",
+      "run a Warden node: load plugins and serve scans to `warden scan --remote` and remote "
+      "hosts over CAF's network layer; SIGHUP reloads every plugin from its file (a reload "
+      "that fails keeps the running code and logs why), SIGINT/SIGTERM stop after answering "
+      "what is in flight");
+  PluginFlags serve_plugin_flags;
+  warden::cli::add_plugin_paths_option(*serve_cmd, serve.plugins, serve_plugin_flags);
+  serve_cmd
+      ->add_option("--listen", listen,
+                   "address and port to accept peers on; port 0 takes a free port. The bound "
+                   "address is printed on stderr as 'warden: listening on HOST:PORT'. Without "
+                   "TLS only a loopback address is allowed, unless --insecure")
+      ->capture_default_str()
+      ->type_name("HOST:PORT");
+  const std::vector<CLI::Option*> serve_tls_opts =
+      warden::cli::add_tls_options(*serve_cmd, serve.tls, "this node's");
+  serve_cmd
+      ->add_flag("--insecure", serve.insecure,
+                 "allow plaintext on an address other than loopback: anyone who reaches it "
+                 "can scan and read the answers (warned at start)")
+      ->excludes(serve_tls_opts[0])
+      ->excludes(serve_tls_opts[1])
+      ->excludes(serve_tls_opts[2]);
+  warden::cli::add_plugin_limit_options(*serve_cmd, serve.plugins, serve_plugin_flags);
 
   // plugins list | check | test | new
   auto* plugins_cmd = app.add_subcommand("plugins", "list, check, test or create plugins");
@@ -254,7 +261,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
-  std::string check_isolation = isolation;
+  std::string check_isolation = scan_plugin_flags.isolation;
   check_cmd
       ->add_option("--isolation", check_isolation,
                    "load each plugin in this process (thread) or in a child process (process)")
@@ -268,7 +275,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingPath)
       ->type_name("PATH");
-  std::string test_isolation = isolation;
+  std::string test_isolation = scan_plugin_flags.isolation;
   test_cmd
       ->add_option("--isolation", test_isolation,
                    "run each plugin in this process (thread) or in a child process (process)")
@@ -303,6 +310,45 @@ int main(int argc, char** argv) {
     return warden::cli::exit_usage;
   }
 
+  auto usage_error = [](const std::string& message) {
+    std::cerr << "warden: error: " << message << "\nRun 'warden --help' for usage.\n";
+    return warden::cli::exit_usage;
+  };
+  if (*scan_cmd && remote_opt->count() > 0) {
+    if (const CLI::Option* local = scan_plugin_flags.first_given()) {
+      return usage_error(local->get_name() +
+                         " sets a local scan's plugins or limits; with --remote the nodes' "
+                         "apply (give it to `warden serve`)");
+    }
+    auto nodes = warden::actors::parse_node_addresses(remote_nodes);
+    if (!nodes.ok()) {
+      return usage_error("--remote: " + nodes.error().message);
+    }
+    scan.remote = std::move(nodes).value();
+    if (auto error = warden::actors::check_tls_files(scan.tls)) {
+      return usage_error(error->message);
+    }
+    scan.remote_timeout = std::chrono::milliseconds(remote_timeout_ms);
+  } else if (*scan_cmd) {
+    for (const CLI::Option* option : {scan_tls_opts[0], scan_tls_opts[1], scan_tls_opts[2],
+                                      remote_timeout_opt, remote_window_opt}) {
+      if (option->count() > 0) {
+        return usage_error(option->get_name() + " needs --remote");
+      }
+    }
+  }
+  if (*serve_cmd) {
+    auto address = warden::actors::parse_node_address(listen, /*allow_any_port=*/true);
+    if (!address.ok()) {
+      return usage_error("--listen: " + address.error().message);
+    }
+    serve.listen = std::move(address).value();
+    if (auto error = warden::cli::check_serve_options(serve)) {
+      return usage_error(*error);
+    }
+    warden::cli::apply_isolation(serve_plugin_flags, serve.plugins);
+  }
+
   const Verbosity verbosity =
       quiet ? Verbosity::quiet : (verbose ? Verbosity::verbose : Verbosity::normal);
   scan.verbosity = verbosity;
@@ -312,8 +358,8 @@ int main(int argc, char** argv) {
   if (!fail_on.empty()) {
     scan.fail_on = warden::parse_severity(fail_on);
   }
-  scan.isolation = *parse_isolation(isolation);
-  set_up_logging(verbosity);
+  warden::cli::apply_isolation(scan_plugin_flags, scan.plugins);
+  set_up_logging(verbosity, serve_cmd->parsed());
   scan.inputs = warden::cli::expand_inputs(scan.inputs);
 
   try {
@@ -321,15 +367,27 @@ int main(int argc, char** argv) {
     // inherits the mask that leaves SIGINT/SIGTERM to the sigwait thread.
     std::optional<warden::cli::Interrupt> interrupt;
     if (*scan_cmd) {
-      interrupt.emplace();
+      interrupt.emplace(warden::cli::Interrupt::Command::scan);
+    } else if (*serve_cmd) {
+      interrupt.emplace(warden::cli::Interrupt::Command::serve);
     }
     // V8 next: it must outlive every isolate, and the actor system's workers own isolates.
     warden::runtime::V8Platform v8;
-    if (*scan_cmd) {
+    if (*scan_cmd || *serve_cmd) {
       caf::actor_system_config config;
       warden::actors::configure(config);
       warden::actors::use_recommended_scheduler(config);
+      // The network layer (CAF's middleman and its threads) only where it is
+      // used: a local scan does not start it.
+      if (*serve_cmd) {
+        warden::actors::configure_network(config, serve.tls);
+      } else if (!scan.remote.empty()) {
+        warden::actors::configure_network(config, scan.tls);
+      }
       caf::actor_system system{config};
+      if (*serve_cmd) {
+        return warden::cli::run_serve(system, serve, *interrupt);
+      }
       return warden::cli::run_scan(system, scan, *interrupt);
     }
     if (*list_cmd) {

@@ -11,7 +11,8 @@ std::string run_stats_json(const RunSummary& summary,
                            const std::map<std::string, uint64_t>& errors_by_kind,
                            std::size_t inputs, std::size_t plugins,
                            const std::vector<actors::PluginStats>& plugin_stats,
-                           const RunIsolation& isolation, const actors::BudgetStats& budget) {
+                           const RunIsolation& isolation, const actors::BudgetStats& budget,
+                           const std::vector<actors::RemoteNodeStats>& nodes) {
   const double elapsed = summary.elapsed_seconds;
   nlohmann::ordered_json restarts = nlohmann::ordered_json::object();
   nlohmann::ordered_json quarantined = nlohmann::ordered_json::array();
@@ -51,7 +52,7 @@ std::string run_stats_json(const RunSummary& summary,
   for (const auto& [kind, count] : errors_by_kind) {
     errors[kind] = count;
   }
-  const nlohmann::ordered_json stats = {
+  nlohmann::ordered_json stats = {
       {"inputs", inputs},
       {"plugins", plugins},
       {"isolation", std::string{actors::to_string(isolation.mode)}},
@@ -81,6 +82,19 @@ std::string run_stats_json(const RunSummary& summary,
         {"refused", budget.refused}}},
       {"per_plugin", per_plugin},
   };
+  if (!nodes.empty()) {
+    nlohmann::ordered_json per_node = nlohmann::ordered_json::array();
+    for (const auto& node : nodes) {
+      per_node.push_back({{"address", actors::to_string(node.address)},
+                          {"connected", node.connected},
+                          {"answered", node.answered},
+                          {"resent", node.resent},
+                          {"late", node.late},
+                          {"disconnects", node.disconnects},
+                          {"reconnects", node.reconnects}});
+    }
+    stats["nodes"] = per_node;
+  }
   return stats.dump();
 }
 

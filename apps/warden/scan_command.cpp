@@ -1,6 +1,6 @@
 // `warden scan` as a sequence of named steps (scan_command.hpp): resolve the
-// plugins, open the output, start Warden, stream the inputs through it into
-// the report, choose the exit code.
+// plugins, open the output, start Warden (or connect to the nodes), stream the
+// inputs through it into the report, choose the exit code.
 #include "apps/warden/scan_command.hpp"
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include "apps/warden/interrupt.hpp"
 #include "apps/warden/output_file.hpp"
 #include "apps/warden/plugin_discovery.hpp"
+#include "apps/warden/plugin_options.hpp"
 #include "apps/warden/progress.hpp"
 #include "apps/warden/run_stats.hpp"
 #include "apps/warden/scan_recorder.hpp"
@@ -29,54 +30,47 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kVersion = WARDEN_VERSION;
 
-void log_console(runtime::LogLevel level, std::string_view plugin_id, std::string_view text) {
-  // Plugin chatter is for plugin authors: visible with --verbose only, so a
-  // plugin that logs per transaction cannot flood a normal run.
-  switch (level) {
-    case runtime::LogLevel::debug:
-    case runtime::LogLevel::info:
-      spdlog::debug("[{}] {}", plugin_id, text);
-      break;
-    case runtime::LogLevel::warn:
-    case runtime::LogLevel::error:
-      spdlog::info("[{}] {}", plugin_id, text);
-      break;
-  }
-}
+// What the scan runs on: a Warden in this process, or remote nodes.
+struct Scanner {
+  std::unique_ptr<actors::Warden> local;
+  std::unique_ptr<actors::RemoteWarden> remote;
+  std::vector<runtime::PluginInfo> plugins;  // in load order
+  std::vector<Error> load_errors;
+};
 
-actors::WardenConfig warden_config(const ScanOptions& options,
-                                   const std::vector<std::string>& plugin_files) {
-  actors::WardenConfig config;
-  for (const auto& file : plugin_files) {
-    config.plugins.push_back(actors::PluginSpec{file});
-  }
-  config.isolation = options.isolation;
-  config.limits.scan_timeout = std::chrono::milliseconds(options.timeout_ms);
-  config.limits.heap_limit_bytes = static_cast<std::size_t>(options.heap_mb) << 20;
-  config.workers_per_plugin = options.workers_per_plugin;
-  config.recycle_after_scans = options.recycle_after;
-  config.max_failure_share = options.max_failure_percent / 100.0;
-  config.warm_spare = options.warm_spare;
-  config.max_workers = options.max_workers;
-  config.max_heap_total_bytes = options.max_heap_total_mb << 20;
-  config.console = log_console;
-  return config;
-}
-
-// Null (logged) when no plugin loaded or plugin ids collide.
-std::unique_ptr<actors::Warden> start_warden(caf::actor_system& system, const ScanOptions& options,
-                                             const std::vector<std::string>& plugin_files) {
-  auto started = actors::Warden::start(system, warden_config(options, plugin_files));
-  if (!started.ok()) {
-    const auto& message = started.error().message;
-    if (message.compare(0, actors::kNoProcessIsolation.size(), actors::kNoProcessIsolation) == 0) {
-      spdlog::error("{}", message);  // the fork server, not a plugin
-    } else {
-      spdlog::error("no valid plugin: {}", started.error().describe());
+// Null (logged) when no plugin loaded, or a node could not be reached or
+// serves other plugins than the first one.
+std::unique_ptr<Scanner> start_scanner(caf::actor_system& system, const ScanOptions& options,
+                                       const std::vector<std::string>& plugin_files) {
+  auto scanner = std::make_unique<Scanner>();
+  if (options.remote.empty()) {
+    scanner->local = start_warden(system, options.plugins, plugin_files);
+    if (!scanner->local) {
+      return nullptr;
     }
+    scanner->plugins = scanner->local->plugins();
+    scanner->load_errors = scanner->local->load_errors();
+    return scanner;
+  }
+  actors::RemoteOptions remote;
+  remote.nodes = options.remote;
+  remote.answer_timeout = options.remote_timeout;
+  remote.window_per_node = options.remote_window;
+  auto connected = actors::RemoteWarden::connect(system, std::move(remote));
+  if (!connected.ok()) {
+    spdlog::error("{}", connected.error().message);
     return nullptr;
   }
-  return std::move(started).value();
+  scanner->remote = std::move(connected).value();
+  const actors::NodeInfo& info = scanner->remote->node_info();
+  scanner->plugins = info.plugins;
+  scanner->load_errors = info.load_errors;
+  std::string nodes;
+  for (const auto& node : options.remote) {
+    nodes += (nodes.empty() ? "" : ", ") + actors::to_string(node);
+  }
+  spdlog::debug("connected to {}", nodes);
+  return scanner;
 }
 
 // Input errors first (the report is incomplete), then plugin failures under
@@ -103,20 +97,24 @@ ExitCode scan_exit_code(const RunSummary& summary, const ScanOptions& options) {
 
 int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& interrupt) {
   const auto started = Clock::now();
-  const std::vector<std::string> plugin_files = resolve_plugin_files(options.plugin_paths);
-  if (plugin_files.empty()) {
-    return exit_usage;
+  std::vector<std::string> plugin_files;
+  if (options.remote.empty()) {
+    plugin_files = resolve_plugin_files(options.plugins.plugin_paths);
+    if (plugin_files.empty()) {
+      return exit_usage;
+    }
   }
   OutputFile output;
   if (!output.open(options.output)) {
     return exit_usage;
   }
   interrupt.set_file_to_remove(output.temporary_path());
-  std::unique_ptr<actors::Warden> warden = start_warden(system, options, plugin_files);
-  if (!warden) {
+  const std::unique_ptr<Scanner> scanner = start_scanner(system, options, plugin_files);
+  if (!scanner) {
     return exit_usage;
   }
-  const auto& plugins = warden->plugins();
+  actors::Warden* warden = scanner->local.get();
+  const auto& plugins = scanner->plugins;
   auto report =
       make_report(options.format, output.stream(),
                   ReportOptions{output.colour(), options.verbosity == Verbosity::verbose});
@@ -126,15 +124,19 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
                     total_input_bytes(options.inputs));
   InputReader reader(options.inputs, std::max<std::size_t>(options.max_in_flight, 16), interrupt);
   ScanRecorder recorder(*report, reader, progress, plugins);
-  recorder.record_load_errors(warden->load_errors());
+  recorder.record_load_errors(scanner->load_errors);
   spdlog::debug("loaded {} plugin(s); scanning {} file(s)", plugins.size(), options.inputs.size());
 
   reader.start();
+  std::optional<Error> lost;  // every remote node was gone
   try {
-    warden->scan_stream(
-        [&recorder] { return recorder.next(); },
-        [&recorder](actors::ScanReport&& scan) { recorder.record(std::move(scan)); },
-        std::max<std::size_t>(options.max_in_flight, 1));
+    auto next = [&recorder] { return recorder.next(); };
+    auto on_report = [&recorder](actors::ScanReport&& scan) { recorder.record(std::move(scan)); };
+    if (scanner->remote) {
+      lost = scanner->remote->scan_stream(next, on_report);
+    } else {
+      warden->scan_stream(next, on_report, std::max<std::size_t>(options.max_in_flight, 1));
+    }
   } catch (const std::exception& e) {
     reader.stop();
     progress.clear();
@@ -144,13 +146,27 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
   reader.stop();
   recorder.finish();
 
-  const std::vector<actors::PluginStats> plugin_stats = warden->stats();
-  const actors::BudgetStats budget = warden->budget();
-  warden->shutdown();
+  std::vector<actors::PluginStats> plugin_stats;
+  actors::BudgetStats budget;
+  std::vector<actors::RemoteNodeStats> node_stats;
+  if (warden) {
+    plugin_stats = warden->stats();
+    budget = warden->budget();
+    warden->shutdown();
+  } else {
+    node_stats = scanner->remote->node_stats();
+  }
 
   RunSummary& summary = recorder.summary();
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   summary.exit_code = scan_exit_code(summary, options);
+  if (lost) {
+    // The report holds every answer in input order up to the first
+    // transaction no node answered.
+    summary.exit_code = exit_usage;
+    spdlog::error("{}; the report covers the {} transaction(s) answered", lost->message,
+                  summary.transactions);
+  }
   if (const int signal = interrupt.signal(); signal != 0) {
     // The report covers exactly the transactions scanned before the signal.
     summary.interrupted_by_signal = signal;
@@ -167,10 +183,12 @@ int run_scan(caf::actor_system& system, const ScanOptions& options, Interrupt& i
   if (options.stats) {
     std::cerr << run_stats_json(summary, recorder.errors_by_kind(), options.inputs.size(),
                                 plugins.size(), plugin_stats,
-                                RunIsolation{warden->isolation(), warden->confinement()}, budget)
+                                warden ? RunIsolation{warden->isolation(), warden->confinement()}
+                                       : RunIsolation{},
+                                budget, node_stats)
               << std::endl;
   }
-  if (warden->abandoned_threads() > 0) {
+  if (warden && warden->abandoned_threads() > 0) {
     // A worker abandoned past its batch deadline is stuck in a V8 built-in
     // that ignores the time limit and may never return; ~actor_system joins
     // every detached actor, so returning would hang here. Everything is

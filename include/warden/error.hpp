@@ -42,8 +42,8 @@ enum class ErrorCode : uint8_t {
   // the host facade
   request_timeout,  // no answer within the facade call's timeout (the scan may still run)
   // Warden nodes (warden/network.hpp, warden/remote_warden.hpp)
-  node_unreachable,  // a node refused, failed the TLS handshake, timed out or is no Warden,
-                     // or every node was lost during a scan
+  node_unreachable,  // a node refused, failed the TLS handshake, timed out or is no Warden;
+                     // or every node was lost during a remote scan
   node_mismatch,     // two nodes serve different plugin sets
 };
 

@@ -252,6 +252,34 @@ TEST_CASE("a transaction crosses the wire as its fields, bodies as their bytes",
   CHECK(caf::type_id<std::vector<TransactionPtr>>::value >= caf::first_custom_type_id);
 }
 
+TEST_CASE("inside one process a TransactionPtr is shared, never serialized or copied", "[actors]") {
+  // CAF 0.17 serializes a message only when it leaves the process: now that
+  // transactions are serializable, a local actor still gets the same object.
+  TestConfig config;
+  caf::actor_system system{config};
+  auto echo = system.spawn([]() -> caf::behavior {
+    return {
+        [](scan_atom, const TransactionPtr& transaction) {
+          return reinterpret_cast<uintptr_t>(transaction.get());
+        },
+        [](scan_atom, const std::vector<TransactionPtr>& batch) {
+          return reinterpret_cast<uintptr_t>(batch.at(0).get());
+        },
+    };
+  });
+  const auto transaction = binary_transaction();
+  caf::scoped_actor self{system};
+  self->request(echo, 10s, scan_atom::value, transaction)
+      .receive(
+          [&](uintptr_t seen) { CHECK(seen == reinterpret_cast<uintptr_t>(transaction.get())); },
+          [&](caf::error& error) { FAIL(system.render(error)); });
+  self->request(echo, 10s, scan_atom::value, std::vector<TransactionPtr>{transaction})
+      .receive(
+          [&](uintptr_t seen) { CHECK(seen == reinterpret_cast<uintptr_t>(transaction.get())); },
+          [&](caf::error& error) { FAIL(system.render(error)); });
+  self->send_exit(echo, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE("node addresses parse, and a bad one is an error naming the text", "[actors][pure]") {
   auto plain = parse_node_address("scanner-1:7000");
   REQUIRE(plain);
@@ -400,6 +428,18 @@ TEST_CASE("a TLS node refuses an expired client certificate and logs it", "[acto
   Node node{tls_files("node")};
   Client client{tls_files("expired-client")};
   check_refused(client.connect(node.address(), 5s), node, log, "certificate has expired");
+}
+
+TEST_CASE("publish_node and connect_node need a system configured for the network", "[actors]") {
+  TestConfig config;  // configure() only: no middleman
+  caf::actor_system system{config};
+  auto connected = connect_node(system, {"127.0.0.1", 7000}, 1s);
+  REQUIRE_FALSE(connected);
+  CHECK(connected.error().message.find("127.0.0.1:7000") != std::string::npos);
+  CHECK(connected.error().message.find("configure_network") != std::string::npos);
+  auto published = publish_node(system, warden_actor{}, {"127.0.0.1", 0});
+  REQUIRE_FALSE(published);
+  CHECK(published.error().message.find("127.0.0.1:0") != std::string::npos);
 }
 
 TEST_CASE("connect_node fails naming the node when nothing listens on the port", "[actors]") {

@@ -3,6 +3,7 @@
 // that comes back) or slow down; the connector maps addresses to relays.
 #include "warden/remote_warden.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -32,6 +33,7 @@ struct Plugins {
 struct RemoteResult {
   std::vector<ScanReport> reports;
   std::optional<Error> error;
+  std::size_t most_held = 0;  // most transactions read and not yet handed on
 };
 
 RemoteResult scan_remote(RemoteWarden& remote, const std::vector<TransactionPtr>& input,
@@ -47,7 +49,9 @@ RemoteResult scan_remote(RemoteWarden& remote, const std::vector<TransactionPtr>
         if (per_transaction > 0ms) {
           std::this_thread::sleep_for(per_transaction);
         }
-        return input[next++];
+        ++next;
+        result.most_held = std::max(result.most_held, next - result.reports.size());
+        return input[next - 1];
       },
       [&](ScanReport&& report) {
         result.reports.push_back(std::move(report));
@@ -186,6 +190,10 @@ TEST_CASE(
   CHECK(stats[1].late > 0);
   // Unpaused, it answers its describe again and serves.
   CHECK(stats[1].reconnects >= 1);
+  // While its chunks held the head, the others ran ahead a bounded way only:
+  // two windows per node.
+  CHECK(result.most_held <= 2 * 16 * 2);
+  CHECK(result.most_held > 16);
 }
 
 TEST_CASE("a node that comes back is used again", "[actors][remote]") {
@@ -256,6 +264,12 @@ TEST_CASE(
   const auto stats = remote->node_stats();
   CHECK_FALSE(stats[0].connected);
   CHECK_FALSE(stats[1].connected);
+  // Nothing to scan needs no node: it ends at once, without waiting for one.
+  const auto empty_started = std::chrono::steady_clock::now();
+  auto empty = scan_remote(*remote, {});
+  CHECK_FALSE(empty.error);
+  CHECK(empty.reports.empty());
+  CHECK(std::chrono::steady_clock::now() - empty_started < options.give_up_after);
 }
 
 TEST_CASE("connect refuses nodes whose plugin sets differ, naming the difference",
@@ -333,4 +347,93 @@ TEST_CASE("a faster node gets more of the work", "[actors][remote]") {
   CHECK(stats[0].answered >= 2 * stats[1].answered);
   CHECK(stats[1].answered > 0);
   CHECK(stats[1].disconnects == 0);
+}
+
+namespace {
+
+// A node on a real socket: its own actor system with CAF's network layer, a
+// Warden, published on 127.0.0.1 at any free port.
+struct PublishedNode {
+  explicit PublishedNode(const std::vector<PluginSpec>& plugins) {
+    configure_network(config);
+    system.emplace(config);
+    WardenConfig warden_config;
+    warden_config.plugins = plugins;
+    warden_config.workers_per_plugin = 1;
+    warden = start_or_fail(*system, warden_config);
+    auto published = publish_node(*system, warden->supervisor(), {"127.0.0.1", 0});
+    if (!published) {
+      FAIL("publish_node failed: " << published.error().describe());
+    }
+    address = NodeAddress{"127.0.0.1", *published};
+  }
+  ~PublishedNode() {
+    warden->shutdown();
+  }
+
+  TestConfig config;
+  std::optional<caf::actor_system> system;
+  std::unique_ptr<Warden> warden;
+  NodeAddress address;
+};
+
+}  // namespace
+
+TEST_CASE("over real sockets, two published nodes give the reports of a local scan",
+          "[actors][remote]") {
+  Plugins plugins;
+  const auto input = transactions(200);
+  const auto local = local_reports(plugins.specs, input);
+  PublishedNode first{plugins.specs};
+  PublishedNode second{plugins.specs};
+  TestConfig config;
+  configure_network(config);
+  caf::actor_system system{config};
+  RemoteOptions options;  // no connector: connect_node
+  options.nodes = {first.address, second.address};
+  options.window_per_node = 16;
+  auto remote = connect_or_fail(system, options);
+  auto result = scan_remote(*remote, input);
+  REQUIRE_FALSE(result.error);
+  check_prefix(result.reports, local, input.size());
+  const auto stats = remote->node_stats();
+  CHECK(total_answered(stats) == input.size());
+  CHECK(stats[0].answered > 0);
+  CHECK(stats[1].answered > 0);
+  // A port nothing listens on is named in connect's error.
+  options.nodes = {first.address, NodeAddress{"127.0.0.1", 1}};
+  options.connect_timeout = 5s;
+  auto refused = RemoteWarden::connect(system, options);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Catch::Contains("127.0.0.1:1"));
+}
+
+TEST_CASE("over real sockets, a node that stops mid-scan loses nothing and repeats nothing",
+          "[actors][remote]") {
+  Plugins plugins;
+  const auto input = transactions(300);
+  const auto local = local_reports(plugins.specs, input);
+  PublishedNode first{plugins.specs};
+  auto second = std::make_unique<PublishedNode>(plugins.specs);
+  TestConfig config;
+  configure_network(config);
+  caf::actor_system system{config};
+  RemoteOptions options;
+  options.nodes = {first.address, second->address};
+  options.window_per_node = 16;
+  options.connect_timeout = 2s;
+  auto remote = connect_or_fail(system, options);
+  // The node shuts down (answering what it holds, refusing the rest) and its
+  // actor system ends: the connection closes under the scan.
+  auto result = scan_remote(*remote, input, [&](std::size_t received) {
+    if (received == 60) {
+      second.reset();
+    }
+  });
+  REQUIRE_FALSE(result.error);
+  check_prefix(result.reports, local, input.size());
+  const auto stats = remote->node_stats();
+  CHECK(total_answered(stats) == input.size());
+  CHECK(stats[1].disconnects == 1);
+  CHECK_FALSE(stats[1].connected);
 }
