@@ -4,10 +4,12 @@
 # the package in the moved prefix and runs it. One script for every example:
 #   cmake -DWARDEN_BUILD_DIR=<build> -DWARDEN_SOURCE_DIR=<src> -DWORK_DIR=<scratch>
 #         -DEXAMPLE_DIR=<src>/examples/<name> [-DEXECUTABLE=<name>] [-DRUN_ARGS=<a;b>]
-#         [-DEXPECT=<regex>] [-DCLI_HAR=<file.har>] [-DLAUNCHER=ccache]
+#         [-DEXPECT=<regex>] [-DCLI_HAR=<file.har>] [-DSERVE_NODE=ON] [-DLAUNCHER=ccache]
 #         -P relocated_example_test.cmake
 # EXECUTABLE defaults to warden_<folder name>. In RUN_ARGS and EXPECT, @PREFIX@
 # is the moved prefix and @PLUGINS@ the number of installed bundled plugins.
+# SERVE_NODE: the example scans remotely: the moved bin/warden serves the
+# installed plugins on 127.0.0.1:0 while it runs, @NODE@ is its HOST:PORT.
 # CLI_HAR: also runs the moved bin/warden scan over that file (process
 # isolation, so bin/warden-worker runs too) with the installed plugins.
 cmake_policy(VERSION 3.25)
@@ -110,15 +112,60 @@ endif()
 _run("${CMAKE_COMMAND}" --build "${_build}" -j2)
 _check_libnode("${_build}/${EXECUTABLE}")
 
-# 4. Run it.
+# 4. Run it; with SERVE_NODE against the moved bin/warden serving the
+#    installed plugins on 127.0.0.1:0 (@NODE@ is its HOST:PORT), stopped with
+#    SIGTERM afterwards, which must end it with exit 0.
+set(_node "")
+if(SERVE_NODE)
+  set(_node_log "${WORK_DIR}/node.log")
+  execute_process(
+    COMMAND sh -c "\"$0\" serve --listen 127.0.0.1:0 </dev/null >/dev/null 2>\"$1\" & echo $!"
+            "${_prefix}/bin/warden" "${_node_log}"
+    OUTPUT_VARIABLE _node_pid OUTPUT_STRIP_TRAILING_WHITESPACE)
+  foreach(_try RANGE 600)  # up to 60 s on a loaded machine
+    if(EXISTS "${_node_log}")
+      file(READ "${_node_log}" _log)
+      if(_log MATCHES "listening on ([^ \n]+:[0-9]+)")
+        set(_node "${CMAKE_MATCH_1}")
+        break()
+      endif()
+    endif()
+    execute_process(COMMAND kill -0 "${_node_pid}" RESULT_VARIABLE _alive)
+    if(NOT _alive EQUAL 0)
+      message(FATAL_ERROR "the moved bin/warden serve ended before listening:\n${_log}")
+    endif()
+    execute_process(COMMAND sleep 0.1)
+  endforeach()
+  if(NOT _node)
+    execute_process(COMMAND kill -KILL "${_node_pid}")
+    message(FATAL_ERROR "the moved bin/warden serve did not listen within 60 s:\n${_log}")
+  endif()
+  message(STATUS "moved bin/warden serve: pid ${_node_pid}, listening on ${_node}")
+endif()
 string(REPLACE "@PREFIX@" "${_prefix}" _args "${RUN_ARGS}")
 string(REPLACE "@PLUGINS@" "${_plugin_count}" _args "${_args}")
-_run("${_build}/${EXECUTABLE}" ${_args})
+string(REPLACE "@NODE@" "${_node}" _args "${_args}")
+if(SERVE_NODE)
+  execute_process(COMMAND "${_build}/${EXECUTABLE}" ${_args} RESULT_VARIABLE _rc
+                  OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+  # The node stops whatever the host did; then the host's exit code counts.
+  execute_process(COMMAND sh -c "kill -TERM $0; for i in $(seq 300); do kill -0 $0 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL $0; exit 1"
+                          "${_node_pid}" RESULT_VARIABLE _stopped)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "failed (${_rc}): ${EXECUTABLE} ${_args}\n${_out}\n${_err}")
+  endif()
+  if(NOT _stopped EQUAL 0)
+    message(FATAL_ERROR "the moved bin/warden serve did not stop within 30 s of SIGTERM")
+  endif()
+else()
+  _run("${_build}/${EXECUTABLE}" ${_args})
+endif()
 _last_line("${_out}")
 message(STATUS "${EXECUTABLE} (built against ${_prefix}), last line: ${_last_line}")
 if(DEFINED EXPECT)
   string(REPLACE "@PREFIX@" "${_prefix}" _expect "${EXPECT}")
   string(REPLACE "@PLUGINS@" "${_plugin_count}" _expect "${_expect}")
+  string(REPLACE "@NODE@" "${_node}" _expect "${_expect}")
   if(NOT _out MATCHES "${_expect}")
     message(FATAL_ERROR "${EXECUTABLE}'s output does not match '${_expect}':\n${_out}\n${_err}")
   endif()
