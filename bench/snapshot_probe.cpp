@@ -273,8 +273,8 @@ constexpr const char* kTransactionJson =
     R"("mimeType":"text/html","body":"","bodyEncoding":""}})";
 
 // The plugin works in the booted isolate: scan() of one plain-object
-// transaction, the number of findings it returned (-1: it threw).
-int scan_once(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
+// transaction, its findings as JSON (cut to 160 bytes), or why it failed.
+std::string scan_once(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
   v8::Isolate* isolate = ctx->GetIsolate();
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Value> scan =
@@ -283,12 +283,18 @@ int scan_once(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
       v8::JSON::Parse(ctx, v8::String::NewFromUtf8(isolate, kTransactionJson).ToLocalChecked())
           .ToLocalChecked()};
   v8::Local<v8::Value> found;
-  if (!scan.As<v8::Function>()->Call(ctx, plugin, 1, argv).ToLocal(&found))
-    return -1;
+  if (!scan.As<v8::Function>()->Call(ctx, plugin, 1, argv).ToLocal(&found)) {
+    v8::String::Utf8Value what(isolate, try_catch.Exception());
+    return std::string("threw ") + (*what ? *what : "?");
+  }
   isolate->PerformMicrotaskCheckpoint();
   if (found->IsPromise())
     found = found.As<v8::Promise>()->Result();
-  return found->IsArray() ? static_cast<int>(found.As<v8::Array>()->Length()) : 0;
+  v8::Local<v8::String> json;
+  if (!v8::JSON::Stringify(ctx, found).ToLocal(&json))
+    return "unprintable";
+  v8::String::Utf8Value text(isolate, json);
+  return std::string(*text ? *text : "").substr(0, 160);
 }
 
 std::string plugin_id(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
@@ -449,9 +455,10 @@ int run_path(const Options& options) {
       }
       load.push_back(now_ms(CLOCK_MONOTONIC) - t0);
       cpu.push_back(now_ms(CLOCK_THREAD_CPUTIME_ID) - c0);
-      if (i == 0)
-        std::fprintf(stderr, "first load: id %s, scan() of a test transaction: %d findings\n",
-                     plugin_id(ctx, plugin).c_str(), scan_once(ctx, plugin));
+      if (i < 2) {
+        std::fprintf(stderr, "load %d: id %s, scan() of a test transaction: %s\n", i + 1,
+                     plugin_id(ctx, plugin).c_str(), scan_once(ctx, plugin).c_str());
+      }
       if (i == 0 && plugin_id(ctx, plugin) != want_id) {
         std::fprintf(stderr, "booted plugin id '%s', want '%s'\n", plugin_id(ctx, plugin).c_str(),
                      want_id.c_str());
