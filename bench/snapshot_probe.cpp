@@ -273,7 +273,7 @@ constexpr const char* kTransactionJson =
     R"("mimeType":"text/html","body":"","bodyEncoding":""}})";
 
 // The plugin works in the booted isolate: scan() of one plain-object
-// transaction, its findings as JSON (cut to 160 bytes), or why it failed.
+// transaction: how many findings and the start of their JSON, or why it failed.
 std::string scan_once(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
   v8::Isolate* isolate = ctx->GetIsolate();
   v8::TryCatch try_catch(isolate);
@@ -294,7 +294,8 @@ std::string scan_once(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) 
   if (!v8::JSON::Stringify(ctx, found).ToLocal(&json))
     return "unprintable";
   v8::String::Utf8Value text(isolate, json);
-  return std::string(*text ? *text : "").substr(0, 160);
+  const int count = found->IsArray() ? static_cast<int>(found.As<v8::Array>()->Length()) : 0;
+  return std::to_string(count) + " findings " + std::string(*text ? *text : "").substr(0, 48);
 }
 
 std::string plugin_id(v8::Local<v8::Context> ctx, v8::Local<v8::Object> plugin) {
@@ -456,8 +457,8 @@ int run_path(const Options& options) {
       load.push_back(now_ms(CLOCK_MONOTONIC) - t0);
       cpu.push_back(now_ms(CLOCK_THREAD_CPUTIME_ID) - c0);
       if (i < 2) {
-        std::fprintf(stderr, "load %d: id %s, scan() of a test transaction: %s\n", i + 1,
-                     plugin_id(ctx, plugin).c_str(), scan_once(ctx, plugin).c_str());
+        std::fprintf(stderr, "load %d: id %s, scan(): %s\n", i + 1, plugin_id(ctx, plugin).c_str(),
+                     scan_once(ctx, plugin).c_str());
       }
       if (i == 0 && plugin_id(ctx, plugin) != want_id) {
         std::fprintf(stderr, "booted plugin id '%s', want '%s'\n", plugin_id(ctx, plugin).c_str(),
@@ -546,7 +547,7 @@ int run_all(const char* self, const Options& options) {
                   last_message.substr(0, 400).c_str());
     }
     if (!last_message.empty() && !result.empty())
-      std::printf("  (%s: %s)\n", path.c_str(), last_message.substr(0, 300).c_str());
+      std::printf("  (%s: %s)\n", path.c_str(), last_message.substr(0, 260).c_str());
     std::fflush(stdout);
   }
   return 0;
