@@ -370,6 +370,9 @@ CAF_ADD_TYPE_ID(warden, (warden::actors::PluginSpec))
 CAF_ADD_TYPE_ID(warden, (warden::actors::NodeInfo))
 CAF_ADD_TYPE_ID(warden, (warden::TransactionPtr))
 CAF_ADD_TYPE_ID(warden, (std::vector<warden::TransactionPtr>))
+// handles a node hands out: a plugin's, and the listener a client subscribes
+CAF_ADD_TYPE_ID(warden, (warden::actors::plugin_actor))
+CAF_ADD_TYPE_ID(warden, (warden::actors::event_listener_actor))
 CAF_END_TYPE_ID_BLOCK(warden)
 
 namespace warden::actors {

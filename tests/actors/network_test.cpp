@@ -6,6 +6,7 @@
 #include "warden/network.hpp"
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <cstdlib>
 #include <netinet/in.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -492,4 +493,48 @@ TEST_CASE("connect_node gives up after its timeout on a peer that never answers"
     CHECK(std::chrono::steady_clock::now() - started < 60s);
   }
   close(fd);
+}
+
+TEST_CASE("a plugin handle and an event subscription work across the network", "[actors]") {
+  Node node;
+  Client client;
+  auto remote = client.connect(node.address());
+  REQUIRE(remote);
+  caf::scoped_actor self{*client.system};
+  plugin_actor handle;
+  self->request(*remote, 30s, plugin_atom::value, std::string{"hdr"})
+      .receive([&](const plugin_actor& answer) { handle = answer; },
+               [&](caf::error& error) { FAIL(client.system->render(error)); });
+  REQUIRE(handle);
+  const auto transaction = binary_transaction();
+  self->request(handle, 30s, scan_atom::value, transaction)
+      .receive(
+          [&](const ScanReport& report) {
+            CHECK(report.transaction_id == "bin-1");
+            CHECK(same_findings(report.findings, node.warden->scan(transaction).findings));
+          },
+          [&](caf::error& error) { FAIL(client.system->render(error)); });
+
+  // A listener in the client's system hears the node's events.
+  auto heard = std::make_shared<std::atomic<int>>(0);
+  auto listener = client.system->spawn([heard]() -> event_listener_actor::behavior_type {
+    return {[heard](event_atom, const WardenEvent& event) {
+      if (event.kind == EventKind::worker_restarted) {
+        ++*heard;
+      }
+    }};
+  });
+  self->request(*remote, 30s, subscribe_atom::value, listener)
+      .receive([&](bool subscribed) { CHECK(subscribed); },
+               [&](caf::error& error) { FAIL(client.system->render(error)); });
+  REQUIRE(node.warden->recycle("hdr").error == std::nullopt);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (*heard == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(*heard > 0);
+  self->request(*remote, 30s, unsubscribe_atom::value, listener)
+      .receive([&](bool unsubscribed) { CHECK(unsubscribed); },
+               [&](caf::error& error) { FAIL(client.system->render(error)); });
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
 }
