@@ -257,6 +257,19 @@ Result<uint16_t> publish_node(caf::actor_system& system, const warden_actor& war
   return *port;
 }
 
+Result<void> unpublish_node(caf::actor_system& system, const warden_actor& warden, uint16_t port) {
+  if (!warden || !system.has_middleman()) {
+    return {};
+  }
+  // The middleman actor itself: caf::openssl::unpublish in 0.17 drops the
+  // actor's address from its request.
+  const caf::io::middleman_actor middleman = tls_enabled(system)
+                                                 ? system.openssl_manager().actor_handle()
+                                                 : system.middleman().actor_handle();
+  caf::anon_send(middleman, caf::unpublish_atom::value, warden.address(), port);
+  return {};
+}
+
 // CAF 0.17's remote_actor (and openssl::remote_actor) waits without limit:
 // the middleman actor asks the BASP broker with an `infinite` timeout, so a
 // peer that accepts the TCP connection and never answers the handshake (a

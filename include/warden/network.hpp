@@ -78,6 +78,12 @@ bool tls_enabled(const caf::actor_system& system);
 Result<uint16_t> publish_node(caf::actor_system& system, const warden_actor& warden,
                               const NodeAddress& address);
 
+// Stops publishing `warden` on `port` (0: on every port it is published on):
+// new peers are refused, connected ones keep their handle. A node calls it
+// first when it stops gracefully.
+Result<void> unpublish_node(caf::actor_system& system, const warden_actor& warden,
+                            uint16_t port = 0);
+
 // Connects to a node and returns the same typed handle a local Warden gives.
 // Waits at most `timeout`. Errors name the address and why: refused, TLS
 // handshake failed, not a Warden node (another interface), timed out.

@@ -96,6 +96,7 @@ struct Node {
     port = *published;
   }
   ~Node() {
+    CHECK(unpublish_node(*system, warden->supervisor(), port));
     warden->shutdown();
   }
   NodeAddress address() const {
@@ -337,8 +338,12 @@ TEST_CASE(
     "a plaintext node answers a remote scan with the local scan's reports, and describes "
     "its plugins",
     "[actors]") {
-  Node node;
+  // The client outlives the node: when a client that made requests goes
+  // first, CAF 0.17 now and then (1-3 runs in 100 under load) keeps the
+  // node's stopped supervisor referenced and the node system's destructor
+  // waits forever; in this order it was seen once in 200 runs, with TLS.
   Client client;
+  Node node;
   auto remote = client.connect(node.address());
   REQUIRE(remote);
   const auto input = transactions(12);
@@ -379,9 +384,9 @@ TEST_CASE(
 }
 
 TEST_CASE("a mutual-TLS node answers a client whose certificate its CA signed", "[actors]") {
+  Client client{tls_files("client")};  // outlives the node, as above
   Node node{tls_files("node")};
   CHECK(tls_enabled(*node.system));
-  Client client{tls_files("client")};
   CHECK(tls_enabled(*client.system));
   auto remote = client.connect(node.address());
   REQUIRE(remote);
