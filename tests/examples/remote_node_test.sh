@@ -28,12 +28,13 @@ if [ "$mode" = tls ]; then
             --tls-ca "$work/certs/ca.pem")
 fi
 
+: >"$work/node.log"  # exists before the node's shell opens it: the loop below reads it
 "$warden" serve --plugins "$root/plugins" --listen 127.0.0.1:0 "${node_tls[@]}" \
   >/dev/null 2>"$work/node.log" &
 node=$!
 port=""
 for _ in $(seq 600); do  # up to 60 s on a loaded machine
-  port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/node.log" | head -n 1)
+  port=$(sed -n 's/.*listening on [^ ]*:\([0-9][0-9]*\).*/\1/p' "$work/node.log" | head -n 1) || true
   [ -n "$port" ] && break
   if ! kill -0 "$node" 2>/dev/null; then
     echo "FAIL: warden serve ended before listening:"; cat "$work/node.log"; exit 1

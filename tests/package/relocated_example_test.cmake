@@ -3,7 +3,7 @@
 # and builds an example host (a two-way CMakeLists like examples/embed) against
 # the package in the moved prefix and runs it. One script for every example:
 #   cmake -DWARDEN_BUILD_DIR=<build> -DWARDEN_SOURCE_DIR=<src> -DWORK_DIR=<scratch>
-#         -DEXAMPLE_DIR=<src>/examples/<name> [-DEXECUTABLE=<name>] [-DRUN_ARGS=<a;b>]
+#         -DEXAMPLE_DIR=<src>/examples/<name> [-DEXECUTABLE=<name>] [-DRUN_ARGS=<a|b>]
 #         [-DEXPECT=<regex>] [-DCLI_HAR=<file.har>] [-DSERVE_NODE=ON] [-DLAUNCHER=ccache]
 #         -P relocated_example_test.cmake
 # EXECUTABLE defaults to warden_<folder name>. In RUN_ARGS and EXPECT, @PREFIX@
@@ -142,7 +142,8 @@ if(SERVE_NODE)
   endif()
   message(STATUS "moved bin/warden serve: pid ${_node_pid}, listening on ${_node}")
 endif()
-string(REPLACE "@PREFIX@" "${_prefix}" _args "${RUN_ARGS}")
+string(REPLACE "|" ";" _args "${RUN_ARGS}")  # tests/CMakeLists.txt joins them with '|'
+string(REPLACE "@PREFIX@" "${_prefix}" _args "${_args}")
 string(REPLACE "@PLUGINS@" "${_plugin_count}" _args "${_args}")
 string(REPLACE "@NODE@" "${_node}" _args "${_args}")
 if(SERVE_NODE)
