@@ -259,16 +259,20 @@ TEST_CASE("inside one process a TransactionPtr is shared, never serialized or co
   // transactions are serializable, a local actor still gets the same object.
   TestConfig config;
   caf::actor_system system{config};
-  auto echo = system.spawn([]() -> caf::behavior {
-    return {
-        [](scan_atom, const TransactionPtr& transaction) {
-          return reinterpret_cast<uintptr_t>(transaction.get());
-        },
-        [](scan_atom, const std::vector<TransactionPtr>& batch) {
-          return reinterpret_cast<uintptr_t>(batch.at(0).get());
-        },
-    };
-  });
+  // One argument (unused): CAF 0.17 binds a null std::tuple<> for a function
+  // actor spawned with none, which UBSan reports.
+  auto echo = system.spawn(
+      [](int) -> caf::behavior {
+        return {
+            [](scan_atom, const TransactionPtr& transaction) {
+              return reinterpret_cast<uintptr_t>(transaction.get());
+            },
+            [](scan_atom, const std::vector<TransactionPtr>& batch) {
+              return reinterpret_cast<uintptr_t>(batch.at(0).get());
+            },
+        };
+      },
+      0);
   const auto transaction = binary_transaction();
   caf::scoped_actor self{system};
   self->request(echo, 10s, scan_atom::value, transaction)
@@ -522,13 +526,17 @@ TEST_CASE("a plugin handle and an event subscription work across the network", "
 
   // A listener in the client's system hears the node's events.
   auto heard = std::make_shared<std::atomic<int>>(0);
-  auto listener = client.system->spawn([heard]() -> event_listener_actor::behavior_type {
-    return {[heard](event_atom, const WardenEvent& event) {
-      if (event.kind == EventKind::worker_restarted) {
-        ++*heard;
-      }
-    }};
-  });
+  // The counter as a spawn argument: CAF 0.17 binds a null std::tuple<> for a
+  // function actor spawned with none, which UBSan reports.
+  auto listener = client.system->spawn(
+      [](std::shared_ptr<std::atomic<int>> heard) -> event_listener_actor::behavior_type {
+        return {[heard](event_atom, const WardenEvent& event) {
+          if (event.kind == EventKind::worker_restarted) {
+            ++*heard;
+          }
+        }};
+      },
+      heard);
   self->request(*remote, 30s, subscribe_atom::value, listener)
       .receive([&](bool subscribed) { CHECK(subscribed); },
                [&](caf::error& error) { FAIL(client.system->render(error)); });
