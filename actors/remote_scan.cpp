@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "actors/plugin_set_difference.hpp"
+#include "actors/stream_chunk.hpp"
 #include "runtime/inert_text.hpp"
 #include "warden/logger.hpp"
 
@@ -39,9 +40,8 @@ RemoteScan::RemoteScan(RemoteNodes& nodes, const Next& next, const OnReport& on_
       self_(nodes.system),
       work_(nodes.links.size()) {
   const auto window = std::max<std::size_t>(1, options_.window_per_node);
-  // As the local pipelined path: one message per chunk, several chunks in
-  // flight per node so its workers never wait for this thread.
-  chunk_size_ = std::clamp<std::size_t>(window / 4, 1, 16);
+  // As the local pipelined path: several chunks in flight per node.
+  chunk_size_ = stream_chunk_size(window);
   // Outstanding plus waiting for an earlier answer: a stuck chunk at the
   // head holds back at most this many, never the whole input.
   buffer_limit_ = 2 * window * nodes_.links.size();

@@ -11,6 +11,7 @@
 
 #include "actors/plugin_validator.hpp"
 #include "actors/plugin_worker.hpp"
+#include "actors/stream_chunk.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/worker_protocol.hpp"
 #include "runtime/inert_text.hpp"
@@ -299,9 +300,8 @@ void Warden::scan_stream(const std::function<std::optional<TransactionPtr>()>& n
   caf::scoped_actor self{impl_->system};  // this call's own: streams run side by side
   max_in_flight = std::max<std::size_t>(1, max_in_flight);
   // Transactions travel in chunks: one message (and one wake-up of this
-  // thread) per chunk instead of per transaction; several chunks stay in
-  // flight so the workers never wait for the host.
-  const std::size_t chunk = std::clamp<std::size_t>(max_in_flight / 4, 1, 16);
+  // thread) per chunk instead of per transaction.
+  const std::size_t chunk = stream_chunk_size(max_in_flight);
   using Handle = decltype(self->request(impl_->supervisor, caf::infinite, scan_atom::value,
                                         std::vector<TransactionPtr>{}));
   struct Pending {
