@@ -15,6 +15,17 @@
 
 namespace warden::bench {
 
+// Every entry of one HAR file, appended to `into`; a file that fails is
+// named on stderr with the transactions read before the error kept.
+inline void read_har_into(const std::filesystem::path& file, std::vector<TransactionPtr>& into) {
+  auto read = runtime::read_har_file(file.string(), [&](Transaction&& t) {
+    into.push_back(std::make_shared<const Transaction>(std::move(t)));
+    return true;
+  });
+  if (!read)
+    std::cerr << "skipping the rest of " << file << ": " << read.error().describe() << "\n";
+}
+
 inline std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator{dir}) {
@@ -23,14 +34,8 @@ inline std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir)
   }
   std::sort(files.begin(), files.end());
   std::vector<TransactionPtr> result;
-  for (const auto& file : files) {
-    auto read = runtime::read_har_file(file.string(), [&](Transaction&& t) {
-      result.push_back(std::make_shared<const Transaction>(std::move(t)));
-      return true;
-    });
-    if (!read)
-      std::cerr << "skipping " << file << ": " << read.error().describe() << "\n";
-  }
+  for (const auto& file : files)
+    read_har_into(file, result);
   return result;
 }
 

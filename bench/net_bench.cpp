@@ -139,17 +139,6 @@ std::optional<Options> parse_options(int argc, char* argv[]) {
 
 // -- inputs ---------------------------------------------------------------------
 
-std::vector<TransactionPtr> read_har(const std::filesystem::path& file) {
-  std::vector<TransactionPtr> result;
-  auto read = warden::runtime::read_har_file(file.string(), [&](warden::Transaction&& t) {
-    result.push_back(std::make_shared<const warden::Transaction>(std::move(t)));
-    return true;
-  });
-  if (!read)
-    std::cerr << "net_bench: " << file << ": " << read.error().describe() << "\n";
-  return result;
-}
-
 // The input repeated up to `count` transactions, ids made unique ("i").
 std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& input, std::size_t count) {
   std::vector<TransactionPtr> result;
@@ -599,7 +588,7 @@ int main(int argc, char* argv[]) {
     input_name = "the shared corpus (" + corpus_dir.string() + ")";
   }
   if (corpus.empty()) {
-    corpus = read_har(source / "examples" / "demo.har");
+    warden::bench::read_har_into(source / "examples" / "demo.har", corpus);
     input_name = "examples/demo.har";
   }
   const auto plugin_files = warden::bench::bundled_plugin_files();
