@@ -151,26 +151,26 @@ TransactionPtr binary_transaction() {
   return transaction;
 }
 
+void check_same_headers(const std::vector<Header>& a, const std::vector<Header>& b) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].name == b[i].name);
+    CHECK(a[i].value == b[i].value);
+  }
+}
+
 void check_same_transaction(const Transaction& a, const Transaction& b) {
   CHECK(a.id == b.id);
   CHECK(a.started_date_time == b.started_date_time);
   CHECK(a.request.method == b.request.method);
   CHECK(a.request.url == b.request.url);
   CHECK(a.request.http_version == b.request.http_version);
-  REQUIRE(a.request.headers.size() == b.request.headers.size());
-  for (std::size_t i = 0; i < a.request.headers.size(); ++i) {
-    CHECK(a.request.headers[i].name == b.request.headers[i].name);
-    CHECK(a.request.headers[i].value == b.request.headers[i].value);
-  }
+  check_same_headers(a.request.headers, b.request.headers);
   CHECK(a.request.body == b.request.body);
   CHECK(a.response.status == b.response.status);
   CHECK(a.response.status_text == b.response.status_text);
   CHECK(a.response.http_version == b.response.http_version);
-  REQUIRE(a.response.headers.size() == b.response.headers.size());
-  for (std::size_t i = 0; i < a.response.headers.size(); ++i) {
-    CHECK(a.response.headers[i].name == b.response.headers[i].name);
-    CHECK(a.response.headers[i].value == b.response.headers[i].value);
-  }
+  check_same_headers(a.response.headers, b.response.headers);
   CHECK(a.response.mime_type == b.response.mime_type);
   CHECK(a.response.body == b.response.body);
   CHECK(a.response.body_encoding == b.response.body_encoding);
