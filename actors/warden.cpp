@@ -13,6 +13,7 @@
 #include "actors/plugin_worker.hpp"
 #include "actors/stream_chunk.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/termination_latch.hpp"
 #include "actors/worker_protocol.hpp"
 #include "runtime/inert_text.hpp"
 #include "warden/logger.hpp"
@@ -43,6 +44,7 @@ struct Warden::Impl {
        std::shared_ptr<runtime::ProcessLauncher> launcher, std::chrono::milliseconds call_timeout)
       : system(system),
         supervisor(std::move(supervisor)),
+        supervisor_gone(caf::actor_cast<caf::strong_actor_ptr>(this->supervisor)),
         plugins(std::move(plugins)),
         load_errors(std::move(load_errors)),
         workers_per_plugin(workers_per_plugin),
@@ -115,7 +117,8 @@ struct Warden::Impl {
   }
 
   caf::actor_system& system;
-  const warden_actor supervisor;  // kept until ~Impl: callers read it without a lock
+  const warden_actor supervisor;           // kept until ~Impl: callers read it without a lock
+  const TerminationLatch supervisor_gone;  // attached first, right after the spawn
   std::vector<runtime::PluginInfo> plugins;
   std::vector<std::string> plugin_ids;
   std::vector<Error> load_errors;
@@ -419,9 +422,13 @@ void Warden::shutdown() {
     std::this_thread::sleep_for(std::chrono::microseconds{200});
   }
   // The supervisor answers once every pending request is answered and every
-  // worker's down message arrived, then quits: ~actor_system will not wait.
+  // worker's down message arrived, then quits. Its cleanup is waited for too
+  // (termination_latch.hpp): then ~actor_system will not wait.
   (void)impl_->ask<bool>(
       kWaitForever, [](const caf::error&) { return false; }, shutdown_atom::value);
+  if (!impl_->supervisor_gone.wait_for(std::chrono::seconds{30})) {
+    logger()->error("the supervisor answered the shutdown but did not stop within 30 s");
+  }
 }
 
 LifecycleResult Warden::add(PluginSpec spec) {

@@ -43,10 +43,12 @@ void reload_plugins(actors::Warden& warden) {
 }
 
 // Everything is answered once Warden shut down; what is left is the actor
-// system's teardown, which waits for every detached actor's thread. Seen
-// after hot reloads under remote load: one retired worker's thread was never
-// released and ~actor_system waited forever. A node must stop on SIGTERM, so
-// past this bound it leaves without waiting (and says so).
+// system's teardown, which waits for every detached actor's thread. It once
+// waited forever after hot reloads under remote load. The one cause found
+// since (the published supervisor's down message racing the network layer's
+// stop) is closed by Warden::shutdown, but a node must stop on SIGTERM
+// whatever the cause, so past this bound it leaves without waiting (and
+// says so).
 void leave_if_teardown_hangs() {
   static constexpr auto kTeardownBound = std::chrono::seconds(10);
   std::thread([] {

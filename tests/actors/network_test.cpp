@@ -342,10 +342,10 @@ TEST_CASE(
     "a plaintext node answers a remote scan with the local scan's reports, and describes "
     "its plugins",
     "[actors]") {
-  // The client outlives the node: when a client that made requests goes
-  // first, CAF 0.17 now and then (1-3 runs in 100 under load) keeps the
-  // node's stopped supervisor referenced and the node system's destructor
-  // waits forever; in this order it was seen once in 200 runs, with TLS.
+  // The client outlives the node, as in practice. (Both orders once hung the
+  // node system's destructor now and then: the network layer stopped before
+  // the stopped supervisor's down message was drained, keeping it referenced.
+  // Warden::shutdown now waits for that message: actors/termination_latch.hpp.)
   Client client;
   Node node;
   auto remote = client.connect(node.address());

@@ -173,6 +173,37 @@ TEST_CASE("the destructor shuts Warden down so the actor system can end", "[acto
   SUCCEED();
 }
 
+// CAF's network layer monitors a published supervisor once a peer holds a
+// proxy of it. If shutdown returned before that down message went out,
+// ~actor_system could stop the network layer first and then wait forever for
+// the supervisor's thread (actors/termination_latch.hpp).
+TEST_CASE("shutdown returns only after the supervisor's monitors were sent its down message",
+          "[actors]") {
+  TempDir dir;
+  WardenConfig config;
+  config.plugins = {{dir.write("a.js", header_plugin("alpha"))}};
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  for (int round = 0; round < 3; ++round) {
+    auto warden = Warden::start(system, config);
+    REQUIRE(warden.ok());
+    caf::scoped_actor monitor{system};
+    monitor->monitor((*warden)->supervisor());  // after the start, as the network layer would
+    // Attached later, so run earlier in the supervisor's cleanup: a slow step
+    // between its shutdown answer and the monitor's down message.
+    caf::actor_cast<caf::abstract_actor*>((*warden)->supervisor())->attach_functor([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    });
+    CHECK((*warden)->scan(make_transaction(1)).failures.empty());
+    (*warden)->shutdown();
+    bool down = false;
+    monitor->receive([&](const caf::down_msg&) { down = true; },
+                     caf::after(std::chrono::seconds{0}) >> [] {});
+    INFO("round " << round);
+    CHECK(down);
+  }
+}
+
 TEST_CASE("the default pool gives every hardware thread a worker, at least one per plugin",
           "[actors][pure]") {
   CHECK(default_workers_per_plugin(16, 2, 0) == 1);  // the bundled plugins on a 2-core machine
