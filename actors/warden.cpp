@@ -395,6 +395,19 @@ bool Warden::enable(const std::string& plugin_id) {
       impl_->call_timeout, [](const caf::error&) { return false; }, enable_atom::value, plugin_id);
 }
 
+Result<NodeInfo> Warden::describe(Timeout timeout) {
+  if (impl_->stopped) {
+    return Error(ErrorCode::shutting_down, "Warden is not running");
+  }
+  const auto wait = impl_->timeout_of(timeout);
+  Result<NodeInfo> result = Error(ErrorCode::shutting_down, "Warden is not running");
+  caf::scoped_actor self{impl_->system};
+  self->request(impl_->supervisor, wait_for(wait), describe_atom::value)
+      .receive([&](NodeInfo& info) { result = std::move(info); },
+               [&](caf::error& error) { result = Impl::no_answer(impl_->system, error, wait); });
+  return result;
+}
+
 Result<plugin_actor> Warden::plugin(const std::string& plugin_id) {
   if (impl_->stopped) {
     return Error(ErrorCode::shutting_down, "Warden is not running");

@@ -75,6 +75,8 @@ class Warden {
   Warden(const Warden&) = delete;
   Warden& operator=(const Warden&) = delete;
 
+  // The plugins start() loaded, and those it could not: fixed for the run.
+  // What runs now, after adds, removes and reloads, is describe()'s answer.
   const std::vector<runtime::PluginInfo>& plugins() const;
   const std::vector<Error>& load_errors() const;
   // The supervisor's handle, for hosts that are actors themselves
@@ -129,10 +131,16 @@ class Warden {
   // Blocking: the handle of one plugin (unknown_plugin when no plugin has
   // that id, shutting_down after shutdown).
   Result<plugin_actor> plugin(const std::string& plugin_id);
+  // Blocking: what runs now, as a node tells its clients (describe_atom):
+  // the live plugins in load order with their versions as loaded, each
+  // one's content revision, and start()'s load errors. shutting_down after
+  // shutdown; request_timeout without an answer in time.
+  Result<NodeInfo> describe(Timeout timeout = std::nullopt);
 
   // Plugin lifecycle at run time, blocking until the supervisor answers
   // (docs/embedding.md, "Plugin lifecycle and hot reload"). Errors are in
-  // the answer. plugins() keeps listing the plugins start() loaded.
+  // the answer. plugins() keeps listing the plugins start() loaded;
+  // describe() lists the live ones.
   LifecycleResult add(PluginSpec spec);
   LifecycleResult remove(const std::string& plugin_id);
   LifecycleResult reload(const std::string& plugin_id, PluginSpec spec);

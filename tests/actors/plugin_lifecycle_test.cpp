@@ -142,6 +142,41 @@ TEST_CASE("plugins added from source and from a file serve, with their revisions
   warden->shutdown();
 }
 
+TEST_CASE("describe lists the live plugins after add, reload and remove; plugins() the started",
+          "[actors]") {
+  TempDir dir;
+  WardenConfig config;
+  config.plugins = {{dir.write("base.js", header_plugin("base"))},
+                    {dir.write("gone.js", header_plugin("gone"))}};
+  config.workers_per_plugin = 1;
+  TestConfig caf_config;
+  caf::actor_system system{caf_config};
+  auto warden = start_or_fail(system, config);
+  REQUIRE_FALSE(warden->add(from_source("added.js", versioned_plugin("added", 1))).error);
+  const auto reloaded = warden->reload("base", from_source("base.js", versioned_plugin("base", 2)));
+  REQUIRE_FALSE(reloaded.error);
+  REQUIRE_FALSE(warden->remove("gone").error);
+
+  const auto live = warden->describe();
+  REQUIRE(live.ok());
+  std::vector<std::string> ids;
+  for (const auto& plugin : live->plugins) {
+    ids.push_back(plugin.id);
+  }
+  CHECK(ids == std::vector<std::string>{"added", "base"});  // load order: a reload loads last
+  REQUIRE(live->revisions.size() == 2);
+  CHECK(live->revisions[1].plugin_id == "base");
+  CHECK(live->revisions[1].revision == reloaded.revision);
+  CHECK(live->load_errors.empty());
+  REQUIRE(warden->plugins().size() == 2);  // what start() loaded, unchanged
+  CHECK(warden->plugins()[1].id == "gone");
+
+  warden->shutdown();
+  const auto after = warden->describe();
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.error().code == ErrorCode::shutting_down);
+}
+
 TEST_CASE("add answers a load error with file and line, and refuses a duplicate id", "[actors]") {
   TempDir dir;
   WardenConfig config;
