@@ -80,6 +80,27 @@ std::string reason_of(SSL* ssl, int ssl_error) {
   return "TLS handshake failed (SSL error " + std::to_string(ssl_error) + ")";
 }
 
+// Marks a session whose refusal was logged: CAF calls SSL_accept again on a
+// session whose handshake already failed (a plaintext peer was logged twice).
+int refusal_logged_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// True the first time for `ssl`, false after.
+bool first_refusal_of(SSL* ssl) {
+  const int index = refusal_logged_index();
+  if (index < 0) {
+    return true;  // no mark available: log every time rather than never
+  }
+  if (SSL_get_ex_data(ssl, index) != nullptr) {
+    return false;
+  }
+  static char logged;
+  SSL_set_ex_data(ssl, index, &logged);
+  return true;
+}
+
 }  // namespace
 
 void enable_tls_refusal_log() {
@@ -97,8 +118,9 @@ extern "C" int SSL_accept(SSL* ssl) {
   }
   // SSL_get_error peeks at the error queue; it leaves it for CAF.
   const int ssl_error = SSL_get_error(ssl, result);
-  if (ssl_error != SSL_ERROR_WANT_READ && ssl_error != SSL_ERROR_WANT_WRITE) {
-    using namespace warden::actors::detail;
+  using namespace warden::actors::detail;
+  if (ssl_error != SSL_ERROR_WANT_READ && ssl_error != SSL_ERROR_WANT_WRITE &&
+      first_refusal_of(ssl)) {
     warden::actors::logger()->warn("TLS: refused peer {}: {}", peer_of(SSL_get_fd(ssl)),
                                    reason_of(ssl, ssl_error));
   }
