@@ -142,7 +142,7 @@ TEST_CASE("plugins added from source and from a file serve, with their revisions
   warden->shutdown();
 }
 
-TEST_CASE("describe lists the live plugins after add, reload and remove; plugins() the started",
+TEST_CASE("describe lists the live plugins after add, reload and remove, plugins() the started",
           "[actors]") {
   TempDir dir;
   WardenConfig config;
