@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <utility>
 
+#include "actors/node_answer_check.hpp"
 #include "actors/plugin_set_difference.hpp"
 #include "actors/stream_chunk.hpp"
 #include "runtime/inert_text.hpp"
@@ -122,9 +123,15 @@ void RemoteScan::on_chunk_answer(uint64_t request, caf::type_erased_tuple& conte
   std::string why;
   if (content.match_elements<std::vector<ScanReport>>()) {
     auto reports = content.move_if_unshared<std::vector<ScanReport>>(0);
-    if (reports.size() != chunk.sequences.size()) {
-      why = "answered " + std::to_string(reports.size()) + " reports for " +
-            std::to_string(chunk.sequences.size()) + " transactions";
+    std::vector<std::optional<std::string>> sent;
+    sent.reserve(chunk.sequences.size());
+    for (const auto sequence : chunk.sequences) {
+      sent.push_back(buffer_.unanswered(sequence)
+                         ? std::optional<std::string>{buffer_.transaction(sequence)->id}
+                         : std::nullopt);
+    }
+    if (auto refused = refuse_node_answer(reports, sent, nodes_.info.plugins)) {
+      why = std::move(*refused);
     } else if (node_stopping(reports)) {
       why = "it is shutting down";
     } else {

@@ -166,6 +166,55 @@ TEST_CASE("a node killed mid-stream: its transactions go to the others, each ans
   CHECK(stats[0].answered + stats[2].answered > stats[1].answered);
 }
 
+// A node whose answers are misaligned (a bug, another build, a compromised
+// node): each chunk's first two reports swap their transaction ids.
+caf::behavior misaligning_node(caf::event_based_actor* self, caf::actor node) {
+  return {
+      [self, node](scan_atom, std::vector<TransactionPtr>& batch) {
+        auto promise = self->make_response_promise<std::vector<ScanReport>>();
+        self->request(node, caf::infinite, scan_atom::value, std::move(batch))
+            .then(
+                [promise](std::vector<ScanReport>& reports) mutable {
+                  if (reports.size() >= 2) {
+                    std::swap(reports[0].transaction_id, reports[1].transaction_id);
+                  }
+                  promise.deliver(std::move(reports));
+                },
+                [promise](caf::error& error) mutable { promise.deliver(std::move(error)); });
+        return promise;
+      },
+      [self, node](describe_atom) { return self->delegate(node, describe_atom::value); },
+  };
+}
+
+TEST_CASE("a node whose reports name the wrong transactions is dropped, and nothing is misfiled",
+          "[actors][remote]") {
+  Plugins plugins;
+  const auto input = transactions(200);
+  const auto local = local_reports(plugins.specs, input);
+  Cluster cluster{std::vector<std::vector<PluginSpec>>(2, plugins.specs)};
+  auto options = cluster.options();
+  options.window_per_node = 16;
+  const auto honest = options.connector;
+  auto& system = cluster.system();
+  options.connector = [honest, &system](const NodeAddress& address) -> Result<warden_actor> {
+    auto relay = honest(address);
+    if (!relay.ok() || address.port != address_of(1).port) {
+      return relay;
+    }
+    return caf::actor_cast<warden_actor>(
+        system.spawn(misaligning_node, caf::actor_cast<caf::actor>(relay.value())));
+  };
+  auto remote = connect_or_fail(system, options);
+  auto result = scan_remote(*remote, input);
+  REQUIRE_FALSE(result.error);
+  check_prefix(result.reports, local, input.size());  // every report under its own transaction
+  const auto stats = remote->node_stats();
+  CHECK(stats[1].answered == 0);
+  CHECK(stats[1].disconnects >= 1);
+  CHECK(stats[0].answered == input.size());
+}
+
 TEST_CASE(
     "a paused node past answer_timeout: its requests go to the others, its late answers are "
     "dropped, nothing is reported twice",
