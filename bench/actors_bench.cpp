@@ -37,6 +37,7 @@
 #include <caf/all.hpp>
 
 #include "actors/latency_histogram.hpp"
+#include "bench/bench_flags.hpp"
 #include "bench/inputs.hpp"
 #include "warden/engine.hpp"
 #include "warden/har_reader.hpp"
@@ -81,67 +82,34 @@ struct Options {
   bool facade_only = false;
 };
 
-constexpr const char* kUsage = R"(usage: actors_bench [options]
-  --scans N          transactions per scan_stream run (default 20000)
-  --recycle N        recycle every N scans in the recycling runs (default 100)
-  --workers N        workers per plugin (default 0: Warden's default)
-  --in-flight N      scan_stream's window (default 64)
-  --facade-scans N   blocking Warden::scan calls per facade run, shared by
-                     its threads (default 6000)
-  --facade-only      only the facade runs (1, 2 and 8 calling threads)
-  --help             this text
-  --benchmark_*      Google Benchmark's flags, accepted and ignored
-Corpus: ../shared/corpus/har beside the source tree (skipped when absent).
-WARDEN_BENCH_SMOKE set: short runs.
-)";
-
-// Parses argv into `options`; nullopt with a message on stderr when a flag is
-// unknown or its value is not a number. Exits 0 after --help.
-std::optional<Options> parse_options(int argc, char* argv[]) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (flag.rfind("--benchmark_", 0) == 0) {
-      continue;  // Google Benchmark's flags: scripts/test.sh passes them to every bench
-    }
-    if (flag == "--facade-only") {
-      options.facade_only = true;
-      continue;
-    }
-    const bool numeric = flag == "--scans" || flag == "--recycle" || flag == "--workers" ||
-                         flag == "--in-flight" || flag == "--facade-scans";
-    if (!numeric) {
-      std::fprintf(stderr, "actors_bench: unknown option '%s' (--help lists them)\n", argv[i]);
-      return std::nullopt;
-    }
-    if (i + 1 == argc) {
-      std::fprintf(stderr, "actors_bench: %s needs a value\n", argv[i]);
-      return std::nullopt;
-    }
-    const std::string text = argv[++i];
-    char* end = nullptr;
-    const auto value = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || text[0] == '-') {
-      std::fprintf(stderr, "actors_bench: %s wants a number, got '%s'\n", argv[i - 1],
-                   text.c_str());
-      return std::nullopt;
-    }
-    if (flag == "--scans")
-      options.scans = value;
-    else if (flag == "--recycle")
-      options.recycle = value;
-    else if (flag == "--workers")
-      options.workers = value;
-    else if (flag == "--in-flight")
-      options.in_flight = value;
-    else
-      options.facade_scans = value;
-  }
-  return options;
+// Parses argv into Options; nullopt: go on, else the exit code (bench_flags.hpp).
+std::optional<int> parse_options(int argc, char* argv[], Options& options) {
+  CLI::App app{
+      "The actor layer against a plain loop, and the blocking facade from 1, 2 and 8 "
+      "threads.",
+      "actors_bench"};
+  app.add_option("--scans", options.scans, "transactions per scan_stream run")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--recycle", options.recycle, "recycle every N scans in the recycling runs")
+      ->check(warden::bench::count())
+      ->capture_default_str();
+  app.add_option("--workers", options.workers, "workers per plugin (0: Warden's default)")
+      ->check(warden::bench::count())
+      ->capture_default_str();
+  app.add_option("--in-flight", options.in_flight, "scan_stream's window")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--facade-scans", options.facade_scans,
+                 "blocking Warden::scan calls per facade run, shared by its threads")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_flag("--facade-only", options.facade_only, "only the facade runs (1, 2 and 8 threads)");
+  app.footer(
+      "Google Benchmark's --benchmark_* flags are accepted and ignored.\n"
+      "Corpus: ../shared/corpus/har beside the source tree (skipped when absent).\n"
+      "WARDEN_BENCH_SMOKE set: short runs.");
+  return warden::bench::parse_bench_flags(app, argc, argv);
 }
 
 struct RunResult {
@@ -346,10 +314,9 @@ void print(const RunResult& r, std::size_t plugins, double limit_tps) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  auto parsed = parse_options(argc, argv);
-  if (!parsed)
-    return 2;
-  Options options = *parsed;
+  Options options;
+  if (const auto exit_code = parse_options(argc, argv, options))
+    return *exit_code;
   // CI only keeps the benchmark alive, its figures come from deliberate runs: a short run.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     options.scans = std::min<decltype(options.scans)>(options.scans, 300);

@@ -49,6 +49,7 @@
 
 #include <caf/all.hpp>
 
+#include "bench/bench_flags.hpp"
 #include "bench/inputs.hpp"
 #include "warden/har_reader.hpp"
 #include "warden/v8_platform.hpp"
@@ -519,16 +520,6 @@ std::vector<double> recycle_child(const std::vector<std::string>& plugins, const
           series.front().first,  series.back().first};
 }
 
-std::vector<std::size_t> parse_counts(const std::string& text) {
-  std::vector<std::size_t> counts;
-  std::stringstream in{text};
-  std::string item;
-  while (std::getline(in, item, ','))
-    counts.push_back(std::strtoull(item.c_str(), nullptr, 10));
-  std::sort(counts.begin(), counts.end());
-  return counts;
-}
-
 const char* verdict(bool pass) {
   return pass ? "PASS" : "FAIL";
 }
@@ -537,23 +528,33 @@ const char* verdict(bool pass) {
 
 int main(int argc, char* argv[]) {
   Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string text = argv[i + 1];
-    const auto value = std::strtoull(text.c_str(), nullptr, 10);
-    if (flag == "--counts")
-      options.counts = parse_counts(text);
-    else if (flag == "--recycles")
-      options.recycles = value;
-    else if (flag == "--recycle-every")
-      options.recycle_every = value;
-    else if (flag == "--sample-every")
-      options.sample_every = value;
-    else if (flag == "--warmup")
-      options.warmup = value;
-    else if (flag == "--recycle-plugins")
-      options.recycle_all = text == "all";
-  }
+  std::string recycle_plugins = "two";
+  CLI::App app{"Idle and working RSS per worker, and RSS over many recycles.", "memory_bench"};
+  app.add_option("--counts", options.counts, "workers in total, per measurement (comma-separated)")
+      ->delimiter(',')
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--recycles", options.recycles, "recycles in part b")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--recycle-every", options.recycle_every, "scans per worker between recycles")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--sample-every", options.sample_every, "recycles between RSS samples")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--warmup", options.warmup, "recycles before the baseline sample of part b")
+      ->check(warden::bench::count())
+      ->capture_default_str();
+  app.add_option("--recycle-plugins", recycle_plugins,
+                 "part b with two of the bundled plugins, or all of them")
+      ->check(CLI::IsMember({"two", "all"}))
+      ->capture_default_str();
+  app.footer("Google Benchmark's --benchmark_* flags are accepted and ignored.");
+  if (const auto exit_code = warden::bench::parse_bench_flags(app, argc, argv))
+    return *exit_code;
+  options.recycle_all = recycle_plugins == "all";
+  std::sort(options.counts.begin(), options.counts.end());
   // CI only keeps the benchmark alive, its figures come from deliberate runs: a tiny run.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     options.counts = {1, 2};

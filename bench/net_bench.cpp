@@ -52,6 +52,7 @@
 
 #include <caf/all.hpp>
 
+#include "bench/bench_flags.hpp"
 #include "bench/inputs.hpp"
 #include "warden/har_reader.hpp"
 #include "warden/network.hpp"
@@ -76,65 +77,32 @@ struct Options {
   std::string warden;          // the warden binary for serve nodes
 };
 
-constexpr const char* kUsage = R"(usage: net_bench [options]
-  --scans N        transactions per measured run (default 6000)
-  --window N       transactions in flight per node, and in process (default 64)
-  --warmup N       transactions scanned before each run's clock starts (default 300)
-  --nodes KIND     serve: `warden serve` child processes; fork: forked children
-                   of this bench calling publish_node; auto (default): serve
-                   when the warden binary can, else fork
-  --warden PATH    the warden binary (default: beside this one)
-  --help           this text
-  --benchmark_*    Google Benchmark's flags, accepted and ignored
-Input: ../shared/corpus/har beside the source tree, else examples/demo.har.
-WARDEN_BENCH_SMOKE set: short runs.
-)";
-
-std::optional<Options> parse_options(int argc, char* argv[]) {
-  Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    }
-    if (flag.rfind("--benchmark_", 0) == 0)
-      continue;  // scripts/test.sh passes Google Benchmark's flags to every bench
-    if (flag != "--scans" && flag != "--window" && flag != "--warmup" && flag != "--nodes" &&
-        flag != "--warden") {
-      std::fprintf(stderr, "net_bench: unknown option '%s' (--help lists them)\n", argv[i]);
-      return std::nullopt;
-    }
-    if (i + 1 == argc) {
-      std::fprintf(stderr, "net_bench: %s needs a value\n", argv[i]);
-      return std::nullopt;
-    }
-    const std::string value = argv[++i];
-    if (flag == "--nodes") {
-      if (value != "serve" && value != "fork" && value != "auto") {
-        std::fprintf(stderr, "net_bench: --nodes is serve, fork or auto, not '%s'\n",
-                     value.c_str());
-        return std::nullopt;
-      }
-      options.nodes = value;
-      continue;
-    }
-    if (flag == "--warden") {
-      options.warden = value;
-      continue;
-    }
-    char* end = nullptr;
-    const auto number = std::strtoull(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || value[0] == '-' || number == 0) {
-      std::fprintf(stderr, "net_bench: %s wants a positive number, got '%s'\n", argv[i - 1],
-                   value.c_str());
-      return std::nullopt;
-    }
-    (flag == "--scans"    ? options.scans
-     : flag == "--window" ? options.window
-                          : options.warmup) = number;
-  }
-  return options;
+// Parses argv into Options; nullopt: go on, else the exit code (bench_flags.hpp).
+std::optional<int> parse_options(int argc, char* argv[], Options& options) {
+  CLI::App app{
+      "What the network layer costs a scan: in process against one and two nodes, "
+      "with and without TLS.",
+      "net_bench"};
+  app.add_option("--scans", options.scans, "transactions per measured run")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--window", options.window, "transactions in flight per node, and in process")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--warmup", options.warmup, "transactions scanned before each run's clock starts")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--nodes", options.nodes,
+                 "serve: `warden serve` child processes; fork: forked children of this bench "
+                 "calling publish_node; auto: serve when the warden binary can, else fork")
+      ->check(CLI::IsMember({"serve", "fork", "auto"}))
+      ->capture_default_str();
+  app.add_option("--warden", options.warden, "the warden binary (default: beside this one)");
+  app.footer(
+      "Google Benchmark's --benchmark_* flags are accepted and ignored.\n"
+      "Input: ../shared/corpus/har beside the source tree, else examples/demo.har.\n"
+      "WARDEN_BENCH_SMOKE set: short runs.");
+  return warden::bench::parse_bench_flags(app, argc, argv);
 }
 
 // -- inputs ---------------------------------------------------------------------
@@ -569,10 +537,9 @@ bool can_serve(const std::string& warden) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
-  auto parsed = parse_options(argc, argv);
-  if (!parsed)
-    return 2;
-  Options options = *parsed;
+  Options options;
+  if (const auto exit_code = parse_options(argc, argv, options))
+    return *exit_code;
   // CI only keeps the benchmark alive; its figures come from deliberate runs.
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     options.scans = std::min<std::size_t>(options.scans, 200);

@@ -32,6 +32,7 @@
 #include <caf/all.hpp>
 
 #include "actors/latency_histogram.hpp"
+#include "bench/bench_flags.hpp"
 #include "bench/inputs.hpp"
 #include "warden/har_reader.hpp"
 #include "warden/v8_platform.hpp"
@@ -204,15 +205,17 @@ bool run_policy(const char* policy, const std::vector<std::string>& plugins,
 int main(int argc, char* argv[]) {
   std::size_t scans = 2000;
   std::size_t rounds = 2;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if ((flag == "--scans" || flag == "--rounds") && i + 1 < argc) {
-      (flag == "--scans" ? scans : rounds) = std::strtoull(argv[++i], nullptr, 10);
-    } else if (flag.rfind("--benchmark_", 0) != 0) {  // scripts/test.sh's smoke flags pass
-      std::fprintf(stderr, "usage: scheduler_bench [--scans N] [--rounds N]\n");
-      return 2;
-    }
-  }
+  CLI::App app{"CAF's two scheduler policies serving a host's pooled actors that talk to Warden.",
+               "scheduler_bench"};
+  app.add_option("--scans", scans, "requests per case")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.add_option("--rounds", rounds, "rounds per policy, the policies' order alternating")
+      ->check(warden::bench::positive_count())
+      ->capture_default_str();
+  app.footer("Google Benchmark's --benchmark_* flags are accepted and ignored.");
+  if (const auto exit_code = warden::bench::parse_bench_flags(app, argc, argv))
+    return *exit_code;
   if (std::getenv("WARDEN_BENCH_SMOKE") != nullptr) {
     scans = std::min<std::size_t>(scans, 100);
     rounds = 1;
