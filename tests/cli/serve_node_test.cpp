@@ -89,4 +89,6 @@ TEST_CASE("SIGHUP reloads the plugins while a remote scan runs, a broken file ke
   const auto stopped = node.stop(SIGTERM);
   CHECK(stopped.exit_code == 0);
   CHECK_THAT(stopped.err, Catch::Contains(plugin + ":2"));  // the log names file:line
+  // Its actor system ended by itself, not by serve's teardown bound.
+  CHECK_THAT(stopped.err, !Catch::Contains("did not end within"));
 }
