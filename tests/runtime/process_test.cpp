@@ -244,7 +244,10 @@ TEST_CASE("Intl and Date and Math.random work in a confined child as in-process"
       "return [];");
   std::vector<std::string> child_lines;
   std::vector<std::string> host_lines;
-  auto options = small_options();
+  // Roomy: the first Intl call loads ICU data, which under TSan on a loaded
+  // machine can take the child past small_options' 300 ms scan limit (the
+  // likely cause of one failure there: the scan failed and logged nothing).
+  auto options = roomy_options();
   options.console = [&](warden::runtime::LogLevel, std::string_view, std::string_view text) {
     child_lines.emplace_back(text);
   };
@@ -252,7 +255,12 @@ TEST_CASE("Intl and Date and Math.random work in a confined child as in-process"
   auto worker = launcher->launch(inline_source("intl.js", code), options);
   REQUIRE(worker.ok());
   CHECK((*worker)->scan(
-            {sample_transaction()}, [](ProcessScan&& s) { CHECK(s.findings.ok()); }, 10s) == 1);
+            {sample_transaction()},
+            [](ProcessScan&& s) {
+              INFO((s.findings.ok() ? std::string{} : s.findings.error().describe()));
+              CHECK(s.findings.ok());
+            },
+            70s) == 1);
   options.console = [&](warden::runtime::LogLevel, std::string_view, std::string_view text) {
     host_lines.emplace_back(text);
   };
