@@ -126,18 +126,6 @@ struct RunResult {
   uint64_t recycles = 0;
 };
 
-// The corpus repeated up to `count` transactions, ids made unique ("i").
-std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& corpus, std::size_t count) {
-  std::vector<TransactionPtr> result;
-  result.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    auto copy = std::make_shared<warden::Transaction>(*corpus[i % corpus.size()]);
-    copy->id = std::to_string(i);
-    result.push_back(std::move(copy));
-  }
-  return result;
-}
-
 RunResult plain_loop(const std::vector<std::string>& plugins,
                      const std::vector<TransactionPtr>& input) {
   std::vector<warden::runtime::Engine> engines;
@@ -341,7 +329,7 @@ int main(int argc, char* argv[]) {
     std::ofstream{inline_path} << kInlinePlugin;
     plugins.push_back(inline_path.string());
   }
-  const auto input = workload(corpus, options.scans);
+  const auto input = warden::bench::repeated(corpus, options.scans);
   std::printf(
       "actors_bench: %zu corpus entries, %zu transactions per run, %zu plugins, "
       "workers/plugin %zu (0 = default), %zu in flight, %u hardware threads\n",

@@ -1,13 +1,14 @@
 #pragma once
 // What the benchmarks run over: the HAR corpus (every *.har of a folder, in
 // name order, every entry a shared transaction; a file that fails is skipped
-// with a message on stderr: benchmarks measure, they do not judge inputs) and
-// the bundled plugins.
+// with a message on stderr: benchmarks measure, they do not judge inputs),
+// repeated to a size, and the bundled plugins.
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "warden/har_reader.hpp"
@@ -36,6 +37,20 @@ inline std::vector<TransactionPtr> read_corpus(const std::filesystem::path& dir)
   std::vector<TransactionPtr> result;
   for (const auto& file : files)
     read_har_into(file, result);
+  return result;
+}
+
+// `input` repeated up to `count` transactions, each a copy with a unique id
+// ("0", "1", ...), so reports can be matched to transactions.
+inline std::vector<TransactionPtr> repeated(const std::vector<TransactionPtr>& input,
+                                            std::size_t count) {
+  std::vector<TransactionPtr> result;
+  result.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto copy = std::make_shared<Transaction>(*input[i % input.size()]);
+    copy->id = std::to_string(i);
+    result.push_back(std::move(copy));
+  }
   return result;
 }
 

@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <linux/tcp.h>
 #include <map>
@@ -42,7 +43,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,6 +53,7 @@
 #include <caf/all.hpp>
 
 #include "bench/bench_flags.hpp"
+#include "bench/cpu_time.hpp"
 #include "bench/inputs.hpp"
 #include "warden/har_reader.hpp"
 #include "warden/network.hpp"
@@ -107,18 +108,6 @@ std::optional<int> parse_options(int argc, char* argv[], Options& options) {
 
 // -- inputs ---------------------------------------------------------------------
 
-// The input repeated up to `count` transactions, ids made unique ("i").
-std::vector<TransactionPtr> workload(const std::vector<TransactionPtr>& input, std::size_t count) {
-  std::vector<TransactionPtr> result;
-  result.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    auto copy = std::make_shared<warden::Transaction>(*input[i % input.size()]);
-    copy->id = std::to_string(i);
-    result.push_back(std::move(copy));
-  }
-  return result;
-}
-
 // The bytes of a transaction's strings: what must cross the wire at least.
 std::size_t content_bytes(const warden::Transaction& t) {
   std::size_t bytes = t.id.size() + t.started_date_time.size() + t.request.method.size() +
@@ -135,14 +124,17 @@ std::size_t content_bytes(const warden::Transaction& t) {
   return bytes;
 }
 
-// -- measuring: CPU and the wire -----------------------------------------------
-
-double self_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+// A scan_stream source over the first `count` transactions of `input` (all of
+// them when it has fewer).
+std::function<std::optional<TransactionPtr>()> first_of(const std::vector<TransactionPtr>& input,
+                                                        std::size_t count) {
+  return [&input, end = std::min(count, input.size()),
+          next = std::size_t{0}]() mutable -> std::optional<TransactionPtr> {
+    return next < end ? std::optional{input[next++]} : std::nullopt;
+  };
 }
+
+// -- measuring: CPU and the wire -----------------------------------------------
 
 // utime + stime of every thread of `pid` (clock ticks: 10 ms resolution).
 double process_cpu_seconds(pid_t pid) {
@@ -415,24 +407,16 @@ RunResult in_process(const std::vector<std::string>& plugins,
     return result;
   }
   auto& warden = **started;
-  std::size_t next = 0;
-  const std::size_t warmup = std::min(options.warmup, input.size());
   warden.scan_stream(
-      [&]() -> std::optional<TransactionPtr> {
-        return next < warmup ? std::optional{input[next++]} : std::nullopt;
-      },
-      [](warden::actors::ScanReport&&) {}, options.window);
+      first_of(input, options.warmup), [](warden::actors::ScanReport&&) {}, options.window);
   std::vector<int> answers(input.size(), 0);
-  next = 0;
-  const double cpu = self_cpu_seconds();
+  const double cpu = warden::bench::self_cpu_seconds();
   const auto start = Clock::now();
   warden.scan_stream(
-      [&]() -> std::optional<TransactionPtr> {
-        return next < input.size() ? std::optional{input[next++]} : std::nullopt;
-      },
+      first_of(input, input.size()),
       [&](warden::actors::ScanReport&& report) { count(result, answers, report); }, options.window);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.cpu_client = self_cpu_seconds() - cpu;
+  result.cpu_client = warden::bench::self_cpu_seconds() - cpu;
   finish(result, answers);
   warden.shutdown();
   return result;
@@ -461,13 +445,8 @@ RunResult remote(const std::string& name, const std::vector<Node*>& nodes, const
     return result;
   }
   auto& client = **connected;
-  std::size_t next = 0;
-  const std::size_t warmup = std::min(options.warmup, input.size());
-  if (auto lost = client.scan_stream(
-          [&]() -> std::optional<TransactionPtr> {
-            return next < warmup ? std::optional{input[next++]} : std::nullopt;
-          },
-          [](warden::actors::ScanReport&&) {})) {
+  if (auto lost = client.scan_stream(first_of(input, options.warmup),
+                                     [](warden::actors::ScanReport&&) {})) {
     result.why = "warm-up: " + lost->describe();
     return result;
   }
@@ -478,18 +457,15 @@ RunResult remote(const std::string& name, const std::vector<Node*>& nodes, const
     return sum;
   };
   std::vector<int> answers(input.size(), 0);
-  next = 0;
   const Wire before = wire_to(ports);
-  const double client_cpu = self_cpu_seconds();
+  const double client_cpu = warden::bench::self_cpu_seconds();
   const double node_cpu = nodes_cpu();
   const auto start = Clock::now();
   const auto lost = client.scan_stream(
-      [&]() -> std::optional<TransactionPtr> {
-        return next < input.size() ? std::optional{input[next++]} : std::nullopt;
-      },
+      first_of(input, input.size()),
       [&](warden::actors::ScanReport&& report) { count(result, answers, report); });
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.cpu_client = self_cpu_seconds() - client_cpu;
+  result.cpu_client = warden::bench::self_cpu_seconds() - client_cpu;
   result.cpu_nodes = nodes_cpu() - node_cpu;
   const Wire after = wire_to(ports);
   result.wire = {after.sent - before.sent, after.received - before.received,
@@ -566,7 +542,7 @@ int main(int argc, char* argv[]) {
   std::vector<std::string> plugins;
   for (const auto& file : plugin_files)
     plugins.push_back(file.string());
-  const auto input = workload(corpus, options.scans);
+  const auto input = warden::bench::repeated(corpus, options.scans);
   std::size_t content = 0;
   for (const auto& transaction : input)
     content += content_bytes(*transaction);

@@ -26,13 +26,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/resource.h>
 #include <vector>
 
 #include <caf/all.hpp>
 
 #include "actors/latency_histogram.hpp"
 #include "bench/bench_flags.hpp"
+#include "bench/cpu_time.hpp"
 #include "bench/inputs.hpp"
 #include "warden/har_reader.hpp"
 #include "warden/v8_platform.hpp"
@@ -55,23 +55,16 @@ struct Figures {
   LatencyHistogram latency;
 };
 
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 // Times `body` (which fills latency and answers) in wall and CPU seconds.
 template <class Body>
 Figures measure(std::size_t requests, Body&& body) {
   Figures figures;
   figures.requests = requests;
-  const double cpu_before = cpu_seconds();
+  const double cpu_before = warden::bench::self_cpu_seconds();
   const auto start = Clock::now();
   body(figures);
   figures.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  figures.cpu_seconds = cpu_seconds() - cpu_before;
+  figures.cpu_seconds = warden::bench::self_cpu_seconds() - cpu_before;
   return figures;
 }
 
